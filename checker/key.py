@@ -1,0 +1,763 @@
+"""Answer keys as data: ``answers/<hw>/key.toml`` → a frozen :class:`Key`.
+
+A key declares the symbol table (shapes, assumptions, aliases, definitions), the functions the
+homework defines, and per question: points, kind, the reference answer in LaTeX, accepted
+alternatives, known mistakes with feedback and partial credit, forbidden symbols, follow-through
+from an earlier question and the derivation that backs the reference.
+
+Every problem is raised as :class:`~checker.errors.AnswerKeyError` when the key is loaded, naming
+the file, the line and the question, never in the middle of grading.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from checker.config import ParseOptions
+from checker.errors import AnswerKeyError, UnknownQuestionError
+
+__all__ = [
+    "ASSUMPTIONS",
+    "KINDS",
+    "ChoicePart",
+    "FollowThrough",
+    "FunctionSpec",
+    "Key",
+    "Mistake",
+    "Question",
+    "QuestionKind",
+    "SymbolSpec",
+    "SymbolTable",
+    "bundled_key_dir",
+    "load_key",
+]
+
+QuestionKind = Literal["expression", "equation", "choice"]
+KINDS: tuple[QuestionKind, ...] = ("expression", "equation", "choice")
+ASSUMPTIONS = frozenset({"positive", "nonnegative", "nonzero", "integer"})
+Dim = str | int
+ShapeSpec = Literal["scalar", "identity"] | tuple[Dim, Dim]
+
+
+@dataclass(frozen=True)
+class SymbolSpec:
+    """One symbol of a question's table.
+
+    Attributes:
+        name: identifier used in SymPy and in ``forbid`` lists (``w``, ``x_adv``, ``lambda``).
+        latex: how it is printed (``w^*``, ``x'``, ``\\lambda``); also read as this symbol.
+        aliases: other LaTeX spellings read as this symbol.
+        shape: ``"scalar"``, ``"identity"`` (sized by context) or ``(rows, cols)`` with each a
+            dimension symbol's name or a positive integer.
+        assumptions: subset of :data:`ASSUMPTIONS`.
+        lower: open lower bound (``p > 0``), or None.
+        upper: open upper bound (``p < 1``), or None.
+        define: LaTeX of a definition (``w* := X^T t / (X^T X + 2n\\lambda)``), or None.
+        description: one line for people.
+    """
+
+    name: str
+    latex: str
+    aliases: tuple[str, ...] = ()
+    shape: ShapeSpec = "scalar"
+    assumptions: frozenset[str] = frozenset()
+    lower: Fraction | None = None
+    upper: Fraction | None = None
+    define: str | None = None
+    description: str = ""
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every LaTeX spelling read as this symbol: ``latex`` first, then the aliases."""
+        return (self.latex, *(a for a in self.aliases if a != self.latex))
+
+    @property
+    def is_matrix(self) -> bool:
+        return self.shape != "scalar"
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """A function the homework defines, e.g. ``f(x; w) := w^T x``.
+
+    Attributes:
+        name: the function's name as written (``f``).
+        params: parameter symbol names in order (``("x", "w")``).
+        body: LaTeX of the body in terms of the parameters.
+        description: one line for people.
+    """
+
+    name: str
+    params: tuple[str, ...]
+    body: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SymbolTable:
+    """The symbols and functions one question's answers may use.
+
+    >>> table = SymbolTable((SymbolSpec("w", "w", shape=("d", 1)),), ())
+    >>> table.symbol("w").shape
+    ('d', 1)
+    """
+
+    symbols: tuple[SymbolSpec, ...]
+    functions: tuple[FunctionSpec, ...] = ()
+
+    def __iter__(self) -> Iterator[SymbolSpec]:
+        return iter(self.symbols)
+
+    def symbol(self, name: str) -> SymbolSpec:
+        """The symbol called ``name``; KeyError when there is none."""
+        for spec in self.symbols:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    def has(self, name: str) -> bool:
+        return any(spec.name == name for spec in self.symbols)
+
+    def function(self, name: str) -> FunctionSpec | None:
+        for fn in self.functions:
+            if fn.name == name:
+                return fn
+        return None
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        """Names of the dimension symbols that some shape uses (``n``, ``d``), in table order."""
+        used = {dim for spec in self.symbols if isinstance(spec.shape, tuple) for dim in spec.shape}
+        return tuple(spec.name for spec in self.symbols if spec.name in used)
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong answer: recognized by equivalence, given its own feedback and share of points.
+
+    Attributes:
+        answer: LaTeX of the wrong form.
+        tag: stable ``answer_note`` for class statistics (``missing_factor_2``).
+        score: share of the question's points, in [0, 1).
+        feedback: what the student should change.
+    """
+
+    answer: str
+    tag: str
+    score: float
+    feedback: str
+
+
+@dataclass(frozen=True)
+class FollowThrough:
+    """Credit for an answer that is right given the student's own earlier answer.
+
+    Attributes:
+        source: the earlier question's id (``1.2.2``).
+        symbol: the symbol that the earlier answer defines here (``w``).
+        reference: this question's answer in terms of that symbol (``\\frac{x}{w}``).
+        share: share of the points a follow-through answer earns, in (0, 1].
+    """
+
+    source: str
+    symbol: str
+    reference: str
+    share: float
+
+
+@dataclass(frozen=True)
+class ChoicePart:
+    """One graded choice inside a short-answer question.
+
+    Attributes:
+        name: what the part asks (``regime of A``).
+        answer: the right option's name.
+        choices: ``(option, patterns)`` pairs; a pattern is a literal phrase matched
+            case-insensitively at word boundaries, or a regular expression written ``re:...``.
+        scope: name of a question scope: the part reads only the text of that scope.
+    """
+
+    name: str
+    answer: str
+    choices: tuple[tuple[str, tuple[str, ...]], ...]
+    scope: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the key.
+
+    Attributes:
+        id: the question id used everywhere (``1.2.2``).
+        points: full marks (0 for reference-only derivations).
+        kind: ``expression``, ``equation`` or ``choice``.
+        prompt: the question in one line.
+        symbols: the question's symbol table (the key's, with the question's overrides).
+        options: how its answers are parsed (vector shorthand...).
+        target: LaTeX of what the answer gives the value of (``w``, ``\\sigma``, ``f(x'; w)``).
+        reference: the reference answer (LaTeX for math kinds, prose for choice).
+        accepted: other forms that must be equivalent to the reference.
+        mistakes: known wrong forms.
+        forbid: symbol names an answer must not leave in.
+        forbid_feedback: what to tell a student whose answer uses a forbidden symbol.
+        follow_through: credit from an earlier question's answer, or None.
+        derivation: name of the module in ``derivations/`` backing the reference, or None.
+        parts: the graded choices of a choice question.
+        scopes: ``(name, pattern)`` pairs splitting a choice answer into scopes.
+        cues: phrases that introduce the student's decision (``the best option is``).
+        line: line of the question's ``id`` in the key file, for messages.
+    """
+
+    id: str
+    points: float
+    kind: QuestionKind
+    prompt: str
+    symbols: SymbolTable
+    options: ParseOptions = ParseOptions()
+    target: str | None = None
+    reference: str = ""
+    accepted: tuple[str, ...] = ()
+    mistakes: tuple[Mistake, ...] = ()
+    forbid: tuple[str, ...] = ()
+    forbid_feedback: str = ""
+    follow_through: FollowThrough | None = None
+    derivation: str | None = None
+    parts: tuple[ChoicePart, ...] = ()
+    scopes: tuple[tuple[str, str], ...] = ()
+    cues: tuple[str, ...] = ()
+    line: int = 0
+
+    @property
+    def graded(self) -> bool:
+        return self.points > 0
+
+
+@dataclass(frozen=True)
+class Key:
+    """A loaded answer key.
+
+    Attributes:
+        path: the key file.
+        name: short name (``hw3``).
+        title: for reports.
+        questions: in key order.
+    """
+
+    path: Path
+    name: str
+    title: str
+    questions: tuple[Question, ...]
+    functions: tuple[FunctionSpec, ...] = field(default=(), repr=False)
+
+    def question(self, qid: str) -> Question:
+        """The question ``qid``.
+
+        Raises:
+            UnknownQuestionError: naming the ids the key has.
+        """
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        known = ", ".join(q.id for q in self.questions)
+        raise UnknownQuestionError(
+            f"expected a question id of this key, found question={qid!r}; known ids: {known}",
+            where=str(self.path),
+        )
+
+    @property
+    def graded(self) -> tuple[Question, ...]:
+        """The questions worth points, in key order."""
+        return tuple(q for q in self.questions if q.graded)
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(q.points for q in self.questions))
+
+
+def bundled_key_dir() -> Path:
+    """The directory of the bundled hw3 key, from a checkout and from an installed wheel alike.
+
+    The wheel carries the key inside the package (``checker/_bundled/hw3``); a checkout or an
+    editable install has it at the top level (``answers/hw3``).
+    """
+    packaged = Path(str(resources.files("checker"))) / "_bundled" / "hw3"
+    if (packaged / "key.toml").is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "answers" / "hw3"
+
+
+def load_key(path: str | Path | None = None, *, validate_latex: bool = True) -> Key:
+    """Load and validate an answer key.
+
+    Args:
+        path: the key file, or a directory holding ``key.toml``; None for the bundled hw3 key.
+        validate_latex: also parse every reference, accepted form, mistake, definition and
+            follow-through reference with the question's symbol table, so bad LaTeX fails here.
+
+    Returns:
+        The frozen key.
+
+    Raises:
+        AnswerKeyError: naming the file, line, question and field that is wrong.
+
+    >>> key = load_key(validate_latex=False)
+    >>> key.question("1.2.2").points
+    1.0
+    """
+    file = _key_file(path)
+    try:
+        raw_text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnswerKeyError(
+            f"expected a readable UTF-8 key file, found an error reading it: {exc}; "
+            "fix: pass --key DIR pointing at a directory with key.toml",
+            where=str(file),
+        ) from exc
+    try:
+        data = tomllib.loads(raw_text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(exc)
+        raise AnswerKeyError(
+            f"expected valid TOML, found a syntax error: {exc}",
+            where=f"Answer key error in {file}" + (f", line {line}" if line else ""),
+        ) from exc
+    key = _build_key(file, raw_text, data)
+    if validate_latex:
+        _validate_latex(key)
+    return key
+
+
+# ----------------------------------------------------------------------------------------------
+# building
+# ----------------------------------------------------------------------------------------------
+
+
+class _Ctx:
+    """Where we are in the key file, for messages."""
+
+    def __init__(self, file: Path, text: str) -> None:
+        self.file = file
+        self.text = text
+
+    def line_of(self, qid: str | None) -> int:
+        if qid is None:
+            return 0
+        pattern = re.compile(r'^\s*id\s*=\s*["\']' + re.escape(qid) + r'["\']', re.MULTILINE)
+        match = pattern.search(self.text)
+        return self.text.count("\n", 0, match.start()) + 1 if match else 0
+
+    def error(self, message: str, qid: str | None = None, fieldname: str | None = None) -> AnswerKeyError:
+        where = f"Answer key error in {self.file}"
+        line = self.line_of(qid)
+        if line:
+            where += f", line {line}"
+        if qid is not None:
+            where += f", question {qid}"
+        if fieldname is not None:
+            where += f", field {fieldname!r}"
+        return AnswerKeyError(message, where=where)
+
+
+def _key_file(path: str | Path | None) -> Path:
+    if path is None:
+        return bundled_key_dir() / "key.toml"
+    p = Path(path)
+    if p.is_dir():
+        p = p / "key.toml"
+    if not p.is_file():
+        raise AnswerKeyError(
+            f"expected a key file (key.toml, or a directory holding one), found nothing at path={str(p)!r}; "
+            "fix: pass --key DIR with a key.toml in it",
+            where="Answer key error",
+        )
+    return p
+
+
+def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    match = re.search(r"line (\d+)", str(exc))
+    return int(match.group(1)) if match else None
+
+
+def _build_key(file: Path, text: str, data: Mapping[str, Any]) -> Key:
+    ctx = _Ctx(file, text)
+    meta = _table(ctx, data, "key", None)
+    name = _str(ctx, meta, "name", None)
+    title = _str(ctx, meta, "title", None, default=name)
+    base_symbols = _symbols(ctx, _table(ctx, data, "symbols", None), None, base={})
+    functions = _functions(ctx, data.get("functions", {}))
+    raw_questions = data.get("question")
+    if not isinstance(raw_questions, list) or not raw_questions:
+        raise ctx.error("expected at least one [[question]] table, found none")
+    questions: list[Question] = []
+    seen: set[str] = set()
+    for raw in raw_questions:
+        q = _question(ctx, raw, base_symbols, functions)
+        if q.id in seen:
+            raise ctx.error(f"expected unique question ids, found id={q.id!r} twice", q.id, "id")
+        seen.add(q.id)
+        questions.append(q)
+    for q in questions:
+        ft = q.follow_through
+        if ft is not None and ft.source not in seen:
+            raise ctx.error(
+                f"expected follow_through.from to name a question of this key, found from={ft.source!r}",
+                q.id,
+                "follow_through",
+            )
+    return Key(path=file, name=name, title=title, questions=tuple(questions), functions=functions)
+
+
+_ALLOWED_QUESTION_FIELDS = frozenset(
+    {
+        "id", "points", "kind", "prompt", "target", "reference", "accepted", "mistakes", "forbid",
+        "forbid_feedback", "follow_through", "derivation", "parts", "scopes", "cues", "options",
+        "symbols",
+    }
+)  # fmt: skip
+
+
+def _question(
+    ctx: _Ctx,
+    raw: Any,
+    base_symbols: dict[str, SymbolSpec],
+    functions: tuple[FunctionSpec, ...],
+) -> Question:
+    if not isinstance(raw, dict):
+        raise ctx.error(f"expected each [[question]] to be a table, found {type(raw).__name__}")
+    qid = raw.get("id")
+    if not isinstance(qid, str) or not qid.strip():
+        raise ctx.error(f"expected every question to have a string 'id', found id={qid!r}")
+    unknown = sorted(set(raw) - _ALLOWED_QUESTION_FIELDS)
+    if unknown:
+        raise ctx.error(
+            f"expected only known fields, found unknown={unknown}; known fields: "
+            + ", ".join(sorted(_ALLOWED_QUESTION_FIELDS)),
+            qid,
+        )
+    points = raw.get("points")
+    if isinstance(points, bool) or not isinstance(points, int | float) or points < 0:
+        raise ctx.error(f"expected 'points' to be a number >= 0, found points={points!r}", qid, "points")
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        raise ctx.error(f"expected kind to be one of {', '.join(KINDS)}, found kind={kind!r}", qid, "kind")
+    kind = cast(QuestionKind, kind)
+    symbols = _symbols(ctx, raw.get("symbols", {}), qid, base=base_symbols)
+    table = SymbolTable(tuple(symbols.values()), functions)
+    opts_raw = raw.get("options", {})
+    if not isinstance(opts_raw, dict) or set(opts_raw) - {"vector_shorthand"}:
+        raise ctx.error(
+            f"expected options to hold only vector_shorthand, found options={opts_raw!r}", qid, "options"
+        )
+    options = ParseOptions(vector_shorthand=bool(opts_raw.get("vector_shorthand", False)))
+    reference = _str(ctx, raw, "reference", qid)
+    question = Question(
+        id=qid,
+        points=float(points),
+        kind=kind,
+        prompt=_str(ctx, raw, "prompt", qid, default=""),
+        symbols=table,
+        options=options,
+        target=_opt_str(ctx, raw, "target", qid),
+        reference=reference,
+        accepted=_str_list(ctx, raw, "accepted", qid),
+        mistakes=tuple(_mistake(ctx, m, qid) for m in _list(ctx, raw, "mistakes", qid)),
+        forbid=_str_list(ctx, raw, "forbid", qid),
+        forbid_feedback=_str(ctx, raw, "forbid_feedback", qid, default=""),
+        follow_through=_follow_through(ctx, raw.get("follow_through"), qid),
+        derivation=_opt_str(ctx, raw, "derivation", qid),
+        parts=tuple(_part(ctx, p, qid) for p in _list(ctx, raw, "parts", qid)),
+        scopes=tuple((k, _str(ctx, raw["scopes"], k, qid)) for k in raw.get("scopes", {})),
+        cues=_str_list(ctx, raw, "cues", qid),
+        line=ctx.line_of(qid),
+    )
+    _check_question(ctx, question)
+    return question
+
+
+def _check_question(ctx: _Ctx, q: Question) -> None:
+    if q.kind == "choice":
+        if not q.parts:
+            raise ctx.error("expected a choice question to have [[question.parts]], found none", q.id, "parts")
+        scope_names = {name for name, _ in q.scopes}
+        for part in q.parts:
+            options = [name for name, _ in part.choices]
+            if part.answer not in options:
+                raise ctx.error(
+                    f"expected the part's answer to be one of its choices {options}, found answer={part.answer!r}",
+                    q.id,
+                    f"parts.{part.name}",
+                )
+            if part.scope is not None and part.scope not in scope_names:
+                raise ctx.error(
+                    f"expected scope to name one of [question.scopes] {sorted(scope_names)}, found scope={part.scope!r}",
+                    q.id,
+                    f"parts.{part.name}",
+                )
+        for name, pattern in q.scopes:
+            _compile_pattern(ctx, pattern, q.id, f"scopes.{name}")
+        for part in q.parts:
+            for option, patterns in part.choices:
+                for pattern in patterns:
+                    _compile_pattern(ctx, pattern, q.id, f"parts.{part.name}.choices.{option}")
+        return
+    if not q.reference.strip():
+        raise ctx.error("expected a non-empty LaTeX reference answer", q.id, "reference")
+    if q.kind == "equation" and q.target is None:
+        raise ctx.error("expected an equation question to name its target (the unknown)", q.id, "target")
+    for name in q.forbid:
+        if not q.symbols.has(name):
+            raise ctx.error(
+                f"expected forbid to list symbol names of the table, found {name!r}", q.id, "forbid"
+            )
+    ft = q.follow_through
+    if ft is not None and not q.symbols.has(ft.symbol):
+        raise ctx.error(
+            f"expected follow_through.symbol to name a symbol of the table, found symbol={ft.symbol!r}",
+            q.id,
+            "follow_through",
+        )
+
+
+def _compile_pattern(ctx: _Ctx, pattern: str, qid: str, fieldname: str) -> None:
+    if pattern.startswith("re:"):
+        try:
+            re.compile(pattern[3:])
+        except re.error as exc:
+            raise ctx.error(
+                f"expected a valid regular expression, found {pattern!r}: {exc}", qid, fieldname
+            ) from exc
+
+
+_SYMBOL_FIELDS = frozenset({"latex", "aliases", "shape", "assumptions", "lower", "upper", "define", "description"})
+
+
+def _symbols(
+    ctx: _Ctx, raw: Any, qid: str | None, *, base: Mapping[str, SymbolSpec]
+) -> dict[str, SymbolSpec]:
+    if not isinstance(raw, dict):
+        raise ctx.error(f"expected [symbols] to be a table, found {type(raw).__name__}", qid, "symbols")
+    out = dict(base)
+    for name, spec in raw.items():
+        if not isinstance(spec, dict):
+            raise ctx.error(f"expected symbol {name!r} to be a table", qid, f"symbols.{name}")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+            raise ctx.error(
+                f"expected a symbol name that is an identifier, found name={name!r}", qid, f"symbols.{name}"
+            )
+        unknown = sorted(set(spec) - _SYMBOL_FIELDS)
+        if unknown:
+            raise ctx.error(
+                f"expected only the fields {sorted(_SYMBOL_FIELDS)}, found unknown={unknown}",
+                qid,
+                f"symbols.{name}",
+            )
+        fieldname = f"symbols.{name}"
+        assumptions = frozenset(_str_list(ctx, spec, "assumptions", qid))
+        bad = sorted(assumptions - ASSUMPTIONS)
+        if bad:
+            raise ctx.error(
+                f"expected assumptions among {sorted(ASSUMPTIONS)}, found {bad}", qid, fieldname
+            )
+        out[name] = SymbolSpec(
+            name=name,
+            latex=_str(ctx, spec, "latex", qid, default=name),
+            aliases=_str_list(ctx, spec, "aliases", qid),
+            shape=_shape(ctx, spec.get("shape", "scalar"), qid, fieldname),
+            assumptions=assumptions,
+            lower=_bound(ctx, spec, "lower", qid, fieldname),
+            upper=_bound(ctx, spec, "upper", qid, fieldname),
+            define=_opt_str(ctx, spec, "define", qid),
+            description=_str(ctx, spec, "description", qid, default=""),
+        )
+    dims = {n for n, s in out.items() if s.shape == "scalar" and "integer" in s.assumptions}
+    for spec in out.values():
+        if isinstance(spec.shape, tuple):
+            for dim in spec.shape:
+                if isinstance(dim, str) and dim not in dims:
+                    raise ctx.error(
+                        f"expected each shape entry to be a positive integer or a declared integer "
+                        f"symbol, found {dim!r} in shape={list(spec.shape)}",
+                        qid,
+                        f"symbols.{spec.name}.shape",
+                    )
+        if spec.lower is not None and spec.upper is not None and not spec.lower < spec.upper:
+            raise ctx.error(
+                f"expected lower < upper, found lower={spec.lower}, upper={spec.upper}",
+                qid,
+                f"symbols.{spec.name}",
+            )
+    return out
+
+
+def _shape(ctx: _Ctx, raw: Any, qid: str | None, fieldname: str) -> ShapeSpec:
+    if raw in ("scalar", "identity"):
+        return cast(ShapeSpec, raw)
+    if (
+        isinstance(raw, list)
+        and len(raw) == 2
+        and all((isinstance(x, str) and x) or (isinstance(x, int) and not isinstance(x, bool) and x > 0) for x in raw)
+    ):
+        return (raw[0], raw[1])
+    raise ctx.error(
+        f'expected shape to be "scalar", "identity" or [rows, cols], found shape={raw!r}', qid, fieldname
+    )
+
+
+def _bound(ctx: _Ctx, spec: Mapping[str, Any], name: str, qid: str | None, fieldname: str) -> Fraction | None:
+    raw = spec.get(name)
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise ctx.error(f"expected {name} to be a number, found {name}={raw!r}", qid, fieldname)
+    return Fraction(raw).limit_denominator(10**6)
+
+
+def _functions(ctx: _Ctx, raw: Any) -> tuple[FunctionSpec, ...]:
+    if not isinstance(raw, dict):
+        raise ctx.error("expected [functions] to be a table", None, "functions")
+    out = []
+    for name, spec in raw.items():
+        if not isinstance(spec, dict):
+            raise ctx.error(f"expected function {name!r} to be a table", None, f"functions.{name}")
+        out.append(
+            FunctionSpec(
+                name=name,
+                params=_str_list(ctx, spec, "params", None),
+                body=_str(ctx, spec, "body", None),
+                description=_str(ctx, spec, "description", None, default=""),
+            )
+        )
+    return tuple(out)
+
+
+def _mistake(ctx: _Ctx, raw: Any, qid: str) -> Mistake:
+    if not isinstance(raw, dict):
+        raise ctx.error("expected each [[question.mistakes]] to be a table", qid, "mistakes")
+    score = raw.get("score", 0)
+    if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score < 1:
+        raise ctx.error(f"expected a mistake's score to be a share in [0, 1), found score={score!r}", qid, "mistakes")
+    tag = _str(ctx, raw, "tag", qid)
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", tag):
+        raise ctx.error(f"expected a tag in snake_case, found tag={tag!r}", qid, "mistakes")
+    return Mistake(
+        answer=_str(ctx, raw, "answer", qid),
+        tag=tag,
+        score=float(score),
+        feedback=_str(ctx, raw, "feedback", qid),
+    )
+
+
+def _follow_through(ctx: _Ctx, raw: Any, qid: str) -> FollowThrough | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ctx.error("expected [question.follow_through] to be a table", qid, "follow_through")
+    share = raw.get("share", 0.5)
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
+        raise ctx.error(f"expected share in (0, 1], found share={share!r}", qid, "follow_through")
+    return FollowThrough(
+        source=_str(ctx, raw, "from", qid),
+        symbol=_str(ctx, raw, "symbol", qid),
+        reference=_str(ctx, raw, "reference", qid),
+        share=float(share),
+    )
+
+
+def _part(ctx: _Ctx, raw: Any, qid: str) -> ChoicePart:
+    if not isinstance(raw, dict):
+        raise ctx.error("expected each [[question.parts]] to be a table", qid, "parts")
+    choices_raw = raw.get("choices")
+    if not isinstance(choices_raw, dict) or not choices_raw:
+        raise ctx.error("expected a part to have a non-empty [question.parts.choices] table", qid, "parts")
+    choices = tuple((name, _str_list(ctx, choices_raw, name, qid)) for name in choices_raw)
+    return ChoicePart(
+        name=_str(ctx, raw, "name", qid),
+        answer=_str(ctx, raw, "answer", qid),
+        choices=choices,
+        scope=_opt_str(ctx, raw, "scope", qid),
+    )
+
+
+def _table(ctx: _Ctx, raw: Mapping[str, Any], name: str, qid: str | None) -> Mapping[str, Any]:
+    value = raw.get(name)
+    if not isinstance(value, dict):
+        raise ctx.error(f"expected a [{name}] table, found {type(value).__name__}", qid, name)
+    return value
+
+
+_MISSING: Any = object()
+
+
+def _str(ctx: _Ctx, raw: Mapping[str, Any], name: str, qid: str | None, default: Any = _MISSING) -> str:
+    value = raw.get(name, default)
+    if value is _MISSING:
+        raise ctx.error(f"expected field {name!r}, found it missing", qid, name)
+    if not isinstance(value, str):
+        raise ctx.error(f"expected {name!r} to be a string, found {name}={value!r}", qid, name)
+    return value
+
+
+def _opt_str(ctx: _Ctx, raw: Mapping[str, Any], name: str, qid: str | None) -> str | None:
+    return _str(ctx, raw, name, qid) if name in raw else None
+
+
+def _list(ctx: _Ctx, raw: Mapping[str, Any], name: str, qid: str | None) -> list[Any]:
+    value = raw.get(name, [])
+    if not isinstance(value, list):
+        raise ctx.error(f"expected {name!r} to be a list, found {type(value).__name__}", qid, name)
+    return value
+
+
+def _str_list(ctx: _Ctx, raw: Mapping[str, Any], name: str, qid: str | None) -> tuple[str, ...]:
+    values = _list(ctx, raw, name, qid)
+    if not all(isinstance(v, str) for v in values):
+        raise ctx.error(f"expected {name!r} to be a list of strings, found {values!r}", qid, name)
+    return tuple(values)
+
+
+# ----------------------------------------------------------------------------------------------
+# LaTeX validation at load time
+# ----------------------------------------------------------------------------------------------
+
+
+def _validate_latex(key: Key) -> None:
+    """Parse every piece of LaTeX in the key with its question's table; fail at load time."""
+    from checker.errors import CheckerError
+    from checker.latex import parse
+
+    ctx = _Ctx(key.path, key.path.read_text(encoding="utf-8"))
+    for q in key.questions:
+        if q.kind == "choice":
+            continue
+        pieces: list[tuple[str, str, Question]] = [("reference", q.reference, q)]
+        pieces += [("accepted", a, q) for a in q.accepted]
+        pieces += [(f"mistakes.{m.tag}", m.answer, q) for m in q.mistakes]
+        if q.target is not None:
+            pieces.append(("target", q.target, q))
+        pieces += [
+            (f"symbols.{s.name}.define", s.define, q) for s in q.symbols if s.define is not None
+        ]
+        if q.follow_through is not None:
+            ft = q.follow_through
+            # The follow-through reference is written with the earlier answer's symbol left free.
+            free = _without_definition(q, ft.symbol)
+            pieces.append(("follow_through.reference", ft.reference, free))
+        for fieldname, text, question in pieces:
+            try:
+                parse(text, question.symbols, options=question.options)
+            except CheckerError as exc:
+                raise ctx.error(
+                    f"expected LaTeX the parser reads, found an error: {exc.render()}", q.id, fieldname
+                ) from exc
+
+
+def _without_definition(q: Question, name: str) -> Question:
+    symbols = tuple(replace(s, define=None) if s.name == name else s for s in q.symbols)
+    return replace(q, symbols=replace(q.symbols, symbols=symbols))
