@@ -1,0 +1,1 @@
+"""Reference derivations of the homework, one module per question."""
