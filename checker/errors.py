@@ -98,18 +98,7 @@ class CheckerError(Exception):
 
     def __reduce__(self) -> tuple[object, ...]:
         # Keyword-only state does not survive the default Exception pickling; rebuild explicitly.
-        return (
-            _rebuild,
-            (
-                type(self),
-                self.message,
-                self.source,
-                self.start,
-                self.end,
-                self.approximate,
-                self.where,
-            ),
-        )
+        return (_rebuild, (type(self), self.__dict__.copy()))
 
     def render(self) -> str:
         """The message, prefixed by ``where`` and followed by the caret excerpt when there is a span."""
@@ -122,19 +111,10 @@ class CheckerError(Exception):
         return self.render()
 
 
-def _rebuild(
-    cls: type[CheckerError],
-    message: str,
-    source: str | None,
-    start: int | None,
-    end: int | None,
-    approximate: bool,
-    where: str | None,
-) -> CheckerError:
+def _rebuild(cls: type[CheckerError], state: dict[str, object]) -> CheckerError:
     err = cls.__new__(cls)
-    CheckerError.__init__(
-        err, message, source=source, start=start, end=end, approximate=approximate, where=where
-    )
+    Exception.__init__(err, state.get("message", ""))
+    err.__dict__.update(state)
     return err
 
 
@@ -171,8 +151,9 @@ class ShapeError(CheckerError):
 
 
 class AnswerKeyError(CheckerError):
-    """An answer key that cannot be used: a missing field, bad LaTeX, an unknown question kind.
+    """An answer key that cannot be used.
 
+    Cause: a missing field, bad LaTeX, an unknown question kind, an ill-formed symbol table.
     Raised when the key is loaded, never in the middle of grading.
     Fix: edit the key file at the named question and field.
     """
@@ -181,21 +162,24 @@ class AnswerKeyError(CheckerError):
 class UnknownQuestionError(CheckerError):
     """A question id that the key does not have.
 
+    Cause: a typo in the id, or a key for another homework.
     Fix: use one of the ids the message lists (``derivcheck verify`` lists the key's questions).
     """
 
 
 class DerivationError(CheckerError):
-    """A malformed derivation: a step that is not an expression or equation, a shape mismatch,
-    an unknown symbol, or a justification that names no known rule.
+    """A malformed derivation.
 
+    Cause: a step that is not an expression or equation, a shape mismatch, an unknown symbol,
+    or a justification that names no known rule.
     Fix: edit the derivation module at the named step.
     """
 
 
 class SubmissionError(CheckerError):
-    """A submission file that cannot be read (binary, not UTF-8, too large, missing).
+    """A submission file that cannot be read.
 
+    Cause: the file is missing, binary, not UTF-8, or larger than the limit.
     Fix: the message names the file and the condition; re-export the submission as UTF-8 text.
     """
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from checker.config import ParseOptions
-from checker.errors import AnswerKeyError, UnknownQuestionError
+from checker.errors import AnswerKeyError, CheckerError, UnknownQuestionError
 
 __all__ = [
     "ASSUMPTIONS",
@@ -484,7 +484,9 @@ def _question(
 def _check_question(ctx: _Ctx, q: Question) -> None:
     if q.kind == "choice":
         if not q.parts:
-            raise ctx.error("expected a choice question to have [[question.parts]], found none", q.id, "parts")
+            raise ctx.error(
+                "expected a choice question to have [[question.parts]], found none", q.id, "parts"
+            )
         scope_names = {name for name, _ in q.scopes}
         for part in q.parts:
             options = [name for name, _ in part.choices]
@@ -535,7 +537,9 @@ def _compile_pattern(ctx: _Ctx, pattern: str, qid: str, fieldname: str) -> None:
             ) from exc
 
 
-_SYMBOL_FIELDS = frozenset({"latex", "aliases", "shape", "assumptions", "lower", "upper", "define", "description"})
+_SYMBOL_FIELDS = frozenset(
+    {"latex", "aliases", "shape", "assumptions", "lower", "upper", "define", "description"}
+)
 
 
 def _symbols(
@@ -562,9 +566,7 @@ def _symbols(
         assumptions = frozenset(_str_list(ctx, spec, "assumptions", qid))
         bad = sorted(assumptions - ASSUMPTIONS)
         if bad:
-            raise ctx.error(
-                f"expected assumptions among {sorted(ASSUMPTIONS)}, found {bad}", qid, fieldname
-            )
+            raise ctx.error(f"expected assumptions among {sorted(ASSUMPTIONS)}, found {bad}", qid, fieldname)
         out[name] = SymbolSpec(
             name=name,
             latex=_str(ctx, spec, "latex", qid, default=name),
@@ -602,7 +604,10 @@ def _shape(ctx: _Ctx, raw: Any, qid: str | None, fieldname: str) -> ShapeSpec:
     if (
         isinstance(raw, list)
         and len(raw) == 2
-        and all((isinstance(x, str) and x) or (isinstance(x, int) and not isinstance(x, bool) and x > 0) for x in raw)
+        and all(
+            (isinstance(x, str) and x) or (isinstance(x, int) and not isinstance(x, bool) and x > 0)
+            for x in raw
+        )
     ):
         return (raw[0], raw[1])
     raise ctx.error(
@@ -642,7 +647,9 @@ def _mistake(ctx: _Ctx, raw: Any, qid: str) -> Mistake:
         raise ctx.error("expected each [[question.mistakes]] to be a table", qid, "mistakes")
     score = raw.get("score", 0)
     if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score < 1:
-        raise ctx.error(f"expected a mistake's score to be a share in [0, 1), found score={score!r}", qid, "mistakes")
+        raise ctx.error(
+            f"expected a mistake's score to be a share in [0, 1), found score={score!r}", qid, "mistakes"
+        )
     tag = _str(ctx, raw, "tag", qid)
     if not re.fullmatch(r"[a-z][a-z0-9_]*", tag):
         raise ctx.error(f"expected a tag in snake_case, found tag={tag!r}", qid, "mistakes")
@@ -729,8 +736,8 @@ def _str_list(ctx: _Ctx, raw: Mapping[str, Any], name: str, qid: str | None) -> 
 
 def _validate_latex(key: Key) -> None:
     """Parse every piece of LaTeX in the key with its question's table; fail at load time."""
-    from checker.errors import CheckerError
-    from checker.latex import parse
+    # Imported here: checker.latex reads symbol tables from this module (a cycle at import time).
+    from checker.latex import parse  # noqa: PLC0415
 
     ctx = _Ctx(key.path, key.path.read_text(encoding="utf-8"))
     for q in key.questions:
@@ -741,9 +748,7 @@ def _validate_latex(key: Key) -> None:
         pieces += [(f"mistakes.{m.tag}", m.answer, q) for m in q.mistakes]
         if q.target is not None:
             pieces.append(("target", q.target, q))
-        pieces += [
-            (f"symbols.{s.name}.define", s.define, q) for s in q.symbols if s.define is not None
-        ]
+        pieces += [(f"symbols.{s.name}.define", s.define, q) for s in q.symbols if s.define is not None]
         if q.follow_through is not None:
             ft = q.follow_through
             # The follow-through reference is written with the earlier answer's symbol left free.
