@@ -1,0 +1,202 @@
+"""Throughput, latency, memory and accuracy of answer checking, beside math-verify on the same answers.
+
+What it measures, on N distinct realistic answers (``benchmarks/corpus.py``, labelled right/wrong):
+
+* derivcheck, warm process: one answer at a time through ``checker.judge.judge`` after warm-up:
+  answers/s, p50/p90/p99 latency, peak RSS.
+* derivcheck, whole process: ``derivcheck check --batch`` as a fresh process (start-up, key load,
+  budgeted worker processes included): answers/s and peak RSS of the process tree.
+* math-verify (the peer), whole process, when available: ``parse`` + ``verify`` of every answer
+  against the key's reference, in its own interpreter, with its per-answer latency.
+* accuracy of each against the labels, with false accepts (a wrong answer graded right) counted apart.
+
+math-verify pins an antlr runtime that latex2sympy2 (our test oracle) cannot share, so it lives in its
+own virtual environment::
+
+    python3 -m venv /tmp/mv && /tmp/mv/bin/pip install "math-verify>=0.7"
+    python benchmarks/answers_benchmark.py --peer-python /tmp/mv/bin/python
+
+Figures are printed, never asserted: this is a measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import Item, build_corpus, write_jsonl  # noqa: E402
+
+# The peer's driver, run in the peer's interpreter: reads the corpus and the references, prints one
+# JSON line per answer with its verdict and latency.
+_PEER_DRIVER = r"""
+import json, sys, time
+from math_verify import parse, verify
+refs = json.loads(sys.argv[2])
+gold = {q: parse("$" + r + "$") for q, r in refs.items()}
+with open(sys.argv[1], encoding="utf-8") as fh:
+    for line in fh:
+        rec = json.loads(line)
+        t0 = time.perf_counter()
+        try:
+            ok = bool(verify(gold[rec["question"]], parse("$" + rec["answer"] + "$")))
+        except Exception:
+            ok = False
+        print(json.dumps({"id": rec["id"], "ok": ok, "s": time.perf_counter() - t0}), flush=True)
+"""
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def _accuracy(items: list[Item], graded_right: list[bool]) -> tuple[float, int, int]:
+    right = sum(it.correct == g for it, g in zip(items, graded_right, strict=True))
+    false_accepts = sum((not it.correct) and g for it, g in zip(items, graded_right, strict=True))
+    false_rejects = sum(it.correct and not g for it, g in zip(items, graded_right, strict=True))
+    return right / len(items), false_accepts, false_rejects
+
+
+def _maxrss_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+
+
+def bench_warm(items: list[Item]) -> dict[str, object]:
+    """derivcheck in this process, one answer at a time, after a warm-up pass over each question."""
+    from checker.config import EquivalenceConfig  # noqa: PLC0415
+    from checker.judge import judge  # noqa: PLC0415
+    from checker.key import load_key  # noqa: PLC0415
+
+    key = load_key()
+    config = EquivalenceConfig()
+    for q in {it.question for it in items}:  # warm: parser tables, key side caches
+        judge(key.question(q), key.question(q).reference, config=config, key=key)
+    latencies: list[float] = []
+    verdicts: list[str] = []
+    start = time.perf_counter()
+    for it in items:
+        t0 = time.perf_counter()
+        verdicts.append(judge(key.question(it.question), it.answer, config=config, key=key).verdict)
+        latencies.append(time.perf_counter() - t0)
+    total = time.perf_counter() - start
+    acc, fa, fr = _accuracy(items, [v == "correct" for v in verdicts])
+    return {
+        "answers/s": len(items) / total,
+        "p50 ms": 1000 * _percentile(latencies, 50),
+        "p90 ms": 1000 * _percentile(latencies, 90),
+        "p99 ms": 1000 * _percentile(latencies, 99),
+        "max ms": 1000 * max(latencies),
+        "peak MB": _maxrss_mb(resource.RUSAGE_SELF),
+        "accuracy": acc,
+        "false accepts": fa,
+        "false rejects": fr,
+        "verdicts": {v: verdicts.count(v) for v in sorted(set(verdicts))},
+    }
+
+
+def bench_process(corpus_path: str, items: list[Item], jobs: int) -> dict[str, object]:
+    """``derivcheck check --batch`` as one fresh process."""
+    cmd = [sys.executable, "-m", "checker.cli", "check", "--batch", corpus_path, "--format", "json", "--jobs", str(jobs)]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    total = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"derivcheck failed with exit {proc.returncode}:\n{proc.stderr[-2000:]}")
+    rows = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    by_id = {row["id"]: row for row in rows}
+    acc, fa, fr = _accuracy(items, [by_id[i]["verdict"] == "correct" for i in range(len(items))])
+    return {
+        "answers/s": len(items) / total,
+        "wall s": total,
+        "peak MB": _maxrss_mb(resource.RUSAGE_CHILDREN),
+        "accuracy": acc,
+        "false accepts": fa,
+        "false rejects": fr,
+    }
+
+
+def bench_peer(python: str, corpus_path: str, items: list[Item]) -> dict[str, object] | None:
+    """math-verify as one fresh process in its own interpreter, on the same answers."""
+    from checker.key import load_key  # noqa: PLC0415
+
+    key = load_key(validate_latex=False)  # only the reference strings are needed here
+    refs = {q.id: q.reference for q in key.questions if q.kind != "choice"}
+    before = _maxrss_mb(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [python, "-c", _PEER_DRIVER, corpus_path, json.dumps(refs)], capture_output=True, text=True, check=False
+    )
+    total = time.perf_counter() - start
+    if proc.returncode != 0:
+        print(f"math-verify run failed (exit {proc.returncode}): {proc.stderr[-500:]}", file=sys.stderr)
+        return None
+    rows = {r["id"]: r for r in (json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{"))}
+    latencies = [rows[i]["s"] for i in range(len(items))]
+    acc, fa, fr = _accuracy(items, [rows[i]["ok"] for i in range(len(items))])
+    return {
+        "answers/s": len(items) / total,
+        "wall s": total,
+        "p50 ms": 1000 * _percentile(latencies, 50),
+        "p99 ms": 1000 * _percentile(latencies, 99),
+        "peak MB": max(before, _maxrss_mb(resource.RUSAGE_CHILDREN)),
+        "accuracy": acc,
+        "false accepts": fa,
+        "false rejects": fr,
+    }
+
+
+def _peer_python(flag: str | None) -> str | None:
+    if flag:
+        return flag
+    probe = subprocess.run([sys.executable, "-c", "import math_verify"], capture_output=True, check=False)
+    return sys.executable if probe.returncode == 0 else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=1000, help="distinct answers (default 1000)")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes for the whole-process run")
+    parser.add_argument("--peer-python", help="interpreter with math-verify installed (default: this one, if it has it)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    items = build_corpus(args.n, seed=args.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus_path = os.path.join(tmp, "answers.jsonl")
+        write_jsonl(items, corpus_path)
+        print(f"{len(items)} distinct answers ({sum(it.correct for it in items)} right), "
+              f"questions {sorted({it.question for it in items})}, {os.cpu_count()} cores")
+        process = bench_process(corpus_path, items, args.jobs)
+        peer_python = _peer_python(args.peer_python)
+        peer = bench_peer(peer_python, corpus_path, items) if peer_python else None
+        warm = bench_warm(items)
+
+    def show(name: str, figures: dict[str, object] | None) -> None:
+        if figures is None:
+            print(f"\n{name}: not run (math-verify not installed; see --peer-python)")
+            return
+        print(f"\n{name}")
+        for k, v in figures.items():
+            print(f"  {k:>14}: {v:.3f}" if isinstance(v, float) else f"  {k:>14}: {v}")
+
+    show("derivcheck, warm process (in-process judge, one answer at a time)", warm)
+    show(f"derivcheck, whole process (check --batch, --jobs {args.jobs}, budgeted workers)", process)
+    show("math-verify, whole process (parse + verify)", peer)
+    if peer:
+        ratio = float(process["answers/s"]) / float(peer["answers/s"])  # type: ignore[arg-type]
+        print(f"\nwhole-process throughput, derivcheck / math-verify: {ratio:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
