@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import Item, build_corpus, write_jsonl  # noqa: E402
+from corpus import Item, build_corpus, write_jsonl
 
 # The peer's driver, run in the peer's interpreter: reads the corpus and the references, prints one
 # JSON line per answer with its verdict and latency.
@@ -74,9 +73,9 @@ def _maxrss_mb(who: int) -> float:
 
 def bench_warm(items: list[Item]) -> dict[str, object]:
     """derivcheck in this process, one answer at a time, after a warm-up pass over each question."""
-    from checker.config import EquivalenceConfig  # noqa: PLC0415
-    from checker.judge import judge  # noqa: PLC0415
-    from checker.key import load_key  # noqa: PLC0415
+    from checker.config import EquivalenceConfig
+    from checker.judge import judge
+    from checker.key import load_key
 
     key = load_key()
     config = EquivalenceConfig()
@@ -107,7 +106,18 @@ def bench_warm(items: list[Item]) -> dict[str, object]:
 
 def bench_process(corpus_path: str, items: list[Item], jobs: int) -> dict[str, object]:
     """``derivcheck check --batch`` as one fresh process."""
-    cmd = [sys.executable, "-m", "checker.cli", "check", "--batch", corpus_path, "--format", "json", "--jobs", str(jobs)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "checker.cli",
+        "check",
+        "--batch",
+        corpus_path,
+        "--format",
+        "json",
+        "--jobs",
+        str(jobs),
+    ]
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     total = time.perf_counter() - start
@@ -128,20 +138,25 @@ def bench_process(corpus_path: str, items: list[Item], jobs: int) -> dict[str, o
 
 def bench_peer(python: str, corpus_path: str, items: list[Item]) -> dict[str, object] | None:
     """math-verify as one fresh process in its own interpreter, on the same answers."""
-    from checker.key import load_key  # noqa: PLC0415
+    from checker.key import load_key
 
     key = load_key(validate_latex=False)  # only the reference strings are needed here
     refs = {q.id: q.reference for q in key.questions if q.kind != "choice"}
     before = _maxrss_mb(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(
-        [python, "-c", _PEER_DRIVER, corpus_path, json.dumps(refs)], capture_output=True, text=True, check=False
+        [python, "-c", _PEER_DRIVER, corpus_path, json.dumps(refs)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     total = time.perf_counter() - start
     if proc.returncode != 0:
         print(f"math-verify run failed (exit {proc.returncode}): {proc.stderr[-500:]}", file=sys.stderr)
         return None
-    rows = {r["id"]: r for r in (json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{"))}
+    rows = {
+        r["id"]: r for r in (json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{"))
+    }
     latencies = [rows[i]["s"] for i in range(len(items))]
     acc, fa, fr = _accuracy(items, [rows[i]["ok"] for i in range(len(items))])
     return {
@@ -167,7 +182,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1000, help="distinct answers (default 1000)")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes for the whole-process run")
-    parser.add_argument("--peer-python", help="interpreter with math-verify installed (default: this one, if it has it)")
+    parser.add_argument(
+        "--peer-python", help="interpreter with math-verify installed (default: this one, if it has it)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
@@ -175,8 +192,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         corpus_path = os.path.join(tmp, "answers.jsonl")
         write_jsonl(items, corpus_path)
-        print(f"{len(items)} distinct answers ({sum(it.correct for it in items)} right), "
-              f"questions {sorted({it.question for it in items})}, {os.cpu_count()} cores")
+        print(
+            f"{len(items)} distinct answers ({sum(it.correct for it in items)} right), "
+            f"questions {sorted({it.question for it in items})}, {os.cpu_count()} cores"
+        )
         process = bench_process(corpus_path, items, args.jobs)
         peer_python = _peer_python(args.peer_python)
         peer = bench_peer(peer_python, corpus_path, items) if peer_python else None

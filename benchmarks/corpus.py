@@ -22,7 +22,11 @@ TRANSPOSES = ("^T", "^\\top", "^{\\mathsf T}", "^\\intercal", "^{T}", "^{\\mathr
 LEFT_RIGHT = (("(", ")"), ("\\left(", "\\right)"), ("\\left[", "\\right]"))
 W_STAR = ("w^*", "\\hat{w}", "w^*_{ridge}", "w^{\\star}", "w")
 TWO_N_LAMBDA = ("2 n \\lambda", "2\\lambda n", "2n\\lambda", "n 2 \\lambda", "2 \\cdot n \\lambda")
-BAD_TWO_N_LAMBDA = (("n \\lambda", "missing_factor_2"), ("2 \\lambda", "missing_n"), ("3 n \\lambda", "coefficient"))
+BAD_TWO_N_LAMBDA = (
+    ("n \\lambda", "missing_factor_2"),
+    ("2 \\lambda", "missing_n"),
+    ("3 n \\lambda", "coefficient"),
+)
 IDENT = ("I", "I_d", "\\mathbb{I}")
 
 
@@ -40,9 +44,7 @@ class Item:
 
 
 def _q112() -> Iterator[Item]:
-    for T, (lo, ro), prefix in itertools.product(
-        TRANSPOSES, LEFT_RIGHT, ("", "f(x'; w) = ", "f(x';w)=")
-    ):
+    for T, (lo, ro), prefix in itertools.product(TRANSPOSES, LEFT_RIGHT, ("", "f(x'; w) = ", "f(x';w)=")):
         yield Item("1.1.2", f"{prefix}w{T} x - \\epsilon w{T} w", True, "expanded")
         yield Item("1.1.2", f"{prefix}w{T} {lo}x - \\epsilon w{ro}", True, "factored")
         yield Item("1.1.2", f"{prefix}w{T} x - \\epsilon \\|w\\|^2", True, "norm")
@@ -55,7 +57,9 @@ def _q112() -> Iterator[Item]:
 
 
 def _q122() -> Iterator[Item]:
-    for T, (lo, ro), w, tnl, ident in itertools.product(TRANSPOSES[:4], LEFT_RIGHT, W_STAR[:3], TWO_N_LAMBDA, IDENT):
+    for T, (lo, ro), w, tnl, ident in itertools.product(
+        TRANSPOSES[:4], LEFT_RIGHT, W_STAR[:3], TWO_N_LAMBDA, IDENT
+    ):
         pre = f"{w} = "
         yield Item("1.2.2", f"{pre}{lo}X{T} X + {tnl} {ident}{ro}^{{-1}} X{T} t", True, "reference")
         yield Item("1.2.2", f"{pre}X{T} {lo}X X{T} + {tnl} I{ro}^{{-1}} t", True, "push_through")

@@ -1,0 +1,460 @@
+"""The ``derivcheck`` command: a thin adapter over the library.
+
+It parses flags, builds frozen configs, calls the API, renders results and owns the exit codes.
+The engine never prints; only this module writes to stdout/stderr.
+
+Exit codes:
+    0  the command ran (whatever the verdicts; ``verify``: every step and key check passed)
+    1  ``verify`` found a failed step or key check
+    2  a usage error a person can fix: bad flags, unknown question, unreadable key or file
+    3  an internal error (a bug in derivcheck); the traceback goes to stderr for staff
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, Literal, TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from checker.config import Budget, GradeConfig
+from checker.errors import CheckerError
+from checker.key import Key, load_key
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+TextJson = Literal["text", "json"]
+
+
+# ----------------------------------------------------------------------------------------------
+# argument parsing: shared options are defined once, in parent parsers
+# ----------------------------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    key_opts = argparse.ArgumentParser(add_help=False)
+    key_opts.add_argument(
+        "--key",
+        metavar="DIR",
+        default=None,
+        help="directory holding key.toml (default: the bundled hw3 key)",
+    )
+    budget_opts = argparse.ArgumentParser(add_help=False)
+    budget_opts.add_argument(
+        "--timeout",
+        type=float,
+        default=Budget().seconds,
+        metavar="SECONDS",
+        help=f"time budget per answer (default {Budget().seconds:g} s)",
+    )
+
+    def fmt(choices: Sequence[str], default: str) -> argparse.ArgumentParser:
+        p = argparse.ArgumentParser(add_help=False)
+        p.add_argument(
+            "--format", choices=list(choices), default=default, help=f"output format (default {default})"
+        )
+        return p
+
+    parser = argparse.ArgumentParser(
+        prog="derivcheck",
+        description="Symbolic derivation checker and autograder for written math homework.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser(
+        "check",
+        parents=[key_opts, budget_opts, fmt(("text", "json"), "text")],
+        help="check one answer (or a JSON-lines batch) against the key",
+        description="Check one LaTeX answer to QUESTION, or every line of --batch FILE.jsonl.",
+    )
+    check.add_argument("question", nargs="?", help="question id, e.g. 1.2.2")
+    check.add_argument(
+        "answer", nargs="?", help="the answer in LaTeX, e.g. '(X^T X + 2n\\lambda I)^{-1} X^T t'"
+    )
+    check.add_argument(
+        "--batch", metavar="FILE.jsonl", help="JSON lines with at least 'question' and 'answer'"
+    )
+    check.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes for --batch")
+
+    steps = sub.add_parser(
+        "steps",
+        parents=[key_opts, budget_opts, fmt(("text", "json"), "text")],
+        help="check a chain of steps, one per line, and report the first that does not follow",
+        description="Check every step of a derivation (one step per line) for QUESTION.",
+    )
+    steps.add_argument("question", help="question id, e.g. 1.2.2")
+    steps.add_argument("file", help="file with one step per line, or - for standard input")
+
+    grade = sub.add_parser(
+        "grade",
+        parents=[key_opts, budget_opts, fmt(("text", "json", "gradescope", "csv"), "text")],
+        help="grade submissions (files, folders, globs)",
+        description="Grade submissions: per question a verdict, score, feedback and checked steps.",
+    )
+    grade.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="files, folders or globs")
+    grade.add_argument("--out", metavar="PATH", help="write the report here instead of standard output")
+    grade.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: the cores)"
+    )
+    grade.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --format json --out PATH: skip submissions PATH already holds and append the rest",
+    )
+
+    sub.add_parser(
+        "verify",
+        parents=[key_opts, fmt(("text", "json"), "text")],
+        help="prove every reference derivation step and self-test the key",
+        description="Prove every step of every derivation in derivations/ and self-test the answer key.",
+    )
+
+    bundle = sub.add_parser(
+        "gradescope-bundle",
+        parents=[key_opts],
+        help="write the Gradescope autograder zip",
+        description="Write the autograder zip Gradescope expects (setup.sh, run_autograder, the key).",
+    )
+    bundle.add_argument(
+        "--out", metavar="PATH", default="autograder.zip", help="zip to write (default autograder.zip)"
+    )
+    return parser
+
+
+# ----------------------------------------------------------------------------------------------
+# entry point
+# ----------------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (see the module docstring)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    out = Console(file=sys.stdout, soft_wrap=True, highlight=False)
+    err = Console(file=sys.stderr, soft_wrap=True, highlight=False)
+    commands: dict[str, Callable[[argparse.Namespace, Console, Console], int]] = {
+        "check": _cmd_check,
+        "steps": _cmd_steps,
+        "grade": _cmd_grade,
+        "verify": _cmd_verify,
+        "gradescope-bundle": _cmd_bundle,
+    }
+    try:
+        return commands[args.command](args, out, err)
+    except CheckerError as exc:
+        err.print(f"derivcheck {args.command}: {exc.render()}", markup=False)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.print("derivcheck: interrupted", markup=False)
+        return 130
+    except Exception:
+        err.print(
+            f"derivcheck {args.command}: internal error (a bug in derivcheck); details follow", markup=False
+        )
+        err.print(traceback.format_exc(), markup=False)
+        return EXIT_INTERNAL
+
+
+def _config(args: argparse.Namespace) -> GradeConfig:
+    jobs = max(1, int(getattr(args, "jobs", 1) or 1))
+    return GradeConfig(budget=Budget(seconds=args.timeout), jobs=jobs)
+
+
+def _key(args: argparse.Namespace) -> Key:
+    return load_key(args.key)
+
+
+def _print_json(console: Console, obj: Any) -> None:
+    console.file.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    console.file.flush()
+
+
+# ----------------------------------------------------------------------------------------------
+# check
+# ----------------------------------------------------------------------------------------------
+
+
+def _cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from checker.judge import check_answer, check_batch  # noqa: PLC0415  (keeps `--help` fast)
+    from checker.report import render_verdict_text  # noqa: PLC0415
+
+    if args.batch:
+        if args.question or args.answer:
+            raise _usage("check --batch FILE.jsonl takes no QUESTION or ANSWER")
+        key = _key(args)
+        config = _config(args)
+        with _open_input(args.batch) as stream:
+            for obj in check_batch(_json_lines(stream), key, config=config):
+                _print_json(out, obj)
+        return EXIT_OK
+    if args.question is None or args.answer is None:
+        raise _usage("check needs QUESTION and ANSWER (or --batch FILE.jsonl)")
+    key = _key(args)
+    verdict = check_answer(key, args.question, args.answer, config=_config(args))
+    if args.format == "json":
+        _print_json(out, verdict.to_json())
+    else:
+        out.print(render_verdict_text(verdict))
+    return EXIT_OK
+
+
+def _json_lines(stream: IO[str]) -> Iterator[dict[str, Any]]:
+    """Parsed JSON lines; a line that is not a JSON object becomes a record the batch reports."""
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield {"_line": number, "_invalid": f"line {number} is not JSON: {exc.msg} at column {exc.colno}"}
+            continue
+        if not isinstance(obj, dict):
+            yield {"_line": number, "_invalid": f"line {number} is not a JSON object"}
+            continue
+        yield obj
+
+
+# ----------------------------------------------------------------------------------------------
+# steps
+# ----------------------------------------------------------------------------------------------
+
+
+def _cmd_steps(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from checker.judge import check_chain  # noqa: PLC0415
+    from checker.report import render_steps_text  # noqa: PLC0415
+
+    key = _key(args)
+    question = key.question(args.question)
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        from checker.grade import read_submission  # noqa: PLC0415
+
+        text = read_submission(args.file)
+    result = check_chain(key, question.id, text, config=_config(args))
+    if args.format == "json":
+        _print_json(out, result.to_json())
+    else:
+        out.print(render_steps_text(result))
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------------------------
+# grade
+# ----------------------------------------------------------------------------------------------
+
+
+def _cmd_grade(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from checker import report  # noqa: PLC0415
+    from checker.grade import expand_paths, grade_paths  # noqa: PLC0415
+
+    key = _key(args)
+    config = _config(args)
+    paths = expand_paths(args.submissions)
+    if not paths:
+        raise _usage(f"expected submission files, folders or globs, found nothing at {args.submissions}")
+    if args.resume and not (args.format == "json" and args.out):
+        raise _usage("--resume needs --format json and --out PATH (the JSON lines it resumes)")
+    if args.format == "gradescope" and len(paths) != 1:
+        raise _usage(
+            f"--format gradescope grades one submission, found {len(paths)}: use json or csv for a class"
+        )
+
+    done = _done_submissions(Path(args.out)) if args.resume else set()
+    stream: TextIO | None = None
+    if args.format == "json":
+        stream = open(args.out, "a" if args.resume else "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+
+    def write_line(result: Any) -> None:
+        # JSON lines are written as each submission finishes: a run killed halfway loses nothing.
+        if stream is not None:
+            stream.write(report.render_json_line(result) + "\n")
+            stream.flush()
+
+    results = []
+    try:
+        with _progress(err, enabled=err.is_terminal and len(paths) > 1) as progress:
+            for result in grade_paths(
+                paths, key, config=config, resume=done, on_result=write_line, progress=progress
+            ):
+                results.append(result)
+    finally:
+        if stream is not None and stream is not sys.stdout:
+            stream.close()
+    if args.format == "json":
+        if done:
+            err.print(f"resumed: skipped {len(done)} submission(s) already in {args.out}", markup=False)
+        return EXIT_OK
+    if args.format == "csv":
+        _emit(report.render_csv(results, key), args.out, out)
+    elif args.format == "gradescope":
+        _emit(
+            json.dumps(report.render_gradescope(results[0] if results else None, key), indent=2),
+            args.out,
+            out,
+        )
+    else:
+        rendered = report.render_text(results, key)
+        if args.out:
+            with open(args.out, "w", encoding="utf-8") as fh:
+                Console(file=fh, width=120, soft_wrap=True).print(rendered)
+        else:
+            out.print(rendered)
+    return EXIT_OK
+
+
+def _done_submissions(path: Path) -> set[str]:
+    """Names of the submissions an existing JSON-lines output already holds (for --resume)."""
+    if not path.exists():
+        return set()
+    done = set()
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut short by a kill: that submission is graded again
+            if isinstance(obj, dict) and isinstance(obj.get("submission"), str):
+                done.add(obj["submission"])
+    return done
+
+
+class _progress:
+    """A rich progress bar on a terminal; a no-op callback otherwise."""
+
+    def __init__(self, console: Console, *, enabled: bool) -> None:
+        self._enabled = enabled
+        self._console = console
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Callable[[int, int], None]:
+        if not self._enabled:
+            return lambda done, total: None
+        from rich.progress import Progress  # noqa: PLC0415
+
+        self._bar = Progress(console=self._console, transient=True)
+        self._bar.__enter__()
+        self._task = self._bar.add_task("grading", total=None)
+
+        def update(done: int, total: int) -> None:
+            self._bar.update(self._task, completed=done, total=total)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+
+def _emit(text: str, path: str | None, out: Console) -> None:
+    if path:
+        Path(path).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    else:
+        out.file.write(text if text.endswith("\n") else text + "\n")
+
+
+# ----------------------------------------------------------------------------------------------
+# verify
+# ----------------------------------------------------------------------------------------------
+
+
+def _cmd_verify(args: argparse.Namespace, out: Console, err: Console) -> int:
+    import derivations  # noqa: PLC0415
+    from checker.derivation import prove  # noqa: PLC0415
+    from checker.keycheck import self_test  # noqa: PLC0415
+
+    key = _key(args)
+    reports = [prove(d) for d in derivations.all_derivations()]
+    key_report = self_test(key)
+    ok = all(r.ok for r in reports) and key_report.ok
+    if args.format == "json":
+        _print_json(
+            out,
+            {"derivations": [r.to_json() for r in reports], "key": key_report.to_json(), "ok": ok},
+        )
+    else:
+        for r in reports:
+            table = Table(title=f"{r.question}  {r.title}  ({r.name})", title_justify="left", expand=False)
+            table.add_column("step", justify="right")
+            table.add_column("status")
+            table.add_column("claim")
+            table.add_column("justification / method")
+            for s in r.steps:
+                colour = {"proved": "green", "given": "cyan", "failed": "bold red"}[s.status]
+                detail = s.justification + (f" [{s.method}]" if s.method else "")
+                if s.status == "failed":
+                    detail += f"\n{s.reason}"
+                table.add_row(str(s.index), f"[{colour}]{s.status}[/]", s.claim, detail)
+            out.print(table)
+        failed = [f for f in key_report.findings if f.status == "failed"]
+        out.print(
+            f"key {key_report.key}: {len(key_report.findings) - len(failed)} check(s) ok, {len(failed)} failed",
+            markup=False,
+        )
+        for f in failed:
+            out.print(
+                f"  {key.path}, line {f.line}, question {f.question}: {f.kind}: {f.detail}", markup=False
+            )
+        out.print("all steps proved, key consistent" if ok else "FAILED", style="green" if ok else "bold red")
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+# ----------------------------------------------------------------------------------------------
+# gradescope-bundle
+# ----------------------------------------------------------------------------------------------
+
+
+def _cmd_bundle(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from checker.gradescope import write_bundle  # noqa: PLC0415
+
+    key_dir = Path(args.key) if args.key else None
+    path = write_bundle(Path(args.out), key_dir=key_dir, source=None)
+    out.print(f"wrote {path}", markup=False)
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------------------------
+
+
+def _usage(message: str) -> CheckerError:
+    return CheckerError(message)
+
+
+class _open_input:
+    """Open FILE or standard input (``-``) as text, as a context manager."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._fh: IO[str] | None = None
+
+    def __enter__(self) -> IO[str]:
+        if self._name == "-":
+            return sys.stdin
+        try:
+            self._fh = open(self._name, encoding="utf-8", errors="strict")
+        except OSError as exc:
+            raise CheckerError(f"expected a readable file, found {exc.strerror}: {self._name!r}") from exc
+        return self._fh
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
