@@ -1,0 +1,684 @@
+"""Budgeted worker processes: every answer is judged under a time and a memory budget.
+
+A :class:`WorkerPool` keeps ``workers`` long-lived processes, one duplex pipe each.  A task is a
+picklable top-level function and its arguments; the parent sends it to an idle worker and waits on
+the pipes and the process sentinels with a timeout (:func:`multiprocessing.connection.wait`), never
+with ``signal.alarm`` (math-verify's alarm only works on the main thread and is known to hang).  A
+worker past its deadline is killed with SIGKILL and replaced; a worker that dies (segfault,
+``os._exit``) is replaced; a ``MemoryError`` under the worker's ``RLIMIT_AS`` cap comes back as a
+"memory limit" outcome.  None of these escape to the caller as exceptions and none of them stop the
+pool.
+
+Processes start with the ``fork`` method where the platform has it (fast: SymPy is already
+imported), else ``spawn``.  The pool itself starts no threads and holds no locks, so forking a
+replacement worker in the middle of a run is safe.
+
+On top of the pool, :func:`check_answer` and :func:`check_batch` are the entry points the command
+line uses (``derivcheck check``): they turn outcomes into :class:`~checker.verdict.QuestionVerdict`
+objects, a time limit into an ``error`` verdict that a TA grades by hand (undecided, never wrong).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import itertools
+import multiprocessing
+import multiprocessing.connection
+import os
+import resource
+import signal
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
+
+from checker.config import Budget, EquivalenceConfig, GradeConfig
+from checker.errors import CheckerError
+from checker.key import Key, Question
+from checker.verdict import QuestionVerdict
+
+__all__ = [
+    "Outcome",
+    "OutcomeError",
+    "Task",
+    "WorkerPool",
+    "check_answer",
+    "check_batch",
+]
+
+T = TypeVar("T")
+
+OutcomeError = Literal["time limit", "memory limit", "worker crashed", "exception"]
+"""Why a task produced no value.  ``exception``: the function raised (``detail`` holds the
+traceback); the other three are budget or process failures."""
+
+_POLL_SECONDS = 1.0  # how often an idle worker checks that its parent is still alive
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """The result of one task run in a worker.
+
+    Attributes:
+        value: the function's return value (None when ``error`` is set).
+        error: None on success, else ``time limit``, ``memory limit``, ``worker crashed`` or
+            ``exception`` (the function raised; the traceback is in ``detail``).
+        detail: staff-facing detail: the limit that was hit, the exit code, a traceback.
+        seconds: wall-clock time the task spent in its worker.
+    """
+
+    value: T | None = None
+    error: OutcomeError | None = None
+    detail: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when the function returned a value."""
+        return self.error is None
+
+
+class Task:
+    """A handle on one submitted task (future-like).
+
+    Attributes:
+        id: the pool's sequence number for the task.
+        tag: what the caller attached (``map_unordered`` uses it; None for ``submit``).
+    """
+
+    __slots__ = ("_pool", "args", "fn", "id", "outcome", "tag")
+
+    def __init__(
+        self, pool: WorkerPool, task_id: int, fn: Callable[..., Any], args: tuple[Any, ...], tag: Any
+    ) -> None:
+        self._pool = pool
+        self.id = task_id
+        self.fn = fn
+        self.args = args
+        self.tag = tag
+        self.outcome: Outcome[Any] | None = None
+
+    def done(self) -> bool:
+        """True once the task has an outcome."""
+        return self.outcome is not None
+
+    def result(self) -> Outcome[Any]:
+        """Block (driving the pool) until the task has an outcome, and return it."""
+        while self.outcome is None:
+            if self._pool._closed:
+                raise RuntimeError("WorkerPool is closed; expected an open pool, found it closed")
+            self._pool._step()
+        return self.outcome
+
+    def __repr__(self) -> str:
+        return f"Task(id={self.id}, tag={self.tag!r}, done={self.done()})"
+
+
+class _Worker:
+    """One worker process, its pipe, and the task it is running."""
+
+    __slots__ = ("conn", "deadline", "proc", "started", "task")
+
+    def __init__(self, proc: Any, conn: multiprocessing.connection.Connection) -> None:
+        self.proc = proc
+        self.conn = conn
+        self.task: Task | None = None
+        self.deadline = 0.0
+        self.started = 0.0
+
+
+def _worker_main(
+    conn: multiprocessing.connection.Connection,
+    parent_end: multiprocessing.connection.Connection | None,
+    memory_bytes: int,
+    initializer: Callable[..., None] | None,
+    initargs: tuple[Any, ...],
+) -> None:
+    """The worker loop: cap memory, run the initializer, then run tasks until told to stop."""
+    if parent_end is not None:
+        # With fork the child inherits the parent's end of its own pipe; close it so that the
+        # worker sees EOF when the parent goes away.
+        parent_end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # A crash is reported as an outcome; the library never prints (pytest enables faulthandler).
+    faulthandler.disable()
+    _limit_memory(memory_bytes)
+    parent = os.getppid()
+    init_error: str | None = None
+    if initializer is not None:
+        try:
+            initializer(*initargs)
+        except BaseException:
+            init_error = "worker initializer failed:\n" + traceback.format_exc()
+    while True:
+        try:
+            if not conn.poll(_POLL_SECONDS):
+                if os.getppid() != parent:
+                    return  # orphaned: the parent died without closing us
+                continue
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        task_id, fn, args = message
+        reply: tuple[int, str | None, str, Any]
+        if init_error is not None:
+            reply = (task_id, "exception", init_error, None)
+        else:
+            try:
+                reply = (task_id, None, "", fn(*args))
+            except MemoryError:
+                reply = (
+                    task_id,
+                    "memory limit",
+                    "MemoryError: the worker's address-space cap was reached",
+                    None,
+                )
+            except BaseException:
+                reply = (task_id, "exception", traceback.format_exc(), None)
+        try:
+            conn.send(reply)
+        except MemoryError:
+            conn.send((task_id, "memory limit", "MemoryError while sending the result", None))
+        except (EOFError, OSError):
+            return
+        except Exception as exc:  # the result does not pickle
+            conn.send((task_id, "exception", f"the task's result could not be sent: {exc!r}", None))
+
+
+def _limit_memory(memory_bytes: int) -> None:
+    """Cap the worker's address space (RLIMIT_AS); a no-op where the platform refuses."""
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY and hard < memory_bytes:
+            memory_bytes = hard
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
+    except (ValueError, OSError):  # pragma: no cover - platform without RLIMIT_AS
+        pass
+
+
+class WorkerPool:
+    """A pool of budgeted worker processes; use it as a context manager.
+
+    Args:
+        budget: time per task (``Budget.seconds``) and address-space cap (``Budget.memory_mb``).
+        workers: number of processes (>= 1).
+        initializer: called once in each new worker (top-level, picklable under spawn).
+        initargs: its arguments.
+
+    Raises:
+        ValueError: for ``workers < 1``.
+
+    >>> from checker.config import Budget
+    >>> with WorkerPool(Budget(seconds=5)) as pool:
+    ...     pool.run(abs, -3).value
+    3
+    """
+
+    def __init__(
+        self,
+        budget: Budget,
+        *,
+        workers: int = 1,
+        initializer: Callable[..., None] | None = None,
+        initargs: tuple[Any, ...] = (),
+    ) -> None:
+        if workers < 1:
+            raise ValueError(f"WorkerPool needs workers >= 1, got workers={workers}")
+        self.budget = budget
+        self.workers = workers
+        self._initializer = initializer
+        self._initargs = initargs
+        methods = multiprocessing.get_all_start_methods()
+        self._ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._pool: list[_Worker] = []
+        self._pending: deque[Task] = deque()
+        self._finished: deque[Task] = deque()
+        self._ids = itertools.count()
+        self._closed = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop every worker (politely when idle, SIGKILL when busy); pending tasks are dropped."""
+        if self._closed:
+            return
+        self._closed = True
+        for worker in self._pool:
+            if worker.task is None:
+                with contextlib.suppress(OSError, ValueError):
+                    worker.conn.send(None)
+        deadline = time.monotonic() + 1.0
+        for worker in self._pool:
+            if worker.task is None:
+                worker.proc.join(max(0.0, deadline - time.monotonic()))
+            self._stop(worker)
+        self._pool.clear()
+        self._pending.clear()
+
+    def _spawn(self) -> _Worker:
+        parent_end, child_end = self._ctx.Pipe(duplex=True)
+        memory = self.budget.memory_mb * 1024 * 1024
+        inherit = parent_end if self._ctx.get_start_method() == "fork" else None
+        proc = self._ctx.Process(  # type: ignore[attr-defined]
+            target=_worker_main,
+            args=(child_end, inherit, memory, self._initializer, self._initargs),
+            daemon=True,
+        )
+        proc.start()
+        child_end.close()
+        return _Worker(proc, parent_end)
+
+    @staticmethod
+    def _stop(worker: _Worker) -> None:
+        if worker.proc.is_alive():
+            worker.proc.kill()
+        worker.proc.join(2.0)
+        with contextlib.suppress(OSError):
+            worker.conn.close()
+        with contextlib.suppress(ValueError):
+            worker.proc.close()
+
+    def _replace(self, worker: _Worker) -> None:
+        self._stop(worker)
+        self._pool.remove(worker)
+
+    # -- submitting ---------------------------------------------------------------------------
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Task:
+        """Queue ``fn(*args)`` for a worker and return its handle at once.
+
+        ``fn`` must be a top-level function; ``fn``, ``args`` and the result must pickle.
+
+        Raises:
+            RuntimeError: when the pool is closed.
+        """
+        return self._submit(fn, args, None)
+
+    def _submit(self, fn: Callable[..., Any], args: tuple[Any, ...], tag: Any) -> Task:
+        if self._closed:
+            raise RuntimeError("WorkerPool is closed; expected an open pool, found it closed")
+        task = Task(self, next(self._ids), fn, args, tag)
+        self._pending.append(task)
+        self._dispatch()
+        return task
+
+    def run(self, fn: Callable[..., T], *args: Any) -> Outcome[T]:
+        """Run one call in a worker and block until its outcome (value, or the limit it hit).
+
+        >>> from checker.config import Budget
+        >>> with WorkerPool(Budget(seconds=5)) as pool:
+        ...     pool.run(divmod, 7, 2).value
+        (3, 1)
+        """
+        return self.submit(fn, *args).result()
+
+    def as_completed(self, tasks: Iterable[Task] | None = None) -> Iterator[tuple[Task, Outcome[Any]]]:
+        """Yield ``(task, outcome)`` for each of ``tasks`` (default: every unfinished task) as it finishes.
+
+        Tasks already done are yielded first.
+        """
+        waiting = list(tasks) if tasks is not None else [*self._running(), *self._pending]
+        while waiting:
+            done = [t for t in waiting if t.outcome is not None]
+            for task in done:
+                waiting.remove(task)
+                assert task.outcome is not None
+                yield task, task.outcome
+            if waiting:
+                if self._closed:
+                    raise RuntimeError("WorkerPool is closed; expected an open pool, found it closed")
+                self._step()
+
+    def map_unordered(
+        self,
+        fn: Callable[..., T],
+        arguments: Iterable[tuple[Any, ...]],
+        *,
+        tags: Iterable[Any] | None = None,
+    ) -> Iterator[tuple[Any, Outcome[T]]]:
+        """Run ``fn(*args)`` for each argument tuple; yield ``(tag, outcome)`` as each finishes.
+
+        Tags default to the 0-based position of the arguments.  At most ``4 × workers`` tasks are
+        in flight, so a long stream of arguments is consumed lazily.
+
+        >>> from checker.config import Budget
+        >>> with WorkerPool(Budget(seconds=5), workers=2) as pool:
+        ...     sorted((tag, o.value) for tag, o in pool.map_unordered(abs, [(-1,), (-2,)]))
+        [(0, 1), (1, 2)]
+        """
+        tag_iter: Iterator[Any] = iter(tags) if tags is not None else itertools.count()
+        source = iter(arguments)
+        in_flight: list[Task] = []
+        exhausted = False
+        while True:
+            while not exhausted and len(in_flight) < 4 * self.workers:
+                args = next(source, None)
+                if args is None:
+                    exhausted = True
+                    break
+                in_flight.append(self._submit(fn, tuple(args), next(tag_iter)))
+            if not in_flight:
+                return
+            task, outcome = next(self.as_completed(in_flight))
+            in_flight.remove(task)
+            yield task.tag, outcome
+
+    # -- driving ------------------------------------------------------------------------------
+
+    def _running(self) -> list[Task]:
+        return [w.task for w in self._pool if w.task is not None]
+
+    def _dispatch(self) -> None:
+        """Hand pending tasks to idle workers, starting workers up to ``self.workers``."""
+        while self._pending:
+            idle = next((w for w in self._pool if w.task is None), None)
+            if idle is None:
+                if len(self._pool) >= self.workers:
+                    return
+                idle = self._spawn()
+                self._pool.append(idle)
+            task = self._pending.popleft()
+            try:
+                idle.conn.send((task.id, task.fn, task.args))
+            except (BrokenPipeError, ConnectionResetError, EOFError):
+                # The idle worker died (e.g. killed from outside): replace it and retry the task.
+                self._replace(idle)
+                self._pending.appendleft(task)
+                continue
+            except Exception as exc:  # fn or args do not pickle: the caller's bug, as an outcome
+                task.outcome = Outcome(
+                    error="exception", detail=f"the task could not be sent to a worker: {exc!r}"
+                )
+                continue
+            idle.task = task
+            idle.started = time.monotonic()
+            idle.deadline = idle.started + self.budget.seconds
+
+    def _step(self) -> None:
+        """Wait for one event (a result, a death, a deadline) and settle what happened."""
+        self._dispatch()
+        busy = [w for w in self._pool if w.task is not None]
+        if not busy:
+            return
+        now = time.monotonic()
+        timeout = max(0.0, min(w.deadline for w in busy) - now)
+        handles: dict[Any, _Worker] = {}
+        for w in busy:
+            handles[w.conn] = w
+            handles[w.proc.sentinel] = w
+        ready = multiprocessing.connection.wait(list(handles), timeout)
+        settled: set[int] = set()
+        for handle in ready:
+            worker = handles[handle]
+            if id(worker) in settled:
+                continue
+            settled.add(id(worker))
+            self._collect(worker)
+        now = time.monotonic()
+        for worker in list(self._pool):
+            if worker.task is not None and now >= worker.deadline:
+                self._finish(
+                    worker,
+                    Outcome(
+                        error="time limit",
+                        detail=f"time limit ({self.budget.seconds:g} s) exceeded; the worker was killed",
+                        seconds=now - worker.started,
+                    ),
+                    replace=True,
+                )
+        self._dispatch()
+
+    def _collect(self, worker: _Worker) -> None:
+        """Read a finished worker's reply, or record its death."""
+        elapsed = time.monotonic() - worker.started
+        try:
+            if not worker.conn.poll():
+                raise EOFError
+            task_id, error, detail, value = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.proc.join(1.0)
+            code = worker.proc.exitcode
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            self._finish(
+                worker,
+                Outcome(error="worker crashed", detail=f"the worker process died ({how})", seconds=elapsed),
+                replace=True,
+            )
+            return
+        assert worker.task is not None and task_id == worker.task.id
+        # A worker that ran out of memory is replaced: its heap may be left fragmented.
+        self._finish(worker, Outcome(value, error, detail, elapsed), replace=error == "memory limit")
+
+    def _finish(self, worker: _Worker, outcome: Outcome[Any], *, replace: bool) -> None:
+        task = worker.task
+        assert task is not None
+        task.outcome = outcome
+        worker.task = None
+        if replace:
+            self._replace(worker)
+
+
+# ----------------------------------------------------------------------------------------------
+# checking answers under the budget
+# ----------------------------------------------------------------------------------------------
+
+
+def _judge_task(
+    question: Question,
+    answer: str,
+    config: EquivalenceConfig,
+    prior: dict[str, str] | None,
+    key: Key | None,
+) -> QuestionVerdict:
+    """Run in a worker: judge one answer (top-level so that it pickles under spawn)."""
+    from checker.judge import judge  # noqa: PLC0415  (judge imports this module)
+
+    return judge(question, answer, config=config, prior=prior, key=key)
+
+
+def _too_long(question: Question, answer: str, budget: Budget) -> QuestionVerdict | None:
+    if len(answer) <= budget.max_input_chars:
+        return None
+    return QuestionVerdict(
+        question=question.id,
+        verdict="unparsed",
+        score=0.0,
+        max_score=question.points,
+        feedback=(
+            f"Your answer is too long to check: expected at most {budget.max_input_chars} characters, "
+            f"found length={len(answer)}. Shorten it to the final expression; a TA can grade it by hand."
+        ),
+        answer=answer[:200] + "…",
+        answer_note="too_long",
+    )
+
+
+def _from_outcome(
+    question: Question, answer: str, outcome: Outcome[QuestionVerdict], budget: Budget
+) -> QuestionVerdict:
+    if outcome.ok and isinstance(outcome.value, QuestionVerdict):
+        return outcome.value
+    if outcome.error == "time limit":
+        feedback = f"time limit ({budget.seconds:g} s) exceeded; a TA will grade it by hand"
+        note = "time_limit"
+    elif outcome.error == "memory limit":
+        feedback = f"memory limit ({budget.memory_mb} MiB) exceeded; a TA will grade it by hand"
+        note = "memory_limit"
+    else:
+        feedback = "internal error while checking this answer; a TA will grade it by hand"
+        note = "internal_error"
+    return QuestionVerdict(
+        question=question.id,
+        verdict="error",
+        score=0.0,
+        max_score=question.points,
+        feedback=feedback,
+        answer=answer,
+        evidence=None,
+        answer_note=note,
+        internal=f"{outcome.error}: {outcome.detail}",
+    )
+
+
+def check_answer(
+    key: Key,
+    qid: str,
+    answer: str,
+    *,
+    config: GradeConfig = GradeConfig(),
+    pool: WorkerPool | None = None,
+) -> QuestionVerdict:
+    """Judge one answer to question ``qid`` in a budgeted worker (``derivcheck check``).
+
+    Args:
+        key: the answer key.
+        qid: the question id.
+        answer: the answer's LaTeX (or prose for a choice question).
+        config: budget and equivalence knobs.
+        pool: a pool to reuse; by default a one-worker pool is started for this call.
+
+    Returns:
+        The verdict; a time or memory overrun is an ``error`` verdict for a TA, never a zero.
+
+    Raises:
+        UnknownQuestionError: when the key has no question ``qid``.
+
+    >>> from checker.key import load_key
+    >>> check_answer(load_key(validate_latex=False), "2.2", "increase the model size").verdict
+    'correct'
+    """
+    question = key.question(qid)
+    budget = pool.budget if pool is not None else config.budget
+    refused = _too_long(question, answer, budget)
+    if refused is not None:
+        return refused
+    if pool is not None:
+        outcome = pool.run(_judge_task, question, answer, config.equivalence, None, None)
+    else:
+        with WorkerPool(budget) as own:
+            outcome = own.run(_judge_task, question, answer, config.equivalence, None, None)
+    return _from_outcome(question, answer, outcome, budget)
+
+
+def _bad_record(record: Any, problem: str, question: Question | None = None) -> dict[str, Any]:
+    qid = record.get("question") if isinstance(record, Mapping) else None
+    verdict = QuestionVerdict(
+        question=question.id if question is not None else (qid if isinstance(qid, str) else str(qid)),
+        verdict="error",
+        score=0.0,
+        max_score=question.points if question is not None else 0.0,
+        feedback=problem,
+        answer_note="bad_record",
+    )
+    return _merge(record, verdict)
+
+
+def _merge(record: Any, verdict: QuestionVerdict) -> dict[str, Any]:
+    """Every input field echoed, then the verdict's fields (the verdict wins on a clash)."""
+    out: dict[str, Any] = dict(record) if isinstance(record, Mapping) else {}
+    out.update(verdict.to_json())
+    return out
+
+
+def _validate_record(record: Any, key: Key) -> tuple[Question, str, dict[str, str] | None] | str:
+    """The question, answer and prior of a batch record, or the problem with it in words."""
+    if not isinstance(record, Mapping):
+        return f"expected a JSON object with 'question' and 'answer', found {type(record).__name__}"
+    if isinstance(record.get("_invalid"), str):  # the CLI's note for a line that is not a JSON object
+        return str(record["_invalid"])
+    missing = [f for f in ("question", "answer") if f not in record]
+    if missing:
+        return f"expected fields 'question' and 'answer', found {sorted(record)} (missing {missing})"
+    qid, answer = record["question"], record["answer"]
+    if not isinstance(qid, str):
+        return f"expected 'question' to be a string id, found question={qid!r}"
+    if not isinstance(answer, str):
+        return f"expected 'answer' to be a string, found answer={answer!r} ({type(answer).__name__})"
+    try:
+        question = key.question(qid)
+    except CheckerError as exc:
+        return exc.message
+    prior = record.get("prior")
+    if prior is not None and not (
+        isinstance(prior, Mapping)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in prior.items())
+    ):
+        return "expected 'prior' to map earlier question ids to answer strings"
+    return question, answer, dict(prior) if prior is not None else None
+
+
+def check_batch(
+    records: Iterable[Mapping[str, Any]],
+    key: Key,
+    *,
+    config: GradeConfig = GradeConfig(),
+) -> Iterator[dict[str, Any]]:
+    """Judge a stream of ``{"question", "answer", ...}`` records (``derivcheck check --batch``).
+
+    Judging runs in a pool of ``config.jobs`` workers; one dict is yielded per record, in input
+    order, each as soon as it and every record before it are done.  A bad record (missing
+    fields, a non-string answer, an unknown question id) yields an ``error`` verdict naming the
+    problem and never stops the batch.  An optional ``prior`` field (earlier question id → that
+    student's answer) enables follow-through credit.
+
+    Args:
+        records: parsed JSON objects.
+        key: the answer key.
+        config: budget, equivalence knobs and ``jobs``.
+
+    Returns:
+        An iterator of dicts: every input field echoed, merged with ``QuestionVerdict.to_json()``.
+
+    >>> from checker.key import load_key
+    >>> [r["id"] for r in check_batch([{"id": 7, "question": "2.2", "answer": "a larger model"}],
+    ...                               load_key(validate_latex=False))]
+    [7]
+    """
+    window = 4 * config.jobs
+    ready: dict[int, dict[str, Any]] = {}
+    in_flight: dict[Task, tuple[int, Mapping[str, Any], Question, str]] = {}
+    source = enumerate(records)
+    exhausted = False
+    next_out = 0
+    with WorkerPool(config.budget, workers=config.jobs) as pool:
+        while True:
+            while not exhausted and len(in_flight) < window:
+                item = next(source, None)
+                if item is None:
+                    exhausted = True
+                    break
+                index, record = item
+                checked = _validate_record(record, key)
+                if isinstance(checked, str):
+                    ready[index] = _bad_record(record, checked)
+                    continue
+                question, answer, prior = checked
+                refused = _too_long(question, answer, config.budget)
+                if refused is not None:
+                    ready[index] = _merge(record, refused)
+                    continue
+                task = pool.submit(
+                    _judge_task, question, answer, config.equivalence, prior, key if prior else None
+                )
+                in_flight[task] = (index, record, question, answer)
+            while next_out in ready:
+                yield ready.pop(next_out)
+                next_out += 1
+            if not in_flight:
+                if exhausted:
+                    return
+                continue
+            task, outcome = next(pool.as_completed(list(in_flight)))
+            index, record, question, answer = in_flight.pop(task)
+            ready[index] = _merge(record, _from_outcome(question, answer, outcome, config.budget))

@@ -1,0 +1,181 @@
+"""The budgeted worker pool, driven with plain Python functions."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from checker.config import Budget
+from checker.sandbox import WorkerPool
+
+BUDGET = Budget(seconds=0.5, memory_mb=512)
+
+
+# Top-level so that they pickle.
+def nap(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def allocate(n_bytes: int) -> int:
+    return len(bytearray(n_bytes))
+
+
+def grow_forever() -> int:
+    chunks = []
+    while True:
+        chunks.append(bytearray(16 * 1024 * 1024))
+
+
+def hard_exit(code: int) -> None:
+    os._exit(code)
+
+
+def segfault() -> None:
+    import ctypes
+
+    ctypes.string_at(0)
+
+
+def boom() -> None:
+    raise ValueError("boom")
+
+
+def pid() -> int:
+    return os.getpid()
+
+
+def unpicklable_result() -> object:
+    return lambda: None
+
+
+def env_marker() -> str:
+    return os.environ.get("DERIVCHECK_TEST_MARKER", "")
+
+
+def set_marker(value: str) -> None:
+    os.environ["DERIVCHECK_TEST_MARKER"] = value
+
+
+def failing_initializer() -> None:
+    raise RuntimeError("no key")
+
+
+@pytest.fixture
+def pool() -> WorkerPool:
+    with WorkerPool(BUDGET) as p:
+        yield p  # type: ignore[misc]
+
+
+FAILURES = [
+    ("sleep-past-budget", nap, (5.0,), "time limit"),
+    ("huge-allocation", allocate, (8 * 1024**3,), "memory limit"),
+    ("os-exit", hard_exit, (3,), "worker crashed"),
+    ("segfault", segfault, (), "worker crashed"),
+    ("exception", boom, (), "exception"),
+    ("unpicklable-result", unpicklable_result, (), "exception"),
+]
+
+
+@pytest.mark.parametrize(("fn", "args", "error"), [f[1:] for f in FAILURES], ids=[f[0] for f in FAILURES])
+def test_failure_becomes_outcome_and_pool_keeps_going(
+    pool: WorkerPool, fn: object, args: tuple[object, ...], error: str
+) -> None:
+    outcome = pool.run(fn, *args)  # type: ignore[arg-type]
+    assert outcome.error == error
+    assert outcome.value is None and outcome.detail
+    follow_up = pool.run(divmod, 7, 2)
+    assert follow_up.ok and follow_up.value == (3, 1)
+
+
+def test_allocation_loop_hits_memory_limit() -> None:
+    # Touching ~250 MiB takes a while on a slow machine: a generous clock, a tight cap.
+    with WorkerPool(Budget(seconds=20, memory_mb=256)) as p:
+        outcome = p.run(grow_forever)
+        assert outcome.error == "memory limit"
+        assert p.run(allocate, 1024).value == 1024
+
+
+def test_time_limit_kills_and_replaces_worker(pool: WorkerPool) -> None:
+    before = pool.run(pid).value
+    assert pool.run(nap, 5.0).error == "time limit"
+    after = pool.run(pid).value
+    assert before is not None and after is not None and before != after
+
+
+def test_time_limit_detail_names_budget(pool: WorkerPool) -> None:
+    assert "0.5 s" in pool.run(nap, 5.0).detail
+
+
+def test_worker_is_reused_when_tasks_succeed(pool: WorkerPool) -> None:
+    assert pool.run(pid).value == pool.run(pid).value != os.getpid()
+
+
+def test_exception_detail_is_traceback(pool: WorkerPool) -> None:
+    detail = pool.run(boom).detail
+    assert "ValueError: boom" in detail and "Traceback" in detail
+
+
+def test_map_unordered_returns_every_tag(pool: WorkerPool) -> None:
+    with WorkerPool(BUDGET, workers=2) as two:
+        got = dict(two.map_unordered(nap, [(0.2,), (0.01,), (9.0,), (0.05,)], tags="abcd"))
+    assert sorted(got) == ["a", "b", "c", "d"]
+    assert got["c"].error == "time limit"
+    assert [got[t].value for t in "abd"] == [0.2, 0.01, 0.05]
+
+
+def test_as_completed_yields_fast_task_first() -> None:
+    with WorkerPool(Budget(seconds=5), workers=2) as two:
+        slow = two.submit(nap, 0.4)
+        fast = two.submit(nap, 0.0)
+        order = [task for task, _ in two.as_completed([slow, fast])]
+    assert order == [fast, slow]
+
+
+def test_more_tasks_than_workers_all_finish(pool: WorkerPool) -> None:
+    tasks = [pool.submit(divmod, i, 3) for i in range(10)]
+    results = {task.id: outcome.value for task, outcome in pool.as_completed(tasks)}
+    assert [results[t.id] for t in tasks] == [divmod(i, 3) for i in range(10)]
+
+
+def test_initializer_runs_in_each_worker() -> None:
+    with WorkerPool(BUDGET, initializer=set_marker, initargs=("ready",)) as p:
+        assert p.run(env_marker).value == "ready"
+        p.run(hard_exit, 1)
+        assert p.run(env_marker).value == "ready"  # the replacement ran it too
+    assert os.environ.get("DERIVCHECK_TEST_MARKER") is None
+
+
+def test_failing_initializer_is_reported_per_task() -> None:
+    with WorkerPool(BUDGET, initializer=failing_initializer) as p:
+        outcome = p.run(divmod, 1, 1)
+    assert outcome.error == "exception" and "initializer failed" in outcome.detail
+
+
+def test_unpicklable_argument_is_an_outcome(pool: WorkerPool) -> None:
+    outcome = pool.run(divmod, lambda: 1, 2)
+    assert outcome.error == "exception" and "could not be sent" in outcome.detail
+
+
+def test_closed_pool_refuses_work() -> None:
+    p = WorkerPool(BUDGET)
+    p.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        p.submit(divmod, 1, 1)
+
+
+def test_close_stops_busy_workers() -> None:
+    p = WorkerPool(Budget(seconds=30))
+    task = p.submit(nap, 30.0)
+    assert task.args == (30.0,)  # dispatched by submit
+    worker_procs = [w.proc for w in p._pool]
+    p.close()
+    assert not task.done()
+    assert all(proc._closed or not proc.is_alive() for proc in worker_procs)  # type: ignore[attr-defined]
+
+
+def test_workers_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="workers"):
+        WorkerPool(BUDGET, workers=0)
