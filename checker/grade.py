@@ -1,0 +1,652 @@
+"""Stage 4: grade whole submissions and whole classes.
+
+A submission is read (:func:`read_submission`), split into question blocks
+(:func:`checker.extract.extract`, plain regular expressions, in the parent), and then each
+question becomes one task for a budgeted worker (:class:`checker.sandbox.WorkerPool`): in the
+worker the final answer is chosen (:func:`checker.extract.final_answer`, which parses student
+text), judged against the key (:func:`checker.judge.judge`, with this student's earlier final
+answers as ``prior`` for follow-through), and every math line of the block is checked as a chain
+of steps (:func:`checker.steps.check_steps`).  The parent process never runs SymPy on student
+text.
+
+A question past its time budget is an ``error`` verdict ("time limit") for a TA; the rest of the
+submission is still graded.  (When the answer plus the steps overran, the answer alone is tried
+once more, so slow step checking never costs a student the verdict on the answer.)  A file that
+cannot be read gives a :class:`~checker.verdict.SubmissionResult` with ``error`` set and every
+question an ``error`` worth 0; the batch goes on.
+
+Identical questions (same block text, same earlier answers) are judged once per run: a class
+repeats the same answers often, and a verdict depends only on the text and the key.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import time
+import traceback
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from checker.config import Budget, EquivalenceConfig, GradeConfig
+from checker.errors import CheckerError, SubmissionError
+from checker.extract import AnswerChoice, QuestionBlock, extract, final_answer
+from checker.key import Key, Question
+from checker.verdict import QuestionVerdict, StepCheck, SubmissionResult
+
+__all__ = [
+    "SUBMISSION_SUFFIXES",
+    "Engine",
+    "QuestionTask",
+    "expand_paths",
+    "grade_paths",
+    "grade_question",
+    "grade_text",
+    "read_submission",
+]
+
+#: File suffixes a folder is searched for.
+SUBMISSION_SUFFIXES = (".md", ".tex", ".txt")
+
+
+class _StepsResult(Protocol):
+    @property
+    def steps(self) -> tuple[StepCheck, ...]: ...
+
+    @property
+    def first_invalid(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Engine:
+    """The stage functions a question task calls.  None means the real one
+    (``checker.judge.judge``, ``checker.steps.check_steps``, ``checker.latex.parse``); tests pass
+    top-level stand-ins with the same signatures (they must pickle: they run in workers).
+
+    Attributes:
+        judge: ``judge(question, answer, *, config, prior, key) -> QuestionVerdict``.
+        check_steps: ``check_steps(lines, question, *, config) -> StepsResult``.
+        parse: ``parse(source, table, *, options) -> Parsed``.
+    """
+
+    judge: Callable[..., QuestionVerdict] | None = None
+    check_steps: Callable[..., _StepsResult] | None = None
+    parse: Callable[..., Any] | None = None
+
+
+@dataclass(frozen=True)
+class QuestionTask:
+    """One question of one submission, as sent to a worker.
+
+    Attributes:
+        question: the key's question.
+        block: the student's block for it.
+        prior: ``(question, block)`` of the earlier questions this one follows through from.
+        key: the key (for follow-through), or None when the question has none.
+        config: the equivalence knobs.
+        engine: the stage functions.
+        check_steps: also check the block's math as a chain of steps.
+    """
+
+    question: Question
+    block: QuestionBlock
+    prior: tuple[tuple[Question, QuestionBlock], ...]
+    key: Key | None
+    config: EquivalenceConfig
+    engine: Engine = Engine()
+    check_steps: bool = True
+
+    def fingerprint(self) -> tuple[object, ...]:
+        """What the verdict depends on besides the key: equal fingerprints, equal verdicts."""
+        return (
+            self.question.id,
+            self.check_steps,
+            _block_print(self.block),
+            tuple((q.id, _block_print(b)) for q, b in self.prior),
+        )
+
+
+def _block_print(block: QuestionBlock) -> tuple[object, ...]:
+    return (block.text, tuple((m.latex, m.display) for m in block.math))
+
+
+# ----------------------------------------------------------------------------------------------
+# the worker side
+# ----------------------------------------------------------------------------------------------
+
+
+def grade_question(task: QuestionTask) -> QuestionVerdict:
+    """Grade one question of one submission (runs in a worker; top-level so that it pickles).
+
+    Chooses the final answer, judges it, checks the steps, and notes how the answer was chosen in
+    the verdict's evidence.  A :class:`~checker.errors.CheckerError` from the steps check leaves
+    the verdict on the answer standing; any other exception becomes an ``error`` verdict with the
+    traceback kept for staff in ``internal``.
+
+    Args:
+        task: the question, the block, the blocks of earlier answers, the knobs.
+
+    Returns:
+        The verdict, with ``steps`` and ``first_invalid`` filled in.
+
+    Example:
+        >>> from checker.key import load_key
+        >>> from checker.extract import extract
+        >>> key = load_key(validate_latex=False)
+        >>> block = extract("2.2 The best option is a larger model.", key).blocks[0]
+        >>> grade_question(QuestionTask(key.question("2.2"), block, (), None, EquivalenceConfig())).verdict
+        'correct'
+    """
+    question = task.question
+    try:
+        return _grade_question(task)
+    except Exception:
+        return QuestionVerdict(
+            question=question.id,
+            verdict="error",
+            score=0.0,
+            max_score=question.points,
+            feedback="internal error while grading this question; a TA will grade it by hand",
+            answer_note="internal_error",
+            internal=traceback.format_exc(),
+        )
+
+
+def _grade_question(task: QuestionTask) -> QuestionVerdict:
+    question, engine = task.question, task.engine
+    judge = engine.judge or _real_judge()
+    choice = final_answer(task.block, question, parse=engine.parse)
+    if choice is None:
+        return QuestionVerdict(
+            question=question.id,
+            verdict="missing",
+            score=0.0,
+            max_score=question.points,
+            feedback=f"Question {question.id} is labelled but no answer was found after the label.",
+            answer_note="missing",
+        )
+    prior: dict[str, str] = {}
+    for earlier, block in task.prior:
+        earlier_choice = final_answer(block, earlier, parse=engine.parse)
+        if earlier_choice is not None:
+            prior[earlier.id] = earlier_choice.latex
+    verdict = judge(question, choice.latex, config=task.config, prior=prior or None, key=task.key)
+    verdict = _with_choice(verdict, choice)
+    lines = task.block.steps
+    if not task.check_steps or question.kind == "choice" or not lines:
+        return verdict
+    check = engine.check_steps or _real_check_steps()
+    try:
+        result = check(lines, question, config=task.config)
+    except CheckerError as exc:
+        return replace(verdict, evidence=_join(verdict.evidence, f"steps not checked: {exc.message}"))
+    return replace(verdict, steps=tuple(result.steps), first_invalid=result.first_invalid)
+
+
+def _with_choice(verdict: QuestionVerdict, choice: AnswerChoice) -> QuestionVerdict:
+    note = f"answer read from the {choice.reason}" if choice.reason != "whole block text" else ""
+    if choice.reason == "\\boxed":
+        note = "answer read from the \\boxed expression"
+    elif choice.reason == "after \\therefore":
+        note = "answer read from the math after \\therefore / so"
+    answer = verdict.answer if verdict.answer is not None else choice.latex
+    return replace(
+        verdict, answer=answer, evidence=_join(verdict.evidence, note) if note else verdict.evidence
+    )
+
+
+def _join(first: str | None, second: str) -> str:
+    return f"{first}; {second}" if first else second
+
+
+def _real_judge() -> Callable[..., QuestionVerdict]:
+    from checker.judge import judge  # noqa: PLC0415  (workers only: keeps SymPy out of the import)
+
+    return judge
+
+
+def _real_check_steps() -> Callable[..., _StepsResult]:
+    from checker.steps import check_steps  # noqa: PLC0415  (workers only)
+
+    checker: Callable[..., _StepsResult] = check_steps
+    return checker
+
+
+# ----------------------------------------------------------------------------------------------
+# reading
+# ----------------------------------------------------------------------------------------------
+
+
+def read_submission(path: str, *, max_bytes: int = 2_000_000) -> str:
+    """Read a submission file as text, refusing what cannot be a written submission.
+
+    Args:
+        path: the file.
+        max_bytes: larger files are refused (OCR'd homework is a few KB).
+
+    Returns:
+        The text (a UTF-8 byte-order mark is dropped).
+
+    Raises:
+        SubmissionError: naming the file and the condition: missing or unreadable, too large
+            (with its size and the limit), binary (NUL bytes), or not UTF-8 (with the offset).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.md"
+        >>> _ = p.write_bytes("\\ufeff3.2 $\\\\sigma$".encode())
+        >>> read_submission(str(p))
+        '3.2 $\\\\sigma$'
+    """
+    try:
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            raise SubmissionError(
+                f"expected a submission of at most {max_bytes:,} bytes, found size={size:,} bytes; "
+                "fix: submit the written answers only (export text, not images)",
+                where=path,
+            )
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise SubmissionError(
+            f"expected a readable file, found {exc.strerror or exc}; fix: check the path", where=path
+        ) from exc
+    if len(data) > max_bytes:  # grew while we looked
+        raise SubmissionError(f"expected a submission of at most {max_bytes:,} bytes, found more", where=path)
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise SubmissionError(
+            f"expected a text file, found binary data (a NUL byte at offset {nul}); "
+            "fix: export the submission as Markdown, LaTeX or plain text",
+            where=path,
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SubmissionError(
+            f"expected UTF-8 text, found byte 0x{data[exc.start]:02x} at offset {exc.start} that is not "
+            "UTF-8; fix: re-export the submission as UTF-8",
+            where=path,
+        ) from exc
+
+
+def expand_paths(paths: Sequence[str]) -> list[str]:
+    """Files, folders (searched recursively for .md, .tex, .txt) and globs → a sorted list of files.
+
+    A path that is neither an existing file, nor a folder, nor a glob that matches is kept as is,
+    so that grading reports it as missing instead of silently dropping it.
+
+    Args:
+        paths: as given on the command line.
+
+    Returns:
+        Sorted, de-duplicated paths.
+
+    Example:
+        >>> expand_paths(["b.md", "a.md", "b.md"])
+        ['a.md', 'b.md']
+    """
+    found: set[str] = set()
+    for raw in paths:
+        if os.path.isdir(raw):
+            for root, _dirs, files in os.walk(raw):
+                for name in files:
+                    if name.lower().endswith(SUBMISSION_SUFFIXES):
+                        found.add(os.path.normpath(os.path.join(root, name)))
+        elif os.path.isfile(raw):
+            found.add(os.path.normpath(raw))
+        elif glob.has_magic(raw):
+            for match in glob.glob(raw, recursive=True):
+                if os.path.isfile(match):
+                    found.add(os.path.normpath(match))
+                elif os.path.isdir(match):
+                    found.update(expand_paths([match]))
+        else:
+            found.add(os.path.normpath(raw))
+    return sorted(found)
+
+
+# ----------------------------------------------------------------------------------------------
+# grading
+# ----------------------------------------------------------------------------------------------
+
+
+class _Pool(Protocol):
+    """What grading needs of :class:`checker.sandbox.WorkerPool`."""
+
+    budget: Budget
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any: ...
+
+    def as_completed(self, tasks: Any = None) -> Iterator[tuple[Any, Any]]: ...
+
+
+@dataclass
+class _Pending:
+    """A submission whose questions are being judged (parent-side bookkeeping, not shared)."""
+
+    name: str
+    verdicts: dict[str, QuestionVerdict]
+    waiting: set[str]
+    warnings: tuple[str, ...]
+    started: float
+
+
+def _missing(question: Question) -> QuestionVerdict:
+    return QuestionVerdict(
+        question=question.id,
+        verdict="missing",
+        score=0.0,
+        max_score=question.points,
+        feedback=f"No answer labelled {question.id} was found.",
+        answer_note="missing",
+    )
+
+
+def _unreadable(name: str, key: Key, message: str) -> SubmissionResult:
+    questions = tuple(
+        QuestionVerdict(
+            question=q.id,
+            verdict="error",
+            score=0.0,
+            max_score=q.points,
+            feedback="the submission file could not be read: " + message,
+            answer_note="unreadable_submission",
+        )
+        for q in key.graded
+    )
+    return SubmissionResult(name, questions, error=message)
+
+
+def _tasks(
+    text: str, key: Key, config: GradeConfig, engine: Engine
+) -> tuple[dict[str, QuestionVerdict], list[QuestionTask], tuple[str, ...]]:
+    """Extract and plan: verdicts known without judging (missing, too long) and tasks for the rest."""
+    extraction = extract(text, key)
+    known: dict[str, QuestionVerdict] = {}
+    tasks: list[QuestionTask] = []
+    for question in key.graded:
+        block = extraction.block(question.id)
+        if block is None:
+            known[question.id] = _missing(question)
+            continue
+        if len(block.text) > config.budget.max_input_chars:
+            known[question.id] = QuestionVerdict(
+                question=question.id,
+                verdict="unparsed",
+                score=0.0,
+                max_score=question.points,
+                feedback=(
+                    f"Your answer is too long to check: expected at most {config.budget.max_input_chars} "
+                    f"characters, found length={len(block.text)}. A TA will grade it by hand."
+                ),
+                answer=block.text[:200] + "…",
+                answer_note="too_long",
+            )
+            continue
+        prior: list[tuple[Question, QuestionBlock]] = []
+        ft = question.follow_through
+        if ft is not None:
+            source_block = extraction.block(ft.source)
+            if source_block is not None:
+                prior.append((key.question(ft.source), source_block))
+        tasks.append(
+            QuestionTask(
+                question=question,
+                block=block,
+                prior=tuple(prior),
+                key=key if ft is not None else None,
+                config=config.equivalence,
+                engine=engine,
+            )
+        )
+    return known, tasks, extraction.warnings
+
+
+def _from_outcome(task: QuestionTask, outcome: Any, budget: Budget) -> QuestionVerdict:
+    if outcome.error is None and isinstance(outcome.value, QuestionVerdict):
+        return outcome.value
+    question = task.question
+    if outcome.error == "time limit":
+        feedback, note = (
+            f"time limit ({budget.seconds:g} s) exceeded; a TA will grade it by hand",
+            "time_limit",
+        )
+    elif outcome.error == "memory limit":
+        feedback, note = (
+            f"memory limit ({budget.memory_mb} MiB) exceeded; a TA will grade it by hand",
+            "memory_limit",
+        )
+    else:
+        feedback, note = (
+            "internal error while grading this question; a TA will grade it by hand",
+            "internal_error",
+        )
+    return QuestionVerdict(
+        question=question.id,
+        verdict="error",
+        score=0.0,
+        max_score=question.points,
+        feedback=feedback,
+        answer_note=note,
+        internal=f"{outcome.error}: {outcome.detail}",
+    )
+
+
+def grade_text(
+    text: str,
+    key: Key,
+    *,
+    config: GradeConfig,
+    name: str = "<submission>",
+    pool: _Pool | None = None,
+    engine: Engine = Engine(),
+) -> SubmissionResult:
+    """Grade one submission's text: every graded question of the key, in key order.
+
+    Args:
+        text: the submission.
+        key: the answer key.
+        config: budget, equivalence knobs, jobs (workers started when no pool is given).
+        name: the submission's name in the result.
+        pool: a :class:`~checker.sandbox.WorkerPool` to reuse; by default one is started.
+        engine: stand-ins for the stage functions (tests); the real ones by default.
+
+    Returns:
+        The result; missing questions are ``missing`` with 0 points, a question past its budget
+        is an ``error`` ("time limit") and the others are still graded.
+
+    Example:
+        >>> from checker.key import load_key
+        >>> r = grade_text("2.2 I would use a larger model", load_key(validate_latex=False), config=GradeConfig())
+        >>> [(q.question, q.verdict) for q in r.questions if q.question in ("2.2", "3.2")]
+        [('2.2', 'correct'), ('3.2', 'missing')]
+    """
+    if pool is None:
+        from checker.sandbox import WorkerPool  # noqa: PLC0415  (sandbox imports the judge lazily too)
+
+        with WorkerPool(config.budget, workers=config.jobs) as own:
+            return grade_text(text, key, config=config, name=name, pool=own, engine=engine)
+    results = list(
+        _grade_stream(
+            sources=[(name, lambda: text)], key=key, config=config, pool=pool, engine=engine, cache={}
+        )
+    )
+    return results[0]
+
+
+def grade_paths(
+    paths: Sequence[str],
+    key: Key,
+    *,
+    config: GradeConfig,
+    resume: Collection[str] = (),
+    on_result: Callable[[SubmissionResult], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    pool: _Pool | None = None,
+    engine: Engine = Engine(),
+    dedupe: bool = True,
+) -> Iterator[SubmissionResult]:
+    """Grade many submission files in ``config.jobs`` workers, yielding each as it finishes.
+
+    Args:
+        paths: submission files (see :func:`expand_paths` for folders and globs).
+        key: the answer key.
+        config: budget, equivalence knobs, ``jobs`` (worker processes).
+        resume: submission names (paths as given) already graded: skipped.
+        on_result: called with each result as it finishes, before it is yielded (the CLI
+            appends a JSON line, so a run killed halfway loses nothing done).
+        progress: called as ``progress(done, total)`` after each submission (and once at 0).
+        pool: a worker pool to reuse; by default one with ``config.jobs`` workers.
+        engine: stand-ins for the stage functions (tests).
+        dedupe: judge identical questions once per run.
+
+    Returns:
+        An iterator of results in completion order.  An unreadable file yields a result with
+        ``error`` set and every question an ``error`` worth 0; the batch goes on.
+
+    Example:
+        >>> from checker.key import load_key
+        >>> list(grade_paths([], load_key(validate_latex=False), config=GradeConfig()))
+        []
+    """
+    skip = set(resume)
+    todo = [p for p in paths if p not in skip]
+    total = len(todo)
+    if progress is not None:
+        progress(0, total)
+    if not todo:
+        return
+
+    def reader(path: str) -> Callable[[], str]:
+        return lambda: read_submission(path)
+
+    cache: dict[tuple[object, ...], QuestionVerdict] | None = {} if dedupe else None
+    done = 0
+    if pool is None:
+        from checker.sandbox import WorkerPool  # noqa: PLC0415
+
+        own = WorkerPool(config.budget, workers=config.jobs)
+        pool = own
+    else:
+        own = None
+    try:
+        for result in _grade_stream(
+            sources=[(p, reader(p)) for p in todo],
+            key=key,
+            config=config,
+            pool=pool,
+            engine=engine,
+            cache=cache,
+        ):
+            done += 1
+            if on_result is not None:
+                on_result(result)
+            if progress is not None:
+                progress(done, total)
+            yield result
+    finally:
+        if own is not None:
+            own.close()
+
+
+def _grade_stream(
+    *,
+    sources: Sequence[tuple[str, Callable[[], str]]],
+    key: Key,
+    config: GradeConfig,
+    pool: _Pool,
+    engine: Engine,
+    cache: dict[tuple[object, ...], QuestionVerdict] | None,
+) -> Iterator[SubmissionResult]:
+    """The scheduler: keep the workers busy with question tasks from a window of submissions."""
+    budget = pool.budget
+    window = max(4, 4 * config.jobs)  # submissions read and in flight at once
+    source = iter(sources)
+    pending: dict[str, _Pending] = {}
+    in_flight: dict[Any, tuple[str, QuestionTask]] = {}
+    # Tasks with the same fingerprint wait on the first one (dedupe within the run).
+    followers: dict[tuple[object, ...], list[tuple[str, QuestionTask]]] = {}
+    exhausted = False
+
+    def finish(name: str) -> SubmissionResult:
+        state = pending.pop(name)
+        questions = tuple(state.verdicts[q.id] for q in key.graded)
+        return SubmissionResult(name, questions, warnings=state.warnings)
+
+    def settle(name: str, task: QuestionTask, verdict: QuestionVerdict) -> None:
+        state = pending[name]
+        state.verdicts[task.question.id] = verdict
+        state.waiting.discard(task.question.id)
+
+    while True:
+        ready: list[str] = []
+        while not exhausted and len(pending) < window:
+            item = next(source, None)
+            if item is None:
+                exhausted = True
+                break
+            name, read = item
+            if name in pending:  # the same file twice: grade it once
+                continue
+            try:
+                text = read()
+            except SubmissionError as exc:
+                yield _unreadable(name, key, exc.render())
+                continue
+            known, tasks, warnings = _tasks(text, key, config, engine)
+            state = _Pending(name, dict(known), {t.question.id for t in tasks}, warnings, time.monotonic())
+            pending[name] = state
+            for task in tasks:
+                fp = task.fingerprint() if cache is not None else None
+                if cache is not None and fp is not None and fp in cache:
+                    settle(name, task, cache[fp])
+                elif fp is not None and fp in followers:
+                    followers[fp].append((name, task))
+                else:
+                    if fp is not None:
+                        followers[fp] = []
+                    in_flight[pool.submit(grade_question, task)] = (name, task)
+            if not state.waiting:
+                ready.append(name)
+        for name in ready:
+            yield finish(name)
+        if not in_flight:
+            if exhausted and not pending:
+                return
+            if exhausted:  # only followers of nothing left: cannot happen, but never spin
+                for name in list(pending):
+                    yield finish(name)
+                return
+            continue
+        handle, outcome = next(pool.as_completed(list(in_flight)))
+        name, task = in_flight.pop(handle)
+        if outcome.error == "time limit" and task.check_steps:
+            # The answer and its steps together overran: try the answer alone once.
+            retry = replace(task, check_steps=False)
+            in_flight[pool.submit(grade_question, retry)] = (name, retry)
+            continue
+        verdict = _from_outcome(task, outcome, budget)
+        if not task.check_steps and outcome.error is None:
+            verdict = replace(
+                verdict, evidence=_join(verdict.evidence, "steps not checked: the time limit was reached")
+            )
+        fp = _original_fingerprint(task) if cache is not None else None
+        waiting = [(name, task)]
+        if fp is not None:
+            waiting += followers.pop(fp, [])
+            if outcome.error is None:
+                cache[fp] = verdict  # type: ignore[index]
+        finished: list[str] = []
+        for who, t in waiting:
+            settle(who, t, verdict)
+            if not pending[who].waiting:
+                finished.append(who)
+        for who in finished:
+            yield finish(who)
+
+
+def _original_fingerprint(task: QuestionTask) -> tuple[object, ...]:
+    return replace(task, check_steps=True).fingerprint()
