@@ -41,7 +41,7 @@ from checker.key import FollowThrough, Key, Mistake, Question, SymbolTable
 from checker.sandbox import check_answer, check_batch
 from checker.verdict import Equivalence, QuestionVerdict
 
-__all__ = ["Engine", "check_answer", "check_batch", "default_engine", "judge"]
+__all__ = ["Engine", "KeySide", "check_answer", "check_batch", "default_engine", "judge", "key_side"]
 
 INTERNAL_ERROR_FEEDBACK = "internal error while checking this answer; a TA will grade it by hand"
 
@@ -89,8 +89,8 @@ def default_engine() -> Engine:
 
 
 @dataclass(frozen=True, eq=False)
-class _KeySide:
-    """A question's parsed key material (built once per question and engine)."""
+class KeySide:
+    """A question's parsed key material (built once per question and engine by :func:`key_side`)."""
 
     reference: Any
     accepted: tuple[Any, ...]
@@ -120,7 +120,19 @@ def _without_definition(table: SymbolTable, name: str) -> SymbolTable:
 
 
 @functools.lru_cache(maxsize=128)
-def _key_side(question: Question, engine: Engine) -> _KeySide:
+def key_side(question: Question, engine: Engine) -> KeySide:
+    """The question's key material parsed once (cached per question and engine; never a verdict).
+
+    Args:
+        question: a math question of the key.
+        engine: the parser to read it with.
+
+    Returns:
+        The parsed reference, accepted forms, mistakes, target, definitions and follow-through.
+
+    Raises:
+        AnswerKeyError: naming the question's line and field whose LaTeX does not parse.
+    """
     table, options = question.symbols, question.options
 
     def parse(text: str, what: str, tab: SymbolTable = table) -> Any:
@@ -151,7 +163,7 @@ def _key_side(question: Question, engine: Engine) -> _KeySide:
             (s for s in getattr(follow_reference, "free_symbols", ()) if _name(s) == ft.symbol), None
         )
         follow_definitions = {k: v for k, v in definitions.items() if _name(k) != ft.symbol}
-    return _KeySide(
+    return KeySide(
         reference=reference,
         accepted=accepted,
         mistakes=mistakes,
@@ -288,7 +300,7 @@ class _Judging:
     def run(self) -> QuestionVerdict:
         if not self.answer.strip():
             return self.verdict("missing", 0.0, f"No answer was found for question {self.q.id}.", "missing")
-        side = _key_side(self.q, self.engine)
+        side = key_side(self.q, self.engine)
         try:
             parsed = self.engine.parse(self.answer, self.q.symbols, options=self.q.options)
         except ShapeError as exc:
@@ -316,7 +328,7 @@ class _Judging:
                 "undecided",
             )
 
-    def is_target(self, expr: Any, side: _KeySide) -> bool:
+    def is_target(self, expr: Any, side: KeySide) -> bool:
         if side.target is None:
             return False
         if expr == side.target:
@@ -328,7 +340,7 @@ class _Judging:
         except CheckerError:
             return False
 
-    def candidate(self, sides: tuple[Any, ...], side: _KeySide) -> Any:
+    def candidate(self, sides: tuple[Any, ...], side: KeySide) -> Any:
         """The value the answer gives, or a verdict when it gives none."""
         if len(sides) == 1:
             return sides[0]
@@ -354,11 +366,13 @@ class _Judging:
         if len(solutions) == 1:
             return solutions[0]
         if not solutions:
+            # solve_for gives () both for "no admissible root" and "too hard to solve": a TA decides.
             return self.verdict(
-                "incorrect",
+                "needs_review",
                 0.0,
-                f"Your answer was read as ${self.read_as}$; it has no solution for {self.q.target} "
-                "under the question's assumptions.",
+                f"Your answer was read as ${self.read_as}$: an equation in {self.q.target} that the checker "
+                f"could not solve for {self.q.target} under the question's assumptions; write "
+                f"{self.q.target} = ... A TA will review it.",
                 "no_solution",
             )
         shown = ", ".join(self.engine.to_latex(s, self.q.symbols) for s in solutions)
@@ -370,7 +384,7 @@ class _Judging:
             "several_solutions",
         )
 
-    def decide(self, candidate: Any, side: _KeySide) -> QuestionVerdict:
+    def decide(self, candidate: Any, side: KeySide) -> QuestionVerdict:
         reference = self.compare(side.reference, candidate, side.definitions)
         matched = reference if reference.outcome == "equivalent" else None
         for form in side.accepted:
@@ -429,7 +443,7 @@ class _Judging:
             reference,
         )
 
-    def follow_through(self, candidate: Any, side: _KeySide) -> QuestionVerdict | None:
+    def follow_through(self, candidate: Any, side: KeySide) -> QuestionVerdict | None:
         ft: FollowThrough | None = self.q.follow_through
         if ft is None or side.follow_reference is None or side.follow_symbol is None:
             return None

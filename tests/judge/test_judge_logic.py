@@ -218,8 +218,8 @@ CASES: list[tuple[str, Question, str, dict[str, str] | None, str, float, str]] =
     ("solve-for-target", EQUATION, "s^2 = q", None, "correct", 1.0, "correct"),
     ("bare-expression-for-equation", EQUATION, "sqrt q", None, "correct", 1.0, "correct"),
     ("target-equals-squared-value", EQUATION, "s = q", None, "incorrect", 0.5, "squared"),
-    ("no-admissible-solution", EQUATION, "s^2 = -q", None, "incorrect", 0.0, "no_solution"),
-    ("no-solution-chain", EQUATION, "s^2 = q = u", None, "incorrect", 0.0, "no_solution"),
+    ("no-admissible-solution", EQUATION, "s^2 = -q", None, "needs_review", 0.0, "no_solution"),
+    ("no-solution-chain", EQUATION, "s^2 = q = u", None, "needs_review", 0.0, "no_solution"),
 ]
 
 
