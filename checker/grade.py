@@ -331,7 +331,6 @@ class _Pending:
     verdicts: dict[str, QuestionVerdict]
     waiting: set[str]
     warnings: tuple[str, ...]
-    started: float
 
 
 def _missing(question: Question) -> QuestionVerdict:
@@ -488,6 +487,7 @@ def grade_paths(
     pool: _Pool | None = None,
     engine: Engine = Engine(),
     dedupe: bool = True,
+    timing: Callable[[str, float], None] | None = None,
 ) -> Iterator[SubmissionResult]:
     """Grade many submission files in ``config.jobs`` workers, yielding each as it finishes.
 
@@ -502,6 +502,8 @@ def grade_paths(
         pool: a worker pool to reuse; by default one with ``config.jobs`` workers.
         engine: stand-ins for the stage functions (tests).
         dedupe: judge identical questions once per run.
+        timing: called as ``timing(name, seconds)`` with each submission's latency, from
+            reading its file to its last verdict (benchmarks).
 
     Returns:
         An iterator of results in completion order.  An unreadable file yields a result with
@@ -521,9 +523,14 @@ def grade_paths(
         return
 
     def reader(path: str) -> Callable[[], str]:
-        return lambda: read_submission(path)
+        def read() -> str:
+            started[path] = time.perf_counter()
+            return read_submission(path)
+
+        return read
 
     cache: dict[tuple[object, ...], QuestionVerdict] | None = {} if dedupe else None
+    started: dict[str, float] = {}
     done = 0
     if pool is None:
         from checker.sandbox import WorkerPool  # noqa: PLC0415
@@ -542,6 +549,11 @@ def grade_paths(
             cache=cache,
         ):
             done += 1
+            if timing is not None:
+                timing(
+                    result.submission,
+                    time.perf_counter() - started.pop(result.submission, time.perf_counter()),
+                )
             if on_result is not None:
                 on_result(result)
             if progress is not None:
@@ -597,7 +609,7 @@ def _grade_stream(
                 yield _unreadable(name, key, exc.render())
                 continue
             known, tasks, warnings = _tasks(text, key, config, engine)
-            state = _Pending(name, dict(known), {t.question.id for t in tasks}, warnings, time.monotonic())
+            state = _Pending(name, dict(known), {t.question.id for t in tasks}, warnings)
             pending[name] = state
             for task in tasks:
                 fp = task.fingerprint() if cache is not None else None
