@@ -298,9 +298,9 @@ def _label_regex(ids: _Ids) -> re.Pattern[str]:
     )
 
 
-def _bare_sub_regex() -> re.Pattern[str]:
-    return re.compile(r"^(?P<label>" + _PREFIX + r"\(?(?P<sub>[a-h])(?:\)|\.|:)(?:\*\*|__)?)(?=[ \t])",
-                      re.MULTILINE)  # fmt: skip
+_BARE_SUB = re.compile(
+    r"^(?P<label>" + _PREFIX + r"\(?(?P<sub>[a-h])(?:\)|\.|:)(?:\*\*|__)?)(?=\s|$)", re.MULTILINE
+)
 
 
 _MATH_LABEL = (
@@ -385,7 +385,7 @@ def _with_bare_subparts(
         if not letters:
             continue
         stop = labels[i + 1].start if i + 1 < len(labels) else len(text)
-        for m in _bare_sub_regex().finditer(text, lab.end, stop):
+        for m in _BARE_SUB.finditer(text, lab.end, stop):
             letter = m.group("sub")
             if letter not in letters or any(a <= m.start() < b for a, b in groups):
                 continue

@@ -226,7 +226,7 @@ def read_submission(path: str, *, max_bytes: int = 2_000_000) -> str:
         max_bytes: larger files are refused (OCR'd homework is a few KB).
 
     Returns:
-        The text (a UTF-8 byte-order mark is dropped).
+        The text (a UTF-8 byte-order mark is dropped, Windows line ends become Unix ones).
 
     Raises:
         SubmissionError: naming the file and the condition: missing or unreadable, too large
@@ -263,7 +263,8 @@ def read_submission(path: str, *, max_bytes: int = 2_000_000) -> str:
             where=path,
         )
     try:
-        return data.decode("utf-8-sig")
+        # Windows line ends become \n, so that labels and math lines are found the same way.
+        return data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         raise SubmissionError(
             f"expected UTF-8 text, found byte 0x{data[exc.start]:02x} at offset {exc.start} that is not "
@@ -468,6 +469,7 @@ def grade_text(
 
         with WorkerPool(config.budget, workers=config.jobs) as own:
             return grade_text(text, key, config=config, name=name, pool=own, engine=engine)
+    text = text.replace("\r\n", "\n")
     results = list(
         _grade_stream(
             sources=[(name, lambda: text)], key=key, config=config, pool=pool, engine=engine, cache={}

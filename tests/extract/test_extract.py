@@ -70,6 +70,10 @@ LABELS = [
     ("longer-number-is-not-the-id", "1.2.23 w = 1", []),
     ("mid-line-number-is-not-a-label", "see 1.2.2 for w", []),
     ("out-of-order", "3.2 s\n1.2.2 w", ["3.2", "1.2.2"]),
+    ("bare-b-alone-on-its-line", "2.1.2 a) C\nb)\nPoint A: noise", ["2.1.2a", "2.1.2b"]),
+    ("bold-Q-colon", "**Q1.2.2:** w = 1", ["1.2.2"]),
+    ("label-then-math-on-next-line", "1.2.2\n$$w = 1$$", ["1.2.2"]),
+    ("crlf-line-ends-after-reading", "2.1.2 a) C\r\nb) A noise", ["2.1.2a", "2.1.2b"]),
 ]
 
 
