@@ -1,0 +1,492 @@
+"""The equivalence cascade: is a candidate answer the same mathematical object as the reference?
+
+The cascade is written down once, in :data:`CASCADE`, cheapest stage first.  Every stage is a named
+function taking one :class:`Comparison` and returning an :class:`~checker.verdict.Equivalence` or
+None ("no decision"):
+
+1. :func:`by_shape`: different shapes refute (``d×1`` vs ``n×1``, a scalar vs a vector).
+2. :func:`by_structure`: identical SymPy trees after substituting the table's definitions prove.
+3. :func:`by_symbolic`: a bounded symbolic attempt (``cancel`` of the difference of small scalar
+   expressions; nothing unbounded such as ``simplify``) proves.
+4. :func:`by_instantiation`: exact randomized instantiation.  Random sizes (n > d and n < d),
+   random rational entries and scalars drawn under each symbol's assumptions, exact arithmetic.
+   A mismatch refutes with the point; agreement at every point accepts with an error bound.
+5. otherwise ``undecided``, never ``not_equivalent`` by default.
+
+Exceptions that are not our signals (SymPy bugs, our bugs) propagate: the caller reports an
+internal error instead of turning it into a wrong answer.
+
+**The error bound.**  At fixed sizes, after clearing denominators each side is a ratio of
+polynomials in the sampled values, so the difference is P/Q with deg P <= D and deg Q <= D_Q,
+bounded from the expression tree (:func:`checker._instantiate.degree`: sums add denominators,
+products add degrees, the inverse of a k×k matrix multiplies by k; a radical is a new value of the
+matching degree and the conjugates multiply the bound).  Each variable is drawn uniformly from a
+finite set of at least S values, so by the Schwartz–Zippel lemma a nonzero P vanishes at a point
+with probability at most D/S; conditioning on Q != 0 (singular points are resampled, never counted)
+gives D/(S - D_Q).  Independent points multiply.  The bound assumes the sides differ as functions
+at the sizes sampled and, for |·| and sgn, that their sign regions were sampled.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import sympy
+from sympy.matrices.expressions.matexpr import MatrixElement
+
+from checker import _exact as ex
+from checker import _instantiate as inst
+from checker._exact import Mat, Singular, Unsupported, Value, ZeroTest
+from checker._pointwise import obeys
+from checker.config import EquivalenceConfig
+from checker.key import SymbolTable
+from checker.verdict import Equivalence
+
+__all__ = [
+    "CASCADE",
+    "Comparison",
+    "by_instantiation",
+    "by_shape",
+    "by_structure",
+    "by_symbolic",
+    "compare",
+    "shape_text",
+    "solve_for",
+    "substitute_definitions",
+    "values_equal",
+]
+
+# Extra points are drawn (up to 4 × config.points) until the bound is at most this.
+_TARGET_BOUND = 1e-6
+# A randomized acceptance with a weaker bound than this is reported as undecided.
+_WORST_ACCEPTED_BOUND = 1e-2
+# Attempts to find a point where both sides are defined before a size is given up.
+_ATTEMPTS = 6
+# The symbolic stage only looks at small expressions with small exponents.
+_SYMBOLIC_MAX_NODES = 120
+_SYMBOLIC_MAX_EXPONENT = 12
+
+_PLAIN_NAMES = {"lambda": "λ", "epsilon": "ε", "sigma": "σ", "x_adv": "x'", "pi": "π"}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One question put to the cascade: definitions already substituted, zeros sized.
+
+    Attributes:
+        reference: the key's answer.
+        candidate: the answer being judged.
+        table: the question's symbol table (assumptions, bounds, LaTeX names).
+        config: the cascade's knobs.
+        substituted: whether definitions were substituted (for the evidence).
+    """
+
+    reference: sympy.Basic
+    candidate: sympy.Basic
+    table: SymbolTable
+    config: EquivalenceConfig = field(default_factory=EquivalenceConfig)
+    substituted: bool = False
+
+
+Stage = Callable[[Comparison], Equivalence | None]
+
+
+def compare(
+    reference: sympy.Basic,
+    candidate: sympy.Basic,
+    table: SymbolTable,
+    *,
+    config: EquivalenceConfig = EquivalenceConfig(),
+    definitions: Mapping[sympy.Basic, sympy.Basic] | None = None,
+) -> Equivalence:
+    """Decide whether ``candidate`` is equivalent to ``reference``.
+
+    Args:
+        reference: typed SymPy of the key's answer.
+        candidate: typed SymPy of the answer being judged.
+        table: the question's symbol table.
+        config: points, sizes, entry bound, seed, precision.
+        definitions: symbol → expression (``x' := x - εw``) substituted into both sides first.
+
+    Returns:
+        The decision with its method and evidence: ``shape``, ``structural``, ``symbolic``,
+        ``random_instantiation`` or ``none`` (undecided).
+
+    Raises:
+        Nothing of ours; an unexpected SymPy exception propagates (an internal error).
+
+    >>> import sympy
+    >>> from checker.key import SymbolSpec, SymbolTable
+    >>> table = SymbolTable((SymbolSpec("p", "p", lower=Fraction(0), upper=Fraction(1)),))
+    >>> p = sympy.Symbol("p", real=True, positive=True)
+    >>> compare(sympy.sqrt((1 - p) / p), sympy.sqrt(1 - p) / sympy.sqrt(p), table).outcome
+    'equivalent'
+    """
+    ref, cand = reference, candidate
+    substituted = False
+    if definitions:
+        ref = substitute_definitions(ref, definitions)
+        cand = substitute_definitions(cand, definitions)
+        substituted = ref != reference or cand != candidate
+    ref, cand = _scalarize(ref), _scalarize(cand)
+    ref, cand = _size_zero(ref, cand), _size_zero(cand, ref)
+    case = Comparison(ref, cand, table, config, substituted)
+    for stage in CASCADE:
+        decision = stage(case)
+        if decision is not None:
+            return decision
+    return Equivalence("undecided", "none", "no stage could decide")
+
+
+def substitute_definitions(expr: sympy.Basic, definitions: Mapping[sympy.Basic, sympy.Basic]) -> sympy.Basic:
+    """Replace defined symbols by their definitions until none is left (definitions may nest).
+
+    >>> x, y = sympy.symbols("x y")
+    >>> substitute_definitions(x + 1, {x: 2 * y})
+    2*y + 1
+    """
+    mapping = dict(definitions)
+    for _ in range(len(mapping) + 1):
+        if not any(expr.has(sym) for sym in mapping):
+            break
+        expr = expr.xreplace(mapping)
+    return expr
+
+
+def _scalarize(expr: sympy.Basic) -> sympy.Basic:
+    """A literal 1×1 matrix expression is a scalar (the front end's convention, ``M[0, 0]``)."""
+    if isinstance(expr, sympy.MatrixExpr) and expr.shape == (1, 1):
+        return MatrixElement(expr, 0, 0)
+    return expr
+
+
+def _size_zero(expr: sympy.Basic, other: sympy.Basic) -> sympy.Basic:
+    """A literal 0 opposite a matrix is that matrix's zero (``... = 0`` for a vector equation)."""
+    if expr == 0 and isinstance(other, sympy.MatrixExpr):
+        return sympy.ZeroMatrix(*other.shape)
+    return expr
+
+
+# ---------------------------------------------------------------------------------------------
+# stages
+# ---------------------------------------------------------------------------------------------
+
+
+def _shape(expr: sympy.Basic) -> tuple[sympy.Expr, sympy.Expr] | None:
+    if isinstance(expr, sympy.MatrixExpr):
+        return (expr.shape[0], expr.shape[1])
+    return None
+
+
+def shape_text(expr: sympy.Basic) -> str:
+    """The shape of an expression for people: ``a scalar`` or ``n×1``.
+
+    >>> shape_text(sympy.MatrixSymbol("t", sympy.Symbol("n"), 1))
+    'n×1'
+    """
+    shape = _shape(expr)
+    if shape is None:
+        return "a scalar"
+    return f"{sympy.sstr(shape[0])}×{sympy.sstr(shape[1])}"
+
+
+def _same_shape(a: sympy.Basic, b: sympy.Basic) -> bool:
+    sa, sb = _shape(a), _shape(b)
+    if sa is None or sb is None:
+        return sa is None and sb is None
+    return all(sympy.expand(x - y) == 0 for x, y in zip(sa, sb, strict=True))
+
+
+def by_shape(case: Comparison) -> Equivalence | None:
+    """Refute when the shapes differ, naming both."""
+    if _same_shape(case.reference, case.candidate):
+        return None
+    return Equivalence(
+        "not_equivalent",
+        "shape",
+        f"shapes differ: the reference is {shape_text(case.reference)}, "
+        f"the candidate is {shape_text(case.candidate)}",
+    )
+
+
+def by_structure(case: Comparison) -> Equivalence | None:
+    """Prove when both sides are the same SymPy tree (after definitions)."""
+    if case.reference == case.candidate:
+        how = "identical after substituting the definitions" if case.substituted else "identical"
+        return Equivalence("equivalent", "structural", f"proved: {how}")
+    return None
+
+
+def _small(expr: sympy.Basic) -> bool:
+    for count, node in enumerate(sympy.preorder_traversal(expr), start=1):
+        if count > _SYMBOLIC_MAX_NODES:
+            return False
+        if isinstance(node, sympy.Pow) and node.exp.is_Number and abs(node.exp) > _SYMBOLIC_MAX_EXPONENT:
+            return False
+        if isinstance(node, sympy.MatrixExpr | MatrixElement):
+            return False
+    return True
+
+
+def by_symbolic(case: Comparison) -> Equivalence | None:
+    """Prove small scalar identities by cancelling the difference (bounded: size checked first)."""
+    if not case.config.symbolic or _shape(case.reference) is not None:
+        return None
+    if not (_small(case.reference) and _small(case.candidate)):
+        return None
+    if sympy.cancel(sympy.together(case.reference - case.candidate)) == 0:
+        return Equivalence("equivalent", "symbolic", "proved: the difference cancels to 0")
+    return None
+
+
+def values_equal(a: Value, b: Value, zt: ZeroTest) -> bool:
+    """Exact equality of two instantiated values (a 1×1 matrix equals its entry)."""
+    if isinstance(a, Mat) and a.rows == a.cols == 1:
+        a = a.entry(0, 0)
+    if isinstance(b, Mat) and b.rows == b.cols == 1:
+        b = b.entry(0, 0)
+    if isinstance(a, Mat) or isinstance(b, Mat):
+        if not (isinstance(a, Mat) and isinstance(b, Mat)) or (a.rows, a.cols) != (b.rows, b.cols):
+            return False
+        return all(ex.equal(x, y, zt) for x, y in zip(a.entries(), b.entries(), strict=True))
+    return ex.equal(a, b, zt)
+
+
+def _plain_name(name: str) -> str:
+    return _PLAIN_NAMES.get(name, name)
+
+
+def point_text(env: Mapping[str, Value], variables: inst.Variables) -> str:
+    """``n=3, d=2, λ=1/2, X=[[1, 2], [3, 4]]`` for the sampled symbols of ``variables``."""
+    names = [*variables.dims, *(n for n, _ in variables.scalars), *(m[0] for m in variables.matrices)]
+    return ", ".join(f"{_plain_name(n)}={inst.format_plain(env[n])}" for n in names if n in env)
+
+
+def _counterexample(
+    env: Mapping[str, Value], variables: inst.Variables, pairs: Sequence[tuple[str, Value]]
+) -> tuple[tuple[str, str], ...]:
+    latex = dict(variables.latex)
+    names = [*variables.dims, *(n for n, _ in variables.scalars), *(m[0] for m in variables.matrices)]
+    point = tuple((latex.get(n, n), inst.format_value(env[n])) for n in names if n in env)
+    return point + tuple((label, inst.format_value(v)) for label, v in pairs)
+
+
+def _dims_text(used: Sequence[tuple[tuple[str, int], ...]]) -> str:
+    if not used or not used[0]:
+        return ""
+    names = ", ".join(name for name, _ in used[0])
+    values = ",".join("(" + ",".join(str(v) for _, v in dims) + ")" for dims in used)
+    if len(used[0]) == 1:
+        values = ",".join(str(dims[0][1]) for dims in used)
+    return f" {names} ∈ {{{values}}}" if len(used[0]) == 1 else f" ({names}) ∈ {{{values}}}"
+
+
+def _per_point_bound(case: Comparison, dims: tuple[tuple[str, int], ...], size: float) -> tuple[float, int]:
+    at = dict(dims)
+    dr, dc = inst.degree(case.reference, at), inst.degree(case.candidate, at)
+    conj = dr.conjugates * dc.conjugates
+    d_num = max(dr.num + dc.den, dc.num + dr.den, 1) * conj
+    d_den = (dr.den + dc.den) * conj
+    if dr.transcendental or dc.transcendental:
+        return float("inf"), d_num
+    if size - d_den <= 0:
+        return 1.0, d_num
+    return min(1.0, d_num / (size - d_den)), d_num
+
+
+def by_instantiation(case: Comparison) -> Equivalence | None:
+    """Refute with a counterexample or accept with an error bound, by exact random instantiation."""
+    config = case.config
+    try:
+        variables = inst.collect([case.reference, case.candidate], case.table)
+        live = list(inst.dimension_points(variables, config))
+        size = inst.set_size(variables, config)
+    except Unsupported as exc:
+        return Equivalence("undecided", "none", f"cannot instantiate: {exc}")
+    zt = ZeroTest(digits=config.digits)
+    good, index, bound, degree_max = 0, 0, 1.0, 0
+    used: list[tuple[tuple[str, int], ...]] = []
+    branches = False
+    limit = 4 * config.points
+    while live and (good < config.points or (bound > _TARGET_BOUND and good < limit)):
+        dims = live[index % len(live)]
+        try:
+            found = _one_point(case, variables, dims, index, zt)
+        except Unsupported as exc:
+            return Equivalence("undecided", "none", f"cannot evaluate exactly: {exc}", points=good)
+        index += 1
+        if found is None:  # singular at every attempt at these sizes: give the sizes up
+            live.remove(dims)
+            continue
+        env, ref_value, cand_value = found
+        if not values_equal(ref_value, cand_value, zt):
+            where = point_text(env, variables)
+            return Equivalence(
+                "not_equivalent",
+                "random_instantiation",
+                f"refuted at {where}: reference = {inst.format_plain(ref_value)}, "
+                f"candidate = {inst.format_plain(cand_value)}",
+                points=good + 1,
+                counterexample=_counterexample(
+                    env, variables, (("reference", ref_value), ("candidate", cand_value))
+                ),
+            )
+        per_point, d_num = _per_point_bound(case, dims, size)
+        degree_max = max(degree_max, d_num)
+        bound *= per_point
+        good += 1
+        if dims not in used:
+            used.append(dims)
+        branches = (
+            branches or case.reference.has(sympy.Abs, sympy.sign) or case.candidate.has(sympy.Abs, sympy.sign)
+        )
+    if good == 0:
+        return Equivalence("undecided", "none", "no random point where both sides are defined")
+    agrees = f"agrees at {good} random points{_dims_text(used)}"
+    if bound == float("inf"):
+        return Equivalence("undecided", "none", f"{agrees}, but exp/log/π leave no error bound", points=good)
+    if bound > _WORST_ACCEPTED_BOUND:
+        return Equivalence(
+            "undecided",
+            "none",
+            f"{agrees}, but the degree (≤ {degree_max}) is too high for the sample sets "
+            f"(≥ {size} values) to bound the error",
+            points=good,
+        )
+    notes = [f"Schwartz–Zippel: degree ≤ {degree_max}, values from sets of ≥ {size}"]
+    if zt.algebraic:
+        notes.append(
+            f"non-rational values compared to {config.digits} digits"
+            if zt.numeric_only
+            else "radicals compared exactly"
+        )
+    if branches:
+        notes.append("assuming every sign region of |·| and sgn was sampled")
+    return Equivalence(
+        "equivalent",
+        "random_instantiation",
+        f"{agrees}; chance of accidental agreement ≤ {bound:.1e} ({'; '.join(notes)})",
+        points=good,
+        error_bound=bound,
+    )
+
+
+def _one_point(
+    case: Comparison,
+    variables: inst.Variables,
+    dims: tuple[tuple[str, int], ...],
+    index: int,
+    zt: ZeroTest,
+) -> tuple[dict[str, Value], Value, Value] | None:
+    for attempt in range(_ATTEMPTS):
+        env = inst.sample(variables, dims, case.config, index, attempt)
+        try:
+            ref_value = inst.evaluate(case.reference, env, zt)
+            cand_value = inst.evaluate(case.candidate, env, zt)
+        except Singular:
+            continue
+        return env, ref_value, cand_value
+    return None
+
+
+CASCADE: tuple[Stage, ...] = (by_shape, by_structure, by_symbolic, by_instantiation)
+"""The cascade, cheapest stage first."""
+
+
+# ---------------------------------------------------------------------------------------------
+# solving an equation for a scalar unknown
+# ---------------------------------------------------------------------------------------------
+
+_SOLVE_MAX_DEGREE = 4
+
+
+def solve_for(
+    sides: Sequence[sympy.Basic],
+    unknown: sympy.Basic,
+    table: SymbolTable,
+    *,
+    config: EquivalenceConfig = EquivalenceConfig(),
+) -> tuple[sympy.Basic, ...]:
+    """The solutions of an equation (chain) for a scalar unknown, under the unknown's assumptions.
+
+    Bounded: only equations whose difference of sides is, after ``together``, a polynomial of
+    degree <= 4 in the unknown are solved (exact roots); anything else gives ``()``.  A root is
+    kept when it is real and satisfies the unknown's assumptions and every equality of the chain at
+    random points of the other symbols.
+
+    Args:
+        sides: the sides of ``a = b (= c ...)``.
+        unknown: the scalar symbol to solve for.
+        table: the question's symbol table (assumptions, bounds).
+        config: seed and sizes of the random checks.
+
+    Returns:
+        The admissible solutions, possibly empty.
+
+    >>> from checker.key import SymbolSpec, SymbolTable
+    >>> table = SymbolTable((SymbolSpec("p", "p", lower=Fraction(0), upper=Fraction(1)),
+    ...                      SymbolSpec("sigma", "\\\\sigma", assumptions=frozenset({"positive"}))))
+    >>> p = sympy.Symbol("p", real=True, positive=True)
+    >>> s = sympy.Symbol("sigma", real=True, positive=True)
+    >>> solve_for([s**2, (1 - p) / p], s, table)
+    (sqrt((1 - p)/p),)
+    """
+    if not isinstance(unknown, sympy.Symbol) or len(sides) < 2:
+        return ()
+    if any(isinstance(s, sympy.MatrixExpr) for s in sides):
+        return ()
+    pair = next(
+        ((a, b) for a, b in itertools.pairwise(sides) if (a - b).has(unknown)),
+        None,
+    )
+    if pair is None or not (_small(pair[0]) and _small(pair[1])):
+        return ()
+    numerator, _ = sympy.fraction(sympy.together(pair[0] - pair[1]))
+    try:
+        poly = sympy.Poly(numerator, unknown)
+    except sympy.PolynomialError:
+        return ()
+    if poly.degree() < 1 or poly.degree() > _SOLVE_MAX_DEGREE:
+        return ()
+    roots = sympy.roots(poly, filter=None)
+    if sum(roots.values()) != poly.degree() and poly.degree() > 2:
+        return ()
+    out: list[sympy.Basic] = []
+    for root in roots:
+        if root.has(sympy.I) or root.is_real is False:
+            continue
+        if _admissible(root, unknown, sides, table, config):
+            out.append(root)
+    return tuple(sorted(out, key=sympy.default_sort_key))
+
+
+def _admissible(
+    root: sympy.Expr,
+    unknown: sympy.Symbol,
+    sides: Sequence[sympy.Basic],
+    table: SymbolTable,
+    config: EquivalenceConfig,
+) -> bool:
+    """Does ``root`` satisfy the unknown's assumptions and every equality at random points?"""
+    rule = inst.rule_for(unknown, table)
+    chain = [s.xreplace({unknown: root}) for s in sides]
+    variables = inst.collect([root, *chain], table)
+    zt = ZeroTest(digits=config.digits)
+    checked = 0
+    for index, dims in enumerate(inst.dimension_points(variables, config) * 2):
+        env = inst.sample(variables, dims, config, index, 0)
+        try:
+            value = inst.evaluate(root, env, zt)
+            values = [inst.evaluate(s, env, zt) for s in chain]
+        except (Singular, Unsupported):
+            continue
+        if isinstance(value, Mat) or not obeys(value, rule, zt):
+            return False
+        if not all(values_equal(a, b, zt) for a, b in itertools.pairwise(values)):
+            return False
+        checked += 1
+        if checked >= config.points:
+            break
+    return checked > 0

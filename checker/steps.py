@@ -1,0 +1,452 @@
+"""Checking a chain of steps: which step is the first that does not follow?
+
+Every math line is a step.  A step *follows* when it holds at every random point that satisfies the
+steps before it; the table's definitions (``x' := x − εw``) are always carried, by substitution.
+Equations are constraints: the latest earlier equation that shares a symbol with the step is solved
+for an unknown (the question's target when it can, else a shared symbol it is solvable for) at
+random concrete values of everything else, exactly (``checker._pointwise``), and the step is tested
+at those points: each equality of a chain ``a = b = c`` must hold, for every admissible solution.
+
+Statuses: ``given`` (the first step read, or a condition nothing earlier constrains), ``follows``,
+``does_not_follow`` (a refuting point, or shapes that do not fit), ``unparsed`` (the front end could
+not read it: the step is skipped and does not break the chain).
+
+A broken step is itself a constraint for the steps after it, so one slip is reported once: in
+``a = 0 → b = 0 (a factor dropped) → c = 0``, only the middle step does not follow.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import random
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+from sympy.matrices.expressions.matexpr import MatrixElement
+
+from checker import _instantiate as inst
+from checker import _pointwise as pw
+from checker._exact import Mat, Singular, Unsupported, Value, ZeroTest
+from checker.config import EquivalenceConfig
+from checker.equivalence import (
+    point_text,
+    shape_text,
+    substitute_definitions,
+    values_equal,
+)
+from checker.errors import CheckerError, ShapeError
+from checker.key import Question, SymbolTable
+from checker.verdict import StepCheck
+
+__all__ = ["ReadStep", "StepsResult", "check_chain", "check_steps", "split_steps"]
+
+_ATTEMPTS = 6
+_VALUE_CHARS = 120
+
+
+@dataclass(frozen=True)
+class StepsResult:
+    """The checked chain: one :class:`~checker.verdict.StepCheck` per step.
+
+    Attributes:
+        question: the question id.
+        steps: the checked steps, in order (index 1-based).
+        first_invalid: index of the first step that does not follow, None when none.
+    """
+
+    question: str
+    steps: tuple[StepCheck, ...]
+    first_invalid: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The command-line contract's object: ``{"question", "steps", "first_invalid"}``."""
+        return {
+            "question": self.question,
+            "steps": [s.to_json() for s in self.steps],
+            "first_invalid": self.first_invalid,
+        }
+
+
+@dataclass(frozen=True)
+class ReadStep:
+    """One step as read by the front end, before it is checked.
+
+    Attributes:
+        latex: the step's text as written.
+        sides: the sides (1 = an expression, >= 2 = an equation chain); empty when not read.
+        error: the front end's error when the step was not read.
+        read_as: the step rendered back to LaTeX, when read.
+    """
+
+    latex: str
+    sides: tuple[sympy.Basic, ...] = ()
+    error: CheckerError | None = field(default=None, compare=False)
+    read_as: str | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# splitting a chain
+# ---------------------------------------------------------------------------------------------
+
+_DELIMITERS = re.compile(r"\$\$|\\\[|\\\]|(?<!\\)\$")
+_ENVIRONMENT = re.compile(
+    r"\\(?:begin|end)\{(?:align|aligned|alignat|gather|gathered|split|eqnarray|equation)\*?\}"
+)
+_LABEL = re.compile(r"^\s*(?:Q\s*)?\d+(?:\.\d+)+[a-z]?\)?\s*(?:\\quad|\\qquad|\\;|\\,|\\ |:)*\s*")
+
+
+def split_steps(text: str) -> tuple[str, ...]:
+    """Split a chain into steps: one per line, also at ``\\\\`` outside braces and matrices.
+
+    ``$$``, ``$``, ``\\[ \\]`` and alignment environments are dropped, alignment ``&`` is removed
+    (``&=`` reads as ``=``), a leading question label (``1.2.2 \\quad``) is dropped, blank
+    steps are dropped.
+
+    Args:
+        text: a chain from a file or stdin.
+
+    Returns:
+        The steps, in order.
+
+    >>> split_steps("$$a &= b \\\\\\\\ &= c$$\\n\\n\\\\[ d = e \\\\]")
+    ('a = b', '= c', 'd = e')
+    """
+    out: list[str] = []
+    for raw in text.splitlines():
+        line = _ENVIRONMENT.sub(" ", _DELIMITERS.sub(" ", raw))
+        for piece in _split_rows(line):
+            step = _LABEL.sub("", piece.replace("&", " ")).strip()
+            step = re.sub(r"\s+", " ", step)
+            if step:
+                out.append(step)
+    return tuple(out)
+
+
+def _split_rows(line: str) -> list[str]:
+    """Split at ``\\\\`` outside braces and outside matrix environments."""
+    pieces: list[str] = []
+    depth = env = 0
+    start = i = 0
+    while i < len(line):
+        if line.startswith("\\begin", i):
+            env += 1
+        elif line.startswith("\\end", i):
+            env = max(0, env - 1)
+        if line.startswith("\\\\", i):
+            if depth == 0 and env == 0:
+                pieces.append(line[start:i])
+                start = i + 2
+            i += 2
+            continue
+        if line[i] == "\\":  # an escaped character or a command: skip the backslash and one char
+            i += 2
+            continue
+        if line[i] == "{":
+            depth += 1
+        elif line[i] == "}":
+            depth = max(0, depth - 1)
+        i += 1
+    pieces.append(line[start:])
+    return pieces
+
+
+# ---------------------------------------------------------------------------------------------
+# checking
+# ---------------------------------------------------------------------------------------------
+
+
+def check_steps(
+    lines: Sequence[str],
+    question: Question,
+    *,
+    config: EquivalenceConfig = EquivalenceConfig(),
+) -> StepsResult:
+    """Check a chain of steps written for ``question``.
+
+    Each line is read with the question's symbol table and options (``checker.latex``); the
+    table's definitions are carried; the unknown is the question's target when it names a symbol.
+
+    Args:
+        lines: the steps' LaTeX, one per step (see :func:`split_steps`).
+        question: the key's question (symbol table, options, target).
+        config: points, sizes, seed.
+
+    Returns:
+        The checked chain.
+
+    Raises:
+        Nothing of ours for a student's text (unreadable steps are ``unparsed``); an unexpected
+        exception is an internal error and propagates.
+
+    >>> from checker.key import load_key
+    >>> q = load_key(validate_latex=False).question("3.2")
+    >>> r = check_steps([r"\\sigma^2 = \\frac{1-p}{p}", r"\\sigma = \\sqrt{\\frac{1-p}{p}}"], q)
+    >>> [s.status for s in r.steps]
+    ['given', 'follows']
+    """
+    # The front end, looked up at call time so that the engine loads (and is tested) on its own.
+    latex: Any = importlib.import_module("checker.latex")
+
+    table, options = question.symbols, question.options
+    read: list[ReadStep] = []
+    for raw in lines:
+        text = _LABEL.sub("", raw).strip()
+        try:
+            parsed = latex.parse(text, table, options=options)
+        except CheckerError as exc:
+            read.append(ReadStep(raw, error=exc))
+            continue
+        sides = tuple(parsed.sides)
+        rendered = " = ".join(latex.to_latex(side, table) for side in sides)
+        read.append(ReadStep(raw, sides, read_as=rendered))
+    target: sympy.Basic | None = None
+    if question.target:
+        try:
+            candidate = latex.parse(question.target, table, options=options).expr
+        except CheckerError:
+            candidate = None
+        if isinstance(candidate, sympy.Symbol | sympy.MatrixSymbol):
+            target = candidate
+    definitions = latex.definitions(table, options)
+    return check_chain(
+        read, table, question=question.id, target=target, definitions=definitions, config=config
+    )
+
+
+def check_chain(
+    steps: Sequence[ReadStep],
+    table: SymbolTable,
+    *,
+    question: str = "",
+    target: sympy.Basic | None = None,
+    definitions: Mapping[sympy.Basic, sympy.Basic] | None = None,
+    config: EquivalenceConfig = EquivalenceConfig(),
+) -> StepsResult:
+    """Check steps already read (the SymPy-level core of :func:`check_steps`).
+
+    Args:
+        steps: the steps as read.
+        table: the symbol table.
+        question: the question id for the result.
+        target: the symbol the chain solves for, preferred as the unknown.
+        definitions: symbol → expression, substituted into every step.
+        config: points, sizes, seed.
+
+    Returns:
+        The checked chain.
+
+    >>> s = sympy.Symbol("s", positive=True)
+    >>> r = check_chain([ReadStep("s^2 = 4", (s**2, sympy.Integer(4))), ReadStep("s = 2", (s, sympy.Integer(2)))],
+    ...                 SymbolTable(()))
+    >>> [c.status for c in r.steps]
+    ['given', 'follows']
+    """
+    checks: list[StepCheck] = []
+    equations: list[tuple[int, tuple[sympy.Basic, ...]]] = []
+    seen_first = False
+    for index, step in enumerate(steps, start=1):
+        if step.error is not None or not step.sides:
+            if isinstance(step.error, ShapeError):
+                checks.append(StepCheck(index, step.latex, "does_not_follow", step.error.message))
+            else:
+                reason = step.error.message if step.error is not None else "nothing to read"
+                checks.append(StepCheck(index, step.latex, "unparsed", reason))
+            continue
+        sides = _prepare(step.sides, definitions or {})
+        mismatch = _shape_mismatch(sides)
+        if mismatch is not None:
+            checks.append(StepCheck(index, step.latex, "does_not_follow", mismatch, step.read_as))
+            continue
+        if not seen_first:
+            seen_first = True
+            status, reason = "given", "the first step: taken as given"
+        elif len(sides) == 1:
+            status, reason = "follows", "an expression, not a claim: nothing to check"
+        else:
+            status, reason = _judge(sides, equations, table, target, config)
+        checks.append(StepCheck(index, step.latex, status, reason, step.read_as))  # type: ignore[arg-type]
+        if len(sides) >= 2:
+            equations.append((index, sides))
+    first = next((c.index for c in checks if c.status == "does_not_follow"), None)
+    return StepsResult(question, tuple(checks), first)
+
+
+def _prepare(
+    sides: Sequence[sympy.Basic], definitions: Mapping[sympy.Basic, sympy.Basic]
+) -> tuple[sympy.Basic, ...]:
+    out = []
+    for raw in sides:
+        side = substitute_definitions(raw, definitions) if definitions else raw
+        if isinstance(side, sympy.MatrixExpr) and side.shape == (1, 1):
+            side = MatrixElement(side, 0, 0)  # the front end's convention for 1×1 results
+        out.append(side)
+    return tuple(out)
+
+
+def _shape_mismatch(sides: Sequence[sympy.Basic]) -> str | None:
+    """Name the first two sides whose shapes differ (a literal 0 fits any shape)."""
+    sized = [(k, side) for k, side in enumerate(sides, start=1) if side != 0]
+    for (k1, a), (k2, b) in itertools.pairwise(sized):
+        sa, sb = shape_text(a), shape_text(b)
+        if sa != sb:
+            return (
+                f"shapes do not fit: side {k1} is {sa} but side {k2} is {sb}; "
+                "check for a missing transpose or a symbol used in place of another"
+            )
+    return None
+
+
+def _names(sides: Sequence[sympy.Basic], dims: frozenset[str]) -> set[str]:
+    found: dict[str, sympy.Basic] = {}
+    for side in sides:
+        inst.walk(side, frozenset(), found)
+    return {name for name in found if name not in dims}
+
+
+def _judge(
+    sides: tuple[sympy.Basic, ...],
+    equations: Sequence[tuple[int, tuple[sympy.Basic, ...]]],
+    table: SymbolTable,
+    target: sympy.Basic | None,
+    config: EquivalenceConfig,
+) -> tuple[str, str]:
+    dims = frozenset(table.dimensions)
+    names = _names(sides, dims)
+    target_name = getattr(target, "name", None)
+    constraint = None
+    if target_name in names:
+        constraint = next((eq for eq in reversed(equations) if target_name in _names(eq[1], dims)), None)
+    if constraint is None:
+        constraint = next((eq for eq in reversed(equations) if names & _names(eq[1], dims)), None)
+    if constraint is None:
+        return _unconstrained(sides, table, config)
+    shared = names & _names(constraint[1], dims)
+    unknowns = ([target_name] if target_name in shared else []) + sorted(shared - {target_name})
+    problems: list[str] = []
+    for unknown in unknowns:
+        assert unknown is not None
+        try:
+            return _against(sides, constraint, unknown, table, config)
+        except Unsupported as exc:
+            problems.append(f"{unknown}: {exc}")
+    return "given", f"not checked: step {constraint[0]} could not be solved ({'; '.join(problems)})"
+
+
+def _unconstrained(
+    sides: tuple[sympy.Basic, ...], table: SymbolTable, config: EquivalenceConfig
+) -> tuple[str, str]:
+    """No earlier equation shares a symbol: an identity follows, anything else is a new given."""
+    variables = inst.collect(sides, table)
+    zt = ZeroTest(digits=config.digits)
+    checked = 0
+    try:
+        for index, dims in enumerate(_cycle(inst.dimension_points(variables, config), config.points)):
+            for attempt in range(_ATTEMPTS):
+                env = inst.sample(variables, dims, config, index, attempt)
+                try:
+                    values = [inst.evaluate(s, env, zt) for s in sides]
+                except Singular:
+                    continue
+                if not all(values_equal(a, b, zt) for a, b in itertools.pairwise(values)):
+                    return "given", "introduces a condition that no earlier step constrains: taken as given"
+                checked += 1
+                break
+    except Unsupported as exc:
+        return "given", f"introduces a condition that could not be checked ({exc}): taken as given"
+    if checked == 0:
+        return "given", "no point where the step is defined: taken as given"
+    return "follows", f"an identity: holds at {checked} random points"
+
+
+def _cycle(items: Sequence[Any], count: int) -> list[Any]:
+    return [items[i % len(items)] for i in range(count)] if items else []
+
+
+def _against(
+    sides: tuple[sympy.Basic, ...],
+    constraint: tuple[int, tuple[sympy.Basic, ...]],
+    unknown: str,
+    table: SymbolTable,
+    config: EquivalenceConfig,
+) -> tuple[str, str]:
+    """Test the step at points satisfying ``constraint`` solved for ``unknown``."""
+    number, eq_sides = constraint
+    everything = inst.collect([*sides, *eq_sides], table)
+    variables = everything.without(unknown)
+    matrix = next((m for m in everything.matrices if m[0] == unknown), None)
+    scalar_rule = next((r for n, r in everything.scalars if n == unknown), inst.Rule())
+    zt = ZeroTest(digits=config.digits)
+    checked = 0
+    for index, dims in enumerate(_cycle(inst.dimension_points(everything, config), config.points)):
+        for attempt in range(_ATTEMPTS):
+            env = inst.sample(variables, dims, config, index, attempt)
+            shape = None
+            if matrix is not None:
+                shape = (inst.int_of(matrix[1], env), inst.int_of(matrix[2], env))
+            rng = random.Random(f"{config.seed}|solve|{index}|{attempt}")
+            try:
+                solutions = pw.solve_at_point(
+                    eq_sides,
+                    unknown,
+                    shape=shape,
+                    rule=scalar_rule,
+                    env=env,
+                    zt=zt,
+                    rng=rng,
+                    entry_bound=config.entry_bound,
+                )
+            except Singular:
+                continue
+            if not solutions:
+                continue
+            try:
+                results = [(u, _failure(sides, {**env, unknown: u}, zt)) for u in solutions]
+            except Singular:
+                continue
+            for u, failure in results:
+                if failure is not None:
+                    where = point_text(env, variables)
+                    return "does_not_follow", (
+                        f"does not follow from step {number}: at {where}, with {_plain(unknown)} = "
+                        f"{_short(u)} solved from step {number}, {failure}"
+                    )
+            checked += 1
+            break
+    if checked == 0:
+        return "given", f"not checked: no random point satisfies step {number} (solved for {_plain(unknown)})"
+    return (
+        "follows",
+        f"follows from step {number} (solved for {_plain(unknown)}): holds at {checked} random points",
+    )
+
+
+def _failure(sides: Sequence[sympy.Basic], env: Mapping[str, Value], zt: ZeroTest) -> str | None:
+    values = [inst.evaluate(s, env, zt) for s in sides]
+    for i, (a, b) in enumerate(itertools.pairwise(values)):
+        if not _equal_sized(a, b, zt):
+            which = "" if len(values) == 2 else f"equality {i + 1} of {len(values) - 1}: "
+            return f"{which}left side = {_short(a)}, right side = {_short(b)}"
+    return None
+
+
+def _equal_sized(a: Value, b: Value, zt: ZeroTest) -> bool:
+    if isinstance(a, Mat) and not isinstance(b, Mat) and b == 0:
+        return all(v == 0 for v in a.entries()) or values_equal(
+            a, Mat(a.rows, a.cols, ((b,) * a.cols,) * a.rows), zt
+        )
+    if isinstance(b, Mat) and not isinstance(a, Mat) and a == 0:
+        return _equal_sized(b, a, zt)
+    return values_equal(a, b, zt)
+
+
+def _short(value: Value) -> str:
+    text = inst.format_plain(value)
+    return text if len(text) <= _VALUE_CHARS else text[: _VALUE_CHARS - 1] + "…"
+
+
+def _plain(name: str) -> str:
+    return {"lambda": "λ", "epsilon": "ε", "sigma": "σ", "x_adv": "x'"}.get(name, name)
