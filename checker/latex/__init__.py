@@ -1,0 +1,327 @@
+"""The typed LaTeX front end: student LaTeX → typed SymPy, with spans back into the source.
+
+Three parts, joined here: the normalizer (``_normalize``) rewrites loose notation into a canonical
+text and keeps a map back to the source; the grammar (``grammar.lark``, LALR) parses it; the
+transformer (``_transformer``, one method per rule) builds typed SymPy: MatrixSymbols for matrices
+and vectors with their order kept, Symbols with the key's assumptions for scalars, 1×1 products
+collapsed to scalars.  This grammar is the parser of record; nothing here calls ``eval``,
+``sympify`` or ``parse_expr``.
+
+>>> from checker.key import load_key
+>>> table = load_key(validate_latex=False).question("1.2.2").symbols
+>>> parse(r"\\therefore w^* = (X^T X + 2\\lambda n I)^{-1} X^T t", table).read_as
+'w = \\\\left(X^{T} X + 2 \\\\lambda n I\\\\right)^{-1} X^{T} t'
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+import sympy
+from lark import Lark, Token, Tree
+from lark.exceptions import (
+    LarkError,
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+    VisitError,
+)
+
+from checker.config import ParseOptions
+from checker.errors import (
+    CheckerError,
+    LatexSyntaxError,
+    ShapeError,
+    UnknownSymbolError,
+    UnsupportedConstructError,
+)
+from checker.key import FunctionSpec, SymbolTable
+from checker.symbols import sympy_symbol
+
+from . import _algebra as alg
+from ._algebra import Ctx, Item, Unsized
+from ._normalize import Normalized, normalize
+from ._printer import render
+from ._symbols import Resolver
+from ._transformer import Build
+
+__all__ = ["Parsed", "definitions", "parse", "shape_of", "to_latex"]
+
+_NESTING = frozenset(
+    {"paren", "arguments", "group", "frac", "root", "sqrt", "norm", "abs", "sup", "apply", "bigsum", "nabla"}
+)
+_MAX_TREE_DEPTH = 400
+_FRIENDLY = {
+    "RBRACE": "}", "LBRACE": "{", "RPAR": ")", "LPAR": "(", "RSQB": "]", "LSQB": "[", "EQUAL": "=",
+    "ADDOP": "+ or -", "MULOP": "\\cdot or /", "NUMBER": "a number", "LETTER": "a letter",
+    "GREEK": "a Greek letter", "CIRCUMFLEX": "^", "_NORM_CLOSE": "a closing \\|", "_ABS_CLOSE": "a closing |",
+    "_SEP": "; or ,", "$END": "the end of the expression",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One parsed expression or equation chain.
+
+    Attributes:
+        source: the text as given.
+        sides: one element for an expression; two or more for an equation chain ``a = b = c``.
+        spans: ``(start, end)`` of each side in ``source``.
+        read_as: what was read, rendered back to LaTeX (sides joined by `` = ``).
+        notes: interpretation notes, e.g. ``read X^2 as X^T X (1-D vector shorthand)``.
+    """
+
+    source: str
+    sides: tuple[sympy.Basic, ...]
+    spans: tuple[tuple[int, int], ...]
+    read_as: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def is_equation(self) -> bool:
+        """True for a chain of two or more sides."""
+        return len(self.sides) >= 2
+
+    @property
+    def expr(self) -> sympy.Basic:
+        """The last side (the answer of ``w^* = ...``)."""
+        return self.sides[-1]
+
+
+@functools.cache
+def _parser() -> Lark:
+    """The LALR parser, built once per process."""
+    grammar = resources.files("checker.latex").joinpath("grammar.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+def parse(source: str, table: SymbolTable, *, options: ParseOptions = ParseOptions()) -> Parsed:
+    """Read one expression or equation chain of LaTeX as typed SymPy.
+
+    Args:
+        source: the LaTeX, without ``$`` delimiters (a leading ``\\therefore`` or question label is fine).
+        table: the question's symbol table: names, shapes, assumptions, aliases, functions.
+        options: vector shorthand, exponent and nesting limits.
+
+    Returns:
+        The sides with their spans, the text as read and the interpretation notes.
+
+    Raises:
+        LatexSyntaxError: malformed LaTeX (unbalanced braces, a dangling operator, control characters).
+        UnsupportedConstructError: ``\\input``, ``\\def``, unknown commands, huge exponents, deep nesting.
+        UnknownSymbolError: a name the table does not declare (the message lists what is declared).
+        ShapeError: a product, sum or equation whose shapes do not fit (the message names both shapes).
+
+    >>> from checker.key import load_key
+    >>> table = load_key(validate_latex=False).question("1.1.2").symbols
+    >>> parse("w^T x - \\\\epsilon \\\\|w\\\\|_2^2", table).read_as
+    '- \\\\epsilon \\\\left(w^{T} w\\\\right) + \\\\left(w^{T} x\\\\right)'
+    """
+    return _parse(source, table, options, frozenset())
+
+
+def _parse(source: str, table: SymbolTable, options: ParseOptions, expanding: frozenset[str]) -> Parsed:
+    if not isinstance(source, str):
+        raise LatexSyntaxError(f"expected LaTeX text, found a {type(source).__name__}")
+    norm = normalize(source, max_depth=options.max_depth)
+    if not norm.text.strip():
+        raise LatexSyntaxError(
+            "expected an expression or an equation, found nothing (empty or prose only); "
+            "fix: write the math of the answer",
+            source=source,
+            start=0,
+            end=max(1, len(source)),
+            approximate=bool(source),
+        )
+    tree = _lark_parse(norm)
+    ctx = Ctx(norm, options, list(norm.notes))
+    _check_depth(tree, ctx)
+
+    def body_parser(spec: FunctionSpec, inner: frozenset[str]) -> sympy.Basic:
+        return _parse(spec.body, table, options, inner).expr
+
+    build = Build(ctx, Resolver.build(table), body_parser, expanding)
+    try:
+        sides: list[Item | None] = build.transform(tree)  # type: ignore[assignment]
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, CheckerError):
+            raise exc.orig_exc from None
+        raise UnsupportedConstructError(
+            f"expected an expression SymPy can build, found one it refused ({type(exc.orig_exc).__name__}); "
+            "fix: simplify the expression",
+            source=source,
+            start=0,
+            end=max(1, len(source)),
+            approximate=True,
+        ) from exc.orig_exc
+    values = _finish(ctx, build, sides)
+    spans = tuple(norm.span(item.start, item.end)[:2] for item, _ in values)
+    exprs = tuple(value for _, value in values)
+    read_as = " = ".join(to_latex(e, table) for e in exprs)
+    return Parsed(source, exprs, spans, read_as, tuple(ctx.notes))
+
+
+def _lark_parse(norm: Normalized) -> Tree[Token]:
+    try:
+        return _parser().parse(norm.text)
+    except UnexpectedInput as exc:
+        if isinstance(exc, UnexpectedCharacters):
+            pos = exc.pos_in_stream or 0
+            found = repr(norm.text[pos]) if pos < len(norm.text) else "the end"
+            expected = sorted(exc.allowed or ())
+        elif isinstance(exc, UnexpectedToken):
+            pos = (exc.token.start_pos or 0) if exc.token.type != "$END" else len(norm.text)
+            found = "the end" if exc.token.type == "$END" else repr(str(exc.token))
+            expected = sorted(exc.expected)
+        else:
+            assert isinstance(exc, UnexpectedEOF)
+            pos, found, expected = len(norm.text), "the end", sorted(exc.expected)
+        names = ", ".join(dict.fromkeys(_FRIENDLY.get(e, e.lower().lstrip("_")) for e in expected[:8]))
+        start, end, approximate = norm.span(pos, pos + 1)
+        raise LatexSyntaxError(
+            f"expected one of: {names}; found {found}; fix: check the text at the caret "
+            "(a missing operand, an unbalanced bracket or a stray symbol)",
+            source=norm.source,
+            start=start,
+            end=end,
+            approximate=approximate,
+        ) from exc
+    except LarkError as exc:
+        raise LatexSyntaxError(
+            f"expected LaTeX the grammar reads, found an error: {exc}", source=norm.source, start=0, end=1
+        ) from exc
+
+
+def _check_depth(tree: Tree[Token], ctx: Ctx) -> None:
+    """Refuse trees nested deeper than ``max_depth`` before the (recursive) transformer runs."""
+    stack: list[tuple[Tree[Token], int, int]] = [(tree, 0, 0)]
+    while stack:
+        node, depth, total = stack.pop()
+        if depth > ctx.options.max_depth or total > _MAX_TREE_DEPTH:
+            start, end = (node.meta.start_pos, node.meta.end_pos) if not node.meta.empty else (0, 1)
+            raise ctx.fail(
+                UnsupportedConstructError,
+                f"expected groups nested at most max_depth={ctx.options.max_depth} deep, found deeper nesting; "
+                "fix: simplify the expression",
+                start,
+                end,
+            )
+        for child in node.children:
+            if isinstance(child, Tree):
+                stack.append((child, depth + (child.data in _NESTING), total + 1))
+
+
+def _finish(ctx: Ctx, build: Build, sides: list[Item | None]) -> list[tuple[Item, sympy.Basic]]:
+    items = [build.value(s) for s in sides if s is not None]
+    if len(items) < len(sides):
+        ctx.note("dropped a side with no math (prose only)")
+    if not items:
+        raise ctx.fail(
+            LatexSyntaxError, "expected an expression on some side of =, found none", 0, len(ctx.norm.text)
+        )
+    for item in items:
+        value = item.value
+        if isinstance(value, sympy.Basic):
+            for symbol in value.free_symbols & set(build.placeholders):
+                p = build.placeholders[symbol]
+                raise ctx.fail(
+                    UnknownSymbolError,
+                    f"expected a symbol of this question, found name={ctx.text(Item(None, p.start, p.end))}, "
+                    f"a component of {p.vector.name} outside a \\sum_{p.index}; "
+                    f"fix: write the vector form (w^T x) or sum over {p.index}",
+                    p.start,
+                    p.end,
+                )
+    target = next((item for item in items if alg.shape(item.value) is not None), None)
+    dims = alg.shape(target.value) if target is not None else None
+    out: list[tuple[Item, sympy.Basic]] = []
+    for item in items:
+        value = item.value
+        if isinstance(value, Unsized):
+            if dims is None or dims[0] != dims[1]:
+                raise ctx.fail(
+                    ShapeError,
+                    f"expected the size of I to follow from context, found {ctx.text(item)} alone; "
+                    "fix: write I_d or I_n",
+                    item.start,
+                    item.end,
+                )
+            value = alg.size_to(value, dims[0])
+        elif dims is not None and alg.shape(value) is None and value == 0:
+            value = sympy.ZeroMatrix(*dims)
+        elif alg.shape(value) != dims:
+            assert target is not None
+            raise ctx.fail(
+                ShapeError,
+                f"expected both sides of = to have one shape, found {ctx.text(target)} of shape "
+                f"{alg.fmt_shape(dims)} and {ctx.text(item)} of shape {alg.fmt_shape(alg.shape(value))}; "
+                "fix: check the sides of the equation",
+                item.start,
+                item.end,
+            )
+        assert isinstance(value, sympy.Basic)
+        out.append((item, value))
+    return out
+
+
+def to_latex(expr: sympy.Basic, table: SymbolTable) -> str:
+    """Render ``expr`` in LaTeX with the key's spellings (``x_adv`` → ``x'``, ``w`` → ``w^*`` where set).
+
+    Args:
+        expr: a value built by :func:`parse` (or by hand with :mod:`checker.symbols`).
+        table: the symbol table whose ``latex`` spellings to use.
+
+    Returns:
+        LaTeX that :func:`parse` reads back to ``expr``.
+
+    >>> from checker.key import load_key
+    >>> table = load_key(validate_latex=False).question("1.1.2").symbols
+    >>> to_latex(parse("x'", table).expr, table)
+    "x'"
+    """
+    return render(expr, table)
+
+
+def shape_of(expr: sympy.Basic) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """The shape ``(rows, cols)`` of a matrix value, None for a scalar.
+
+    Args:
+        expr: a value built by :func:`parse`.
+
+    Returns:
+        The SymPy dimensions, or None for a scalar (including a collapsed 1×1 product).
+
+    >>> import sympy
+    >>> shape_of(sympy.MatrixSymbol("w", 3, 1))
+    (3, 1)
+    """
+    return alg.shape(expr)
+
+
+def definitions(table: SymbolTable, options: ParseOptions = ParseOptions()) -> dict[sympy.Basic, sympy.Basic]:
+    """The parsed ``define`` of every defined symbol of ``table``.
+
+    Args:
+        table: the question's symbol table.
+        options: how to read the definitions (the question's options).
+
+    Returns:
+        symbol → its definition (the last side of the parsed ``define``), in table order.
+
+    Raises:
+        CheckerError: a definition that does not parse (a key error; ``load_key`` reports it first).
+
+    >>> from checker.key import load_key
+    >>> table = load_key(validate_latex=False).question("1.1.2").symbols
+    >>> [str(k) for k in definitions(table)]
+    ['x_adv']
+    """
+    out: dict[sympy.Basic, sympy.Basic] = {}
+    for spec in table.symbols:
+        if spec.define is None or spec.shape == "identity":
+            continue
+        out[sympy_symbol(spec, table)] = parse(spec.define, table, options=options).expr
+    return out

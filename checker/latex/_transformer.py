@@ -1,0 +1,499 @@
+"""Parse tree → typed SymPy: one method per grammar rule, named like the rule.
+
+Lark calls the methods bottom-up with the rule's meaningful children (punctuation is dropped in
+the grammar) and its position.  Every method returns an :class:`~._algebra.Item` (value + span in
+the normalized text) so that later errors can name and point at the operands.  Names are resolved
+in :meth:`Build.postfix`, where the decorations that follow a name (``^*``, ``'``, ``_{ridge}``) are
+known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy
+from lark import Token, Transformer, v_args
+from lark.tree import Meta
+from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
+
+from checker.errors import LatexSyntaxError, ShapeError, UnknownSymbolError, UnsupportedConstructError
+from checker.key import FunctionSpec, SymbolSpec
+from checker.symbols import dimension, shape_of, sympy_symbol
+
+from . import _algebra as alg
+from ._algebra import Ctx, Item, Unsized
+from ._symbols import NameRef, Resolver, base_text, make_key, script_text
+
+__all__ = ["Args", "Build", "FuncRef", "Placeholder"]
+
+_NAMEABLE = frozenset({"SUB", "STAR", "PRIME", "SUPWORD"})
+_FUNCS = {"\\exp": sympy.exp, "\\log": sympy.log, "\\ln": sympy.log, "\\sgn": sympy.sign}
+_MAX_DIGITS = 1000
+
+
+@dataclass(frozen=True)
+class FuncRef:
+    """A table function named but not applied yet (``f`` before ``(x; w)``)."""
+
+    spec: FunctionSpec
+
+
+@dataclass(frozen=True)
+class Args:
+    """A parenthesized argument list ``(a; b)``."""
+
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A vector component ``w_j`` waiting for the ``\\sum_j`` that gives it meaning."""
+
+    vector: sympy.MatrixSymbol
+    index: str
+    start: int
+    end: int
+
+
+BodyParser = Callable[[FunctionSpec, frozenset[str]], sympy.Basic]
+
+
+def _pos(meta: Meta) -> tuple[int, int]:
+    return (meta.start_pos or 0, meta.end_pos or 0) if not meta.empty else (0, 0)
+
+
+@v_args(inline=True, meta=True)
+class Build(Transformer[Token, object]):
+    """The transformer of one parse; holds the per-parse context (no module state)."""
+
+    def __init__(
+        self, ctx: Ctx, resolver: Resolver, body_parser: BodyParser, expanding: frozenset[str]
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.resolver = resolver
+        self.body_parser = body_parser
+        self.expanding = expanding
+        self.placeholders: dict[sympy.Symbol, Placeholder] = {}
+
+    # ---- structure ------------------------------------------------------------------------
+
+    def start(self, meta: Meta, chain: list[Item | None]) -> list[Item | None]:
+        return chain
+
+    def chain(self, meta: Meta, *sides: Item | None) -> list[Item | None]:
+        return list(sides)
+
+    def side(self, meta: Meta, expr: Item | None = None) -> Item | None:
+        return expr
+
+    def sum(self, meta: Meta, *children: Item | Token) -> Item:
+        terms: list[tuple[int, Item]] = []
+        sign = 1
+        for child in children:
+            if isinstance(child, Token):
+                sign = -1 if child == "-" else 1
+            else:
+                terms.append((sign, self.value(child)))
+        return Item(alg.add(self.ctx, terms), *_pos(meta))
+
+    def product(self, meta: Meta, *children: Item | Token) -> Item:
+        acc = self.value(children[0])  # type: ignore[arg-type]
+        for op, operand in zip(children[1::2], children[2::2], strict=True):
+            right = self.value(operand)  # type: ignore[arg-type]
+            if str(op) == "/":
+                value = alg.divide(self.ctx, acc, right)
+            else:
+                value = alg.multiply(self.ctx, acc, right, "".join(str(op).split()))
+            acc = Item(value, acc.start, right.end)
+        return acc
+
+    def signed(self, meta: Meta, *children: Item | Token) -> Item:
+        item = self.value(children[-1])  # type: ignore[arg-type]
+        minus = sum(1 for c in children[:-1] if c == "-") % 2 == 1
+        return Item(alg.negate(item.value) if minus else item.value, *_pos(meta))
+
+    def implicit(self, meta: Meta, *factors: Item) -> Item:
+        acc: Item | None = None
+        i = 0
+        while i < len(factors):
+            item = factors[i]
+            if isinstance(item.value, FuncRef):
+                if i + 1 >= len(factors):
+                    raise self.ctx.fail(
+                        LatexSyntaxError,
+                        f"expected arguments after the function {item.value.spec.name}, found none; "
+                        f"fix: write {item.value.spec.name}({', '.join(item.value.spec.params)})",
+                        item.start,
+                        item.end,
+                    )
+                item = self._apply_function(item, factors[i + 1])
+                i += 1
+            item = self.value(item)
+            acc = item if acc is None else Item(alg.multiply(self.ctx, acc, item, ""), acc.start, item.end)
+            i += 1
+        assert acc is not None
+        return acc
+
+    # ---- big operators --------------------------------------------------------------------
+
+    def bigsum(self, meta: Meta, *children: Item | Token) -> Item:
+        start, end = _pos(meta)
+        sub = next((c for c in children if isinstance(c, Token) and c.type == "SUB"), None)
+        upper = next((c for c in children if isinstance(c, Item) and c.kind == "sup"), None)
+        body = self.value(children[-1])  # type: ignore[arg-type]
+        if sub is None:
+            raise self.ctx.fail(
+                UnsupportedConstructError,
+                "expected \\sum with an index, found none; fix: write \\sum_j w_j x_j",
+                start,
+                end,
+            )
+        index, _, lower = script_text(sub).partition("=")
+        return Item(self._sum(index, lower, upper, body, start=start, end=end), start, end)
+
+    def _sum(self, index: str, lower: str, upper: Item | None, body: Item, *, start: int, end: int) -> object:
+        value = body.value
+        if not isinstance(value, sympy.Expr) or isinstance(value, MatrixExpr):
+            raise self.ctx.fail(
+                UnsupportedConstructError,
+                "expected a scalar summand under \\sum, found a matrix; fix: write the matrix product",
+                body.start,
+                body.end,
+            )
+        mine = {s: p for s, p in self.placeholders.items() if p.index == index}
+        total: list[sympy.Expr] = []
+        for term in sympy.Add.make_args(sympy.expand(value)):
+            powers = term.as_powers_dict()
+            parts = [(self.placeholders[s], int(k)) for s, k in powers.items() if s in mine and k.is_Integer]
+            degree = sum(k for _, k in parts)
+            rest = term
+            for s in mine:
+                rest = rest.subs(s, 1) if s in powers else rest
+            if degree == 0 and not (rest.free_symbols & set(mine)):
+                if upper is None or lower not in ("1", ""):
+                    raise self.ctx.fail(
+                        UnsupportedConstructError,
+                        f"expected a summand with components _{index} of declared vectors, found "
+                        f"{self.ctx.text(body)}; fix: write the sum as a vector product, e.g. w^T x",
+                        start,
+                        end,
+                    )
+                total.append(term * upper.value)
+                continue
+            vectors = [p.vector for p, k in parts for _ in range(k)]
+            if degree != 2 or rest.free_symbols & set(mine):
+                raise self.ctx.fail(
+                    UnsupportedConstructError,
+                    f"expected each term of \\sum_{index} to be a product of two components u_{index} v_{index}, "
+                    f"found {self.ctx.text(body)}; fix: write it as a vector product, e.g. w^T x",
+                    start,
+                    end,
+                )
+            u, v = (self._as_column(m) for m in vectors)
+            if u.shape[0] != v.shape[0]:
+                raise self.ctx.fail(
+                    ShapeError,
+                    f"expected components of vectors of one length, found {vectors[0].name} of length "
+                    f"{u.shape[0]} and {vectors[1].name} of length {v.shape[0]}",
+                    start,
+                    end,
+                )
+            total.append(rest * alg.collapse(sympy.MatMul(sympy.Transpose(u), v)))
+        return sympy.Add(*total)
+
+    @staticmethod
+    def _as_column(m: sympy.MatrixSymbol) -> sympy.Basic:
+        return sympy.Transpose(m) if m.shape[0] == 1 else m
+
+    def nabla(self, meta: Meta, sub: Token, body: Item) -> Item:
+        start, end = _pos(meta)
+        name = script_text(sub)
+        spec = self.resolver.lookup(make_key(NameRef("", name), []))
+        if spec is None or spec.shape == "identity":
+            raise self.ctx.fail(
+                UnknownSymbolError,
+                f"expected \\nabla_v with v a declared symbol ({self.resolver.declared()}), found v={name}",
+                start,
+                end,
+            )
+        var = sympy_symbol(spec, self.resolver.table)
+        value = self.value(body).value
+        target = value.args[0] if isinstance(value, MatrixElement) else value
+        try:
+            grad = target.diff(var)  # type: ignore[union-attr]
+        except Exception as exc:  # SymPy refuses some matrix derivatives
+            raise self.ctx.fail(
+                UnsupportedConstructError,
+                f"expected a gradient SymPy can take, found \\nabla_{name} of {self.ctx.text(body)}; "
+                "fix: write the gradient out",
+                start,
+                end,
+            ) from exc
+        if isinstance(grad, MatrixExpr) and grad.shape[0] == 1 and grad.shape[1] != 1:
+            grad = sympy.Transpose(grad)
+        return Item(alg.collapse(grad), start, end)
+
+    def apply(self, meta: Meta, func: Token, arg: Item) -> Item:
+        item = self.value(arg)
+        if not isinstance(item.value, sympy.Expr) or isinstance(item.value, MatrixExpr):
+            raise self.ctx.fail(
+                ShapeError,
+                f"expected a scalar argument of {func}, found {self.ctx.text(item)} of shape "
+                f"{alg.fmt_shape(alg.shape(item.value))}",
+                item.start,
+                item.end,
+            )
+        fn = _FUNCS["".join(str(func).split())]
+        return Item(fn(item.value), *_pos(meta))
+
+    # ---- postfix: names, scripts, powers --------------------------------------------------
+
+    def postfix(self, meta: Meta, primary: Item, *scripts: Token | Item) -> Item:
+        rest: list[Token | Item] = list(scripts)
+        item = primary
+        if isinstance(primary.value, NameRef):
+            item, rest = self._resolve(primary, rest)
+        for script in rest:
+            item = self._script(item, script)
+        return item
+
+    def _resolve(self, primary: Item, scripts: list[Token | Item]) -> tuple[Item, list[Token | Item]]:
+        ref = primary.value
+        assert isinstance(ref, NameRef)
+        nameable: list[Token] = []
+        for s in scripts:
+            if not (isinstance(s, Token) and s.type in _NAMEABLE):
+                break
+            nameable.append(s)
+        for k in range(len(nameable), -1, -1):
+            pieces = [(t.type, str(t)) for t in nameable[:k]]
+            spec = self.resolver.lookup(make_key(ref, pieces))
+            if spec is None:
+                continue
+            if k == len(nameable):
+                end = nameable[k - 1].end_pos or 0 if k else primary.end
+                return Item(self._symbol(spec, pieces), primary.start, end), scripts[k:]
+            if k == len(nameable) - 1 and nameable[k].type == "SUB":
+                component = self._component(spec, primary, nameable[k])
+                if component is not None:
+                    return component, scripts[k + 1 :]
+            break
+        if not nameable and not ref.accent:
+            fn = self.resolver.functions.get(ref.base)
+            if fn is not None:
+                return Item(FuncRef(fn), primary.start, primary.end), scripts
+            if ref.base == "e":
+                self.ctx.note("read e as Euler's number")
+                return Item(sympy.E, primary.start, primary.end), scripts
+            if ref.base == "\\pi":
+                return Item(sympy.pi, primary.start, primary.end), scripts
+        end = nameable[-1].end_pos or 0 if nameable else primary.end
+        found = self.ctx.text(Item(None, primary.start, end))
+        raise self.ctx.fail(
+            UnknownSymbolError,
+            f"expected a symbol of this question ({self.resolver.declared()}), found name={found}; "
+            "fix: use the question's notation",
+            primary.start,
+            end,
+        )
+
+    def _symbol(self, spec: SymbolSpec, scripts: list[tuple[str, str]]) -> object:
+        if spec.shape != "identity":
+            return sympy_symbol(spec, self.resolver.table)
+        subs = [script_text(t) for k, t in scripts if k == "SUB"]
+        if subs:
+            sub = subs[0]
+            if sub.isdigit():
+                return sympy.Identity(sympy.Integer(int(sub[:6])))
+            if self.resolver.table.has(sub) and sub in self.resolver.table.dimensions:
+                return sympy.Identity(dimension(sub, self.resolver.table))
+        return Unsized(sympy.Integer(1))
+
+    def _component(self, spec: SymbolSpec, primary: Item, sub: Token) -> Item | None:
+        """``w_j`` for a declared vector ``w`` and a one-letter index: a placeholder for ``\\sum_j``."""
+        index = script_text(str(sub))
+        dims = shape_of(spec, self.resolver.table)
+        if dims is None or not (dims[0] == 1 or dims[1] == 1) or len(index) != 1 or not index.isalpha():
+            return None
+        vector = sympy_symbol(spec, self.resolver.table)
+        assert isinstance(vector, sympy.MatrixSymbol)
+        symbol = sympy.Symbol(f"{spec.name}[{index}]", real=True)
+        self.placeholders[symbol] = Placeholder(vector, index, primary.start, sub.end_pos or 0)
+        return Item(symbol, primary.start, sub.end_pos or 0)
+
+    def _script(self, item: Item, script: Token | Item) -> Item:
+        if isinstance(script, Item):  # a superscript: a power
+            base = self.value(item)
+            return Item(alg.power(self.ctx, base, script), item.start, script.end + 1)
+        end = script.end_pos or 0
+        if script.type == "TRANSPOSE":
+            return Item(alg.transpose(self.value(item).value), item.start, end)
+        if script.type == "SUB" and item.kind == "norm" and script_text(str(script)) == "2":
+            return Item(item.value, item.start, end)
+        if item.kind == "norm" and script.type == "SUB":
+            raise self.ctx.fail(
+                UnsupportedConstructError,
+                f"expected the Euclidean norm \\|v\\| or \\|v\\|_2, found the subscript {script_text(str(script))}",
+                script.start_pos or 0,
+                end,
+            )
+        raise self.ctx.fail(
+            UnknownSymbolError,
+            f"expected a symbol of this question ({self.resolver.declared()}), found "
+            f"name={self.ctx.text(Item(None, item.start, end))}; fix: use the question's notation",
+            item.start,
+            end,
+        )
+
+    def sup(self, meta: Meta, expr: Item) -> Item:
+        return Item(self.value(expr).value, expr.start, expr.end, "sup")
+
+    # ---- primaries ------------------------------------------------------------------------
+
+    def number(self, meta: Meta, token: Token) -> Item:
+        start, end = _pos(meta)
+        if len(token) > _MAX_DIGITS:
+            raise self.ctx.fail(
+                UnsupportedConstructError,
+                f"expected a number of at most {_MAX_DIGITS} digits, found {len(token)} digits",
+                start,
+                end,
+            )
+        value = Fraction(str(token))
+        return Item(sympy.Rational(value.numerator, value.denominator), start, end)
+
+    def name(self, meta: Meta, token: Token | Item) -> Item:
+        if isinstance(token, Item):  # an accent's inner name
+            return token
+        return Item(NameRef("", base_text(str(token))), *_pos(meta))
+
+    def accent(self, meta: Meta, accent: Token, inner: Item) -> Item:
+        ref = inner.value
+        assert isinstance(ref, NameRef)
+        name = str(accent).strip()[1:]
+        return Item(NameRef(f"{name}+{ref.accent}" if ref.accent else name, ref.base), *_pos(meta))
+
+    def paren(self, meta: Meta, expr: Item) -> Item:
+        return Item(expr.value, *_pos(meta), kind="paren")
+
+    def group(self, meta: Meta, expr: Item) -> Item:
+        return Item(expr.value, *_pos(meta), kind="group")
+
+    def arguments(self, meta: Meta, *items: Item) -> Item:
+        return Item(Args(items), *_pos(meta))
+
+    def frac(self, meta: Meta, num: Item, den: Item) -> Item:
+        return Item(alg.divide(self.ctx, self.value(num), self.value(den)), *_pos(meta))
+
+    def sqrt(self, meta: Meta, arg: Item) -> Item:
+        half = Item(sympy.Rational(1, 2), arg.start, arg.end)
+        return Item(self._root(arg, half), *_pos(meta))
+
+    def root(self, meta: Meta, index: Item, arg: Item) -> Item:
+        k = self.value(index).value
+        if not (isinstance(k, sympy.Integer) and 2 <= k <= self.ctx.options.max_exponent):
+            raise self.ctx.fail(
+                UnsupportedConstructError,
+                f"expected a root index that is an integer from 2 to {self.ctx.options.max_exponent}, "
+                f"found index={self.ctx.text(index)}",
+                index.start,
+                index.end,
+            )
+        return Item(self._root(arg, Item(sympy.Rational(1, k), index.start, index.end)), *_pos(meta))
+
+    def _root(self, arg: Item, exponent: Item) -> object:
+        item = self.value(arg)
+        if alg.shape(item.value) is not None or isinstance(item.value, Unsized):
+            raise self.ctx.fail(
+                ShapeError,
+                f"expected a scalar under the root, found {self.ctx.text(item)} of shape "
+                f"{alg.fmt_shape(alg.shape(item.value))}; fix: take the root of a scalar, e.g. \\|w\\|",
+                item.start,
+                item.end,
+            )
+        return alg.power(self.ctx, item, exponent)
+
+    def norm(self, meta: Meta, expr: Item) -> Item:
+        return Item(self._magnitude(self.value(expr)), *_pos(meta), kind="norm")
+
+    def abs(self, meta: Meta, expr: Item) -> Item:
+        return Item(self._magnitude(self.value(expr)), *_pos(meta))
+
+    def _magnitude(self, item: Item) -> object:
+        value = item.value
+        dims = alg.shape(value)
+        if dims is None and isinstance(value, sympy.Expr):
+            return sympy.Abs(value)
+        if dims is not None and (dims[0] == 1 or dims[1] == 1):
+            column = sympy.Transpose(value) if dims[0] == 1 else value
+            return sympy.sqrt(alg.collapse(sympy.MatMul(sympy.Transpose(column), column)))
+        raise self.ctx.fail(
+            UnsupportedConstructError,
+            f"expected the norm of a vector or a scalar, found {self.ctx.text(item)} of shape "
+            f"{'I' if isinstance(value, Unsized) else alg.fmt_shape(dims)}; fix: write the matrix norm out",
+            item.start,
+            item.end,
+        )
+
+    # ---- helpers ---------------------------------------------------------------------------
+
+    def value(self, item: Item) -> Item:
+        """``item`` checked to be a value (not a bare function name or argument list)."""
+        if isinstance(item.value, FuncRef):
+            raise self.ctx.fail(
+                LatexSyntaxError,
+                f"expected arguments after the function {item.value.spec.name}, found none",
+                item.start,
+                item.end,
+            )
+        if isinstance(item.value, Args):
+            raise self.ctx.fail(
+                LatexSyntaxError,
+                "expected one expression in parentheses, found a list separated by ; or ,; "
+                "fix: lists are only read as a function's arguments, f(x; w)",
+                item.start,
+                item.end,
+            )
+        return item
+
+    def _apply_function(self, fn_item: Item, arg_item: Item) -> Item:
+        ref = fn_item.value
+        assert isinstance(ref, FuncRef)
+        spec = ref.spec
+        args = arg_item.value.items if isinstance(arg_item.value, Args) else (arg_item,)
+        if len(args) > len(spec.params):
+            raise self.ctx.fail(
+                LatexSyntaxError,
+                f"expected at most {len(spec.params)} arguments of {spec.name}({', '.join(spec.params)}), "
+                f"found {len(args)}",
+                arg_item.start,
+                arg_item.end,
+            )
+        if spec.name in self.expanding:
+            raise self.ctx.fail(
+                UnsupportedConstructError,
+                f"expected a function whose body does not call itself, found {spec.name}",
+                fn_item.start,
+                arg_item.end,
+            )
+        body = self.body_parser(spec, self.expanding | {spec.name})
+        mapping: dict[sympy.Basic, sympy.Basic] = {}
+        for param, raw_arg in zip(spec.params, args, strict=False):
+            arg = self.value(raw_arg)
+            param_spec = self.resolver.table.symbol(param)
+            symbol = sympy_symbol(param_spec, self.resolver.table)
+            value = arg.value
+            want, got = alg.shape(symbol), alg.shape(value)
+            if want != got:
+                raise self.ctx.fail(
+                    ShapeError,
+                    f"expected argument {param} of {spec.name} to be {alg.fmt_shape(want)}, found "
+                    f"{self.ctx.text(arg)} of shape {alg.fmt_shape(got)}",
+                    arg.start,
+                    arg.end,
+                )
+            mapping[symbol] = value
+        return Item(alg.collapse(body.xreplace(mapping)), fn_item.start, arg_item.end)
