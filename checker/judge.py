@@ -432,7 +432,7 @@ class _Judging:
                 reference,
             )
         at = ""
-        if reference.counterexample:
+        if reference.counterexample and "refuted at" not in reference.evidence:
             at = " For example at " + ", ".join(f"{k} = {v}" for k, v in reference.counterexample) + "."
         return self.verdict(
             "incorrect",
