@@ -275,10 +275,25 @@ def mat_scale(c: Scalar, a: Mat) -> Mat:
     return Mat(a.rows, a.cols, tuple(tuple(mul(c, x) for x in row) for row in a.data))
 
 
+def _all_rational(m: Mat) -> bool:
+    return all(type(v) is Fraction for row in m.data for v in row)
+
+
+def _dot(row: Sequence[Fraction], col: Sequence[Fraction]) -> Fraction:
+    # Integer accumulation with a single reduction at the end: much faster than Fraction ops.
+    num, den = 0, 1
+    for x, y in zip(row, col, strict=True):
+        pn, pd = x.numerator * y.numerator, x.denominator * y.denominator
+        num, den = num * pd + pn * den, den * pd
+    return _guard_bits(Fraction(num, den))
+
+
 def mat_mul(a: Mat, b: Mat) -> Mat:
     if a.cols != b.rows:
         raise Unsupported(f"multiplying a {a.rows}x{a.cols} matrix by a {b.rows}x{b.cols} matrix")
     cols = tuple(zip(*b.data, strict=True)) if b.rows else ((),) * b.cols
+    if _all_rational(a) and _all_rational(b):
+        return Mat(a.rows, b.cols, tuple(tuple(_dot(row, col) for col in cols) for row in a.data))
     out = []
     for row in a.data:
         out_row = []
@@ -309,7 +324,14 @@ def _eliminate(rows: list[list[Scalar]], ncols: int, zt: ZeroTest) -> tuple[list
         for i in range(len(rows)):
             if i != r and not is_zero(rows[i][c], zt):
                 f = rows[i][c]
-                rows[i] = [sub(v, mul(f, p)) for v, p in zip(rows[i], rows[r], strict=True)]
+                if (
+                    type(f) is Fraction
+                    and all(type(v) is Fraction for v in rows[r])
+                    and all(type(v) is Fraction for v in rows[i])
+                ):
+                    rows[i] = [_guard_bits(v - f * p) for v, p in zip(rows[i], rows[r], strict=True)]
+                else:
+                    rows[i] = [sub(v, mul(f, p)) for v, p in zip(rows[i], rows[r], strict=True)]
         pivots.append(c)
         r += 1
         if r == len(rows):

@@ -308,6 +308,7 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
     zt = ZeroTest(digits=config.digits)
     good, index, bound, degree_max = 0, 0, 1.0, 0
     used: list[tuple[tuple[str, int], ...]] = []
+    bounds: dict[tuple[tuple[str, int], ...], tuple[float, int]] = {}
     branches = False
     limit = 4 * config.points
     while live and (good < config.points or (bound > _TARGET_BOUND and good < limit)):
@@ -333,7 +334,9 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
                     env, variables, (("reference", ref_value), ("candidate", cand_value))
                 ),
             )
-        per_point, d_num = _per_point_bound(case, dims, size)
+        if dims not in bounds:
+            bounds[dims] = _per_point_bound(case, dims, size)
+        per_point, d_num = bounds[dims]
         degree_max = max(degree_max, d_num)
         bound *= per_point
         good += 1

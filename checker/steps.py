@@ -119,7 +119,7 @@ def split_steps(text: str) -> tuple[str, ...]:
     for raw in text.splitlines():
         line = _ENVIRONMENT.sub(" ", _DELIMITERS.sub(" ", raw))
         for piece in _split_rows(line):
-            step = _LABEL.sub("", piece.replace("&", " ")).strip()
+            step = _LABEL.sub("", piece).strip()
             step = re.sub(r"\s+", " ", step)
             if step:
                 out.append(step)
@@ -127,30 +127,34 @@ def split_steps(text: str) -> tuple[str, ...]:
 
 
 def _split_rows(line: str) -> list[str]:
-    """Split at ``\\\\`` outside braces and outside matrix environments."""
+    """Split at ``\\\\`` and drop alignment ``&``, both only outside braces and environments."""
     pieces: list[str] = []
+    current: list[str] = []
     depth = env = 0
-    start = i = 0
+    i = 0
     while i < len(line):
         if line.startswith("\\begin", i):
             env += 1
         elif line.startswith("\\end", i):
             env = max(0, env - 1)
-        if line.startswith("\\\\", i):
-            if depth == 0 and env == 0:
-                pieces.append(line[start:i])
-                start = i + 2
+        outside = depth == 0 and env == 0
+        if line.startswith("\\\\", i) and outside:
+            pieces.append("".join(current))
+            current = []
             i += 2
             continue
-        if line[i] == "\\":  # an escaped character or a command: skip the backslash and one char
+        if line[i] == "\\":  # a command or an escaped character: keep the backslash and one char
+            current.append(line[i : i + 2])
             i += 2
             continue
         if line[i] == "{":
             depth += 1
         elif line[i] == "}":
             depth = max(0, depth - 1)
+        if not (line[i] == "&" and outside):
+            current.append(line[i])
         i += 1
-    pieces.append(line[start:])
+    pieces.append("".join(current))
     return pieces
 
 
