@@ -9,9 +9,9 @@
 from __future__ import annotations
 
 import sympy
+from hw3_symbols import symbols, table
 from hypothesis import given
 from hypothesis import strategies as st
-from hw3_symbols import symbols, table
 
 from checker.config import EquivalenceConfig
 from checker.equivalence import compare
