@@ -290,6 +290,13 @@ class _Judging:
             equivalence=equivalence,
         )
 
+    def shape_error(self, exc: ShapeError) -> QuestionVerdict:
+        """An ill-typed answer: refuted by its shapes, named in the message (not unreadable)."""
+        verdict = self.verdict(
+            "incorrect", 0.0, f"Your answer does not fit together: {exc.render()}", "shape_mismatch"
+        )
+        return replace(verdict, method="shape", evidence=exc.message)
+
     def compare(self, reference: Any, candidate: Any, definitions: Mapping[Any, Any] | None) -> Equivalence:
         return self.engine.compare(
             reference, candidate, self.q.symbols, config=self.config, definitions=definitions
@@ -304,9 +311,7 @@ class _Judging:
         try:
             parsed = self.engine.parse(self.answer, self.q.symbols, options=self.q.options)
         except ShapeError as exc:
-            return self.verdict(
-                "incorrect", 0.0, f"Your answer does not fit together: {exc.render()}", "shape_mismatch"
-            )
+            return self.shape_error(exc)
         except CheckerError as exc:
             return self.verdict("unparsed", 0.0, f"Your answer could not be read: {exc.render()}", "unparsed")
         self.read_as = parsed.read_as
@@ -316,9 +321,7 @@ class _Judging:
                 return picked
             return self.decide(picked, side)
         except ShapeError as exc:
-            return self.verdict(
-                "incorrect", 0.0, f"Your answer does not fit together: {exc.render()}", "shape_mismatch"
-            )
+            return self.shape_error(exc)
         except CheckerError as exc:  # e.g. a budget inside the engine: undecided, for a TA
             return self.verdict(
                 "needs_review",

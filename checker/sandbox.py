@@ -581,7 +581,10 @@ def _bad_record(record: Any, problem: str, question: Question | None = None) -> 
         feedback=problem,
         answer_note="bad_record",
     )
-    return _merge(record, verdict)
+    out = _merge(record, verdict)
+    if not isinstance(qid, str):
+        out["question"] = qid  # echo what was given (null when missing), not a made-up id
+    return out
 
 
 def _merge(record: Any, verdict: QuestionVerdict) -> dict[str, Any]:

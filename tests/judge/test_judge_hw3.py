@@ -87,12 +87,13 @@ def test_refutation_feedback_is_actionable(key: Key) -> None:
     assert verdict.verdict == "incorrect" and verdict.answer_note == "incorrect"
     assert verdict.feedback.startswith("Your answer was read as $")
     assert verdict.equivalence is not None and verdict.equivalence.outcome == "not_equivalent"
+    assert verdict.feedback.count("refuted at") == 1  # the point is given once
 
 
 def test_shape_mismatch_names_shapes(key: Key) -> None:
     verdict = run(key, "1.2.2", r"(X^T X + 2 n \lambda I)^{-1} X t")
-    assert verdict.answer_note == "shape_mismatch"
-    assert "×" in verdict.feedback or "x" in verdict.feedback
+    assert (verdict.verdict, verdict.answer_note, verdict.method) == ("incorrect", "shape_mismatch", "shape")
+    assert "d×d" in verdict.feedback and "n×d" in verdict.feedback
 
 
 MISTAKES = [

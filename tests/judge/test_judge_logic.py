@@ -99,7 +99,7 @@ def fake_compare(
     return Equivalence(
         "not_equivalent",
         "random_instantiation",
-        "refuted at a random point",
+        "disagrees at a random point",
         points=1,
         counterexample=(("a", "1"), ("b", "2"), ("reference", str(reference.subs({a: 1, b: 2})))),
     )

@@ -1,0 +1,153 @@
+"""check_answer / check_batch: budgeted judging with the real key, parser and equivalence engine."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from checker.config import Budget, GradeConfig
+from checker.errors import UnknownQuestionError
+from checker.key import Key, load_key
+from checker.sandbox import Outcome, WorkerPool, _from_outcome, check_answer, check_batch
+
+CONFIG = GradeConfig(budget=Budget(seconds=2.0))
+
+
+@pytest.fixture(scope="module")
+def key() -> Key:
+    return load_key()
+
+
+@pytest.fixture(scope="module")
+def pool() -> WorkerPool:
+    with WorkerPool(CONFIG.budget) as p:
+        yield p  # type: ignore[misc]
+
+
+def test_unknown_question_raises(key: Key, pool: WorkerPool) -> None:
+    with pytest.raises(UnknownQuestionError, match=r"9\.9"):
+        check_answer(key, "9.9", "x", config=CONFIG, pool=pool)
+
+
+def test_answer_over_length_limit_is_unparsed_without_parsing(key: Key) -> None:
+    small = GradeConfig(budget=Budget(max_input_chars=50))
+    verdict = check_answer(key, "1.2.2", "w + " * 30, config=small)
+    assert verdict.verdict == "unparsed"
+    assert "120" in verdict.feedback and "50" in verdict.feedback
+
+
+@pytest.mark.parametrize(
+    ("qid", "answer", "verdict"),
+    [
+        ("1.2.2", r"w^* = (X^T X + 2\lambda n I)^{-1} X^T t", "correct"),
+        ("3.2", r"\sigma^2 = \frac{1-p}{p}", "correct"),
+        ("2.2", "the best option is to increase model size", "correct"),
+        ("1.2.2", r"(X X^T + 2\lambda n I)^{-1} X^T t", "incorrect"),
+        ("1.2.2", "", "missing"),
+    ],
+    ids=["matrix", "equation", "choice", "wrong", "missing"],
+)
+def test_check_answer_in_worker(key: Key, pool: WorkerPool, qid: str, answer: str, verdict: str) -> None:
+    assert check_answer(key, qid, answer, config=CONFIG, pool=pool).verdict == verdict
+
+
+HOSTILE = [
+    ("huge-power", r"(x+1)^{100000}"),
+    ("power-tower", r"9^{9^{9^{9}}}"),
+    ("deep-sqrt", r"\sqrt{" * 300 + "x" + "}" * 300),
+    ("100kb", "x+" * 50_000 + "x"),
+    ("nul-bytes", "w^T x\x00\x00 - \\epsilon"),
+    ("input", r"\input{/etc/passwd}"),
+    ("def-loop", r"\def\a{\a\a}\a"),
+    ("python", "__import__('os').system('echo pwned')"),
+    ("braces", "{" * 5000),
+    ("long-product", " ".join(["X^T X"] * 400)),
+]
+
+
+@pytest.mark.parametrize("answer", [h[1] for h in HOSTILE], ids=[h[0] for h in HOSTILE])
+def test_hostile_answers_get_a_clear_verdict_within_budget(key: Key, pool: WorkerPool, answer: str) -> None:
+    started = time.monotonic()
+    verdict = check_answer(key, "1.1.2", answer, config=CONFIG, pool=pool)
+    elapsed = time.monotonic() - started
+    assert verdict.verdict in ("unparsed", "incorrect", "error", "needs_review")
+    assert verdict.score == 0.0
+    assert verdict.feedback
+    assert elapsed < CONFIG.budget.seconds + 3.0  # the budget, plus killing and restarting a worker
+
+
+def test_time_limit_outcome_becomes_error_verdict(key: Key) -> None:
+    question = key.question("1.2.2")
+    verdict = _from_outcome(question, "w", Outcome(error="time limit", detail="killed"), Budget(seconds=2))
+    assert verdict.verdict == "error"
+    assert verdict.feedback == "time limit (2 s) exceeded; a TA will grade it by hand"
+    assert verdict.evidence is None and verdict.score == 0.0
+    assert verdict.answer == "w"
+
+
+def test_memory_limit_outcome_becomes_error_verdict(key: Key) -> None:
+    verdict = _from_outcome(key.question("3.2"), "s", Outcome(error="memory limit"), Budget(memory_mb=512))
+    assert verdict.verdict == "error" and "memory limit (512 MiB)" in verdict.feedback
+
+
+BATCH: list[tuple[str, Any, str, str]] = [
+    ("ok", {"id": 1, "question": "3.2", "answer": r"\sigma = \sqrt{\frac{1-p}{p}}"}, "correct", ""),
+    ("mistake", {"id": 2, "question": "3.2", "answer": r"\sigma = \frac{1-p}{p}"}, "incorrect", ""),
+    ("no-answer-field", {"id": 3, "question": "3.2"}, "error", "answer"),
+    ("non-string-answer", {"id": 4, "question": "3.2", "answer": 3}, "error", "string"),
+    ("unknown-question", {"id": 5, "question": "7.7", "answer": "x"}, "error", "7.7"),
+    ("invalid-line", {"_line": 6, "_invalid": "line 6 is not JSON"}, "error", "line 6 is not JSON"),
+    ("choice", {"id": 7, "question": "2.1.2a", "answer": "C", "extra": [1, 2]}, "correct", ""),
+    ("not-a-mapping", ["question", "answer"], "error", "JSON object"),
+]
+
+
+def test_check_batch_keeps_order_echoes_fields_and_survives_bad_records(key: Key) -> None:
+    out = list(check_batch([row[1] for row in BATCH], key, config=GradeConfig(jobs=2)))
+    assert len(out) == len(BATCH)
+    for (name, record, verdict, needle), got in zip(BATCH, out, strict=True):
+        assert got["verdict"] == verdict, name
+        assert needle in got["feedback"], name
+        if isinstance(record, dict):
+            for field in set(record) - {"question", "answer"}:
+                assert got[field] == record[field], name
+
+
+def test_check_batch_with_prior_gives_follow_through(key: Key) -> None:
+    record = {
+        "question": "1.2.3",
+        "answer": r"\epsilon = \frac{x (X^2 + \lambda n)}{X t}",
+        "prior": {"1.2.2": r"w^* = (X^T X + \lambda n I)^{-1} X^T t"},
+    }
+    (got,) = check_batch([record], key)
+    assert got["answer_note"] == "follow_through"
+
+
+def test_check_batch_reads_the_stream_lazily(key: Key) -> None:
+    pulled: list[int] = []
+
+    def stream() -> Any:
+        for i in range(40):
+            pulled.append(i)
+            yield {"id": i, "question": "2.2", "answer": "a larger model"}
+
+    batch = check_batch(stream(), key, config=GradeConfig(jobs=1))
+    first = next(batch)
+    assert first["id"] == 0
+    assert len(pulled) <= 5  # a window of 4 × jobs records, not the whole stream
+    assert [r["id"] for r in batch] == list(range(1, 40))
+
+
+def test_check_batch_hostile_record_does_not_stop_the_batch(key: Key) -> None:
+    records = [
+        {"id": 1, "question": "2.2", "answer": "a larger model"},
+        {"id": 2, "question": "1.1.2", "answer": r"9^{9^{9^{9}}}"},
+        {"id": 3, "question": "1.1.2", "answer": r"\def\a{\a\a}\a"},
+        {"id": 4, "question": "2.2", "answer": "a larger model"},
+    ]
+    out = list(check_batch(records, key, config=GradeConfig(budget=Budget(seconds=1.0), jobs=2)))
+    assert [r["id"] for r in out] == [1, 2, 3, 4]
+    assert out[0]["verdict"] == out[3]["verdict"] == "correct"
+    assert out[1]["verdict"] != "correct" and out[2]["verdict"] != "correct"
