@@ -118,6 +118,7 @@ def compare(
         Nothing of ours; an unexpected SymPy exception propagates (an internal error).
 
     >>> import sympy
+    >>> from fractions import Fraction
     >>> from checker.key import SymbolSpec, SymbolTable
     >>> table = SymbolTable((SymbolSpec("p", "p", lower=Fraction(0), upper=Fraction(1)),))
     >>> p = sympy.Symbol("p", real=True, positive=True)
@@ -428,6 +429,7 @@ def solve_for(
     Returns:
         The admissible solutions, possibly empty.
 
+    >>> from fractions import Fraction
     >>> from checker.key import SymbolSpec, SymbolTable
     >>> table = SymbolTable((SymbolSpec("p", "p", lower=Fraction(0), upper=Fraction(1)),
     ...                      SymbolSpec("sigma", "\\\\sigma", assumptions=frozenset({"positive"}))))
