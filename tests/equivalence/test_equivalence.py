@@ -279,3 +279,15 @@ def test_bounded_variable_samples_stay_inside() -> None:
     assert result.outcome == "equivalent"
     result = compare(p, p + Fraction(0), table("3.2"))
     assert result.outcome == "equivalent"
+
+
+def test_symbolic_stage_treats_one_by_one_entries_as_atoms() -> None:
+    result = compare(REF_123, (W.x * XX + 2 * W.x * W.n * W.lam) / XT, table("1.2.3"))
+    assert (result.outcome, result.method) == ("equivalent", "symbolic")
+
+
+def test_symbolic_stage_skips_large_expansions() -> None:
+    lam, eps = R.lam, F.eps
+    big = (lam + eps + 1) ** 12 * (lam - eps) ** 12
+    result = compare(big, sympy.expand((lam + eps + 1) ** 12) * (lam - eps) ** 12, table("1.2.2"))
+    assert result.method != "symbolic"
