@@ -41,10 +41,16 @@ _NEG_AFTER = re.compile(
 )
 # A clause that sets up the situation instead of answering: "as batch size increases", "with
 # larger batch size", "when B grows", "if ...", "since ...", "because ...".
-_PREMISE = re.compile(r"^\W*(?:as|when|whenever|if|with|since|because|while|once|given|for)\b", re.IGNORECASE)
+_PREMISE = re.compile(r"^\W*(?:as|when|whenever|if|with|since|because|while|once|given)\b", re.IGNORECASE)
+_CONCLUSION = re.compile(r"^\W*(?:so|thus|hence|therefore|\\therefore|∴)\b", re.IGNORECASE)
 _CORRELATIVE = re.compile(r"^\W*the\s+(?:\w+er|more|less|fewer)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<!\d)[.!?](?!\d)|\n\s*\n|\\therefore|∴|;")
-_CLAUSE = re.compile(r",|:|\n|\b(?:so|thus|hence|therefore|then|but)\b", re.IGNORECASE)
+# Clause breaks: punctuation, connectives, and subordinators that open a premise mid-sentence
+# ("the learning rate decreases | as the batch size increases").
+_CLAUSE = re.compile(
+    r",|:|\n|\b(?:so|thus|hence|therefore|then|but|as|when|whenever|if|since|because|while|once)\b",
+    re.IGNORECASE,
+)
 _PAREN = re.compile(r"\([^()]*\)")
 _LIST_JOIN = re.compile(r"\s*,?\s*(?:or|and|nor)\s+(?:(?:a|an|the|to)\s+)*", re.IGNORECASE)
 
@@ -107,7 +113,7 @@ def scope_text(question: Question, part: ChoicePart, text: str) -> str:
         if pieces and start < pieces[-1][1]:
             continue  # already inside the previous stretch of this scope
         pieces.append((start, end))
-    return " ".join(text[s:e] for s, e in pieces)
+    return "\n\n".join(text[s:e] for s, e in pieces)  # stretches never share a sentence
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,8 @@ class _Mention:
     end: int
     negated: bool
     premise: bool
+    aside: bool
+    conclusion: bool
 
 
 def _mentions(part: ChoicePart, text: str) -> list[_Mention]:
@@ -139,14 +147,17 @@ def _mentions(part: ChoicePart, text: str) -> list[_Mention]:
         if not negated and out and out[-1].negated:
             # "rather than a larger batch or more steps": the negation covers the whole list.
             negated = bool(_LIST_JOIN.fullmatch(text[out[-1].end : s]))
-        out.append(_Mention(option, s, e, negated, _in_premise(text, s)))
+        out.append(
+            _Mention(option, s, e, negated, _in_premise(text, s), _in_aside(text, s), _in_conclusion(text, s))
+        )
     return out
 
 
 def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
     start = 0
     for m in _SENTENCE.finditer(text, 0, pos):
-        start = m.end()
+        # "∴" ends the previous sentence and opens a conclusion: keep it in the new clause.
+        start = m.start() if m.group(0) in ("\\therefore", "∴") else m.end()
     for m in _CLAUSE.finditer(text, start, pos):
         start = m.end() if m.group(0) in ",:\n" else m.start()
     end = len(text)
@@ -164,10 +175,19 @@ def _negated(text: str, start: int, end: int) -> bool:
     return bool(_NEG_BEFORE.search(before) or _NEG_AFTER.search(after))
 
 
+def _in_aside(text: str, pos: int) -> bool:
+    """Inside parentheses: an aside, used only when nothing outside asserts an option."""
+    return any(m.start() < pos < m.end() for m in _PAREN.finditer(text))
+
+
+def _in_conclusion(text: str, pos: int) -> bool:
+    """In a clause opened by "so", "thus", "therefore", "hence" or ∴: the student's conclusion."""
+    c_start, c_end = _clause_bounds(text, pos)
+    return bool(_CONCLUSION.match(text[c_start:c_end]))
+
+
 def _in_premise(text: str, pos: int) -> bool:
-    for m in _PAREN.finditer(text):
-        if m.start() < pos < m.end():
-            return True
+    """In a clause that sets up the situation ("as the batch size grows") instead of answering."""
     c_start, c_end = _clause_bounds(text, pos)
     clause = text[c_start:c_end]
     if _PREMISE.search(clause):
@@ -198,8 +218,9 @@ def decide_part(question: Question, part: ChoicePart, text: str) -> PartDecision
     region = scope_text(question, part, text)
     mentions = _mentions(part, region)
     negated = tuple(dict.fromkeys(m.option for m in mentions if m.negated))
-    asserted_all = [m for m in mentions if not m.negated]
-    asserted = tuple(dict.fromkeys(m.option for m in asserted_all if not m.premise))
+    candidates = [m for m in mentions if not m.negated and not m.premise]
+    main = [m for m in candidates if not m.aside]
+    asserted = tuple(dict.fromkeys(m.option for m in main or candidates))
 
     def result(chosen: str | None, reason: str) -> PartDecision:
         return PartDecision(part.name, chosen, part.answer, asserted, negated, reason)
@@ -209,18 +230,21 @@ def decide_part(question: Question, part: ChoicePart, text: str) -> PartDecision
         for c in _compile(cue).finditer(region):
             sentence_end = _SENTENCE.search(region, c.end())
             stop = sentence_end.start() if sentence_end else len(region)
-            first = next((m for m in asserted_all if c.end() <= m.start < stop), None)
+            first = next((m for m in mentions if not m.negated and c.end() <= m.start < stop), None)
             if first is not None:
                 cued.append(first.option)
-    cued = list(dict.fromkeys(cued))
-    if len(cued) == 1:
-        return result(cued[0], f"the option after a cue is {cued[0]!r}")
-    if len(cued) > 1:
-        return result(None, f"cues introduce several options: {', '.join(cued)}")
-    if len(asserted) == 1:
-        return result(asserted[0], f"the only option asserted is {asserted[0]!r}")
-    if asserted:
-        return result(None, f"several options are asserted: {', '.join(asserted)}")
+    # Tiers, strongest first: the option after a cue; the options of the conclusion ("so ...",
+    # "therefore ..."); every asserted option outside parentheses; asides in parentheses.
+    tiers = (
+        ("the option after a cue", list(dict.fromkeys(cued))),
+        ("the conclusion's option", list(dict.fromkeys(m.option for m in main if m.conclusion))),
+        ("the only option asserted", list(asserted)),
+    )
+    for label, options in tiers:
+        if len(options) == 1:
+            return result(options[0], f"{label} is {options[0]!r}")
+        if len(options) > 1:
+            return result(None, f"several options are asserted ({label}): {', '.join(options)}")
     if not mentions:
         where = f" in the part about {part.scope}" if part.scope else ""
         return result(None, f"no option is named{where}")

@@ -111,7 +111,32 @@ CASES: list[tuple[str, str, str, str, float]] = [
     ("lr-paren-aside", "2.1.1", "It increases (minibatch gradient noise falls as 1/B).", "correct", 1.0),
     ("lr-not-decrease-but-up", "2.1.1", "It does not decrease; it goes up.", "correct", 1.0),
     ("lr-rather-than", "2.1.1", "The learning rate increases rather than decreases.", "correct", 1.0),
+    ("lr-when-after", "2.1.1", "The learning rate increases when the batch grows.", "correct", 1.0),
+    ("lr-because", "2.1.1", "It increases because gradient noise decreases.", "correct", 1.0),
+    (
+        "lr-conclusion",
+        "2.1.1",
+        "Larger batch -> lower gradient noise, so the learning rate is higher.",
+        "correct",
+        1.0,
+    ),
+    (
+        "lr-therefore",
+        "2.1.1",
+        "Noise falls with B. \\therefore optimal learning rate increases",
+        "correct",
+        1.0,
+    ),
+    ("lr-aside-only", "2.1.1", "Same direction, in short (it increases).", "correct", 1.0),
     # 2.1.1: wrong
+    (
+        "lr-decreases-as",
+        "2.1.1",
+        "The optimal learning rate decreases as the batch size increases.",
+        "incorrect",
+        0.0,
+    ),
+    ("lr-smaller-if", "2.1.1", "Use a smaller learning rate if the batch size goes up.", "incorrect", 0.0),
     (
         "lr-decreases",
         "2.1.1",
@@ -169,7 +194,28 @@ CASES: list[tuple[str, str, str, str, float]] = [
         "correct",
         1.0,
     ),
+    (
+        "ab-for-a-for-b",
+        "2.1.2b",
+        "Point A is noise dominated; B is curvature dominated. For A use data parallelism and for B use a second-order optimizer.",
+        "correct",
+        1.0,
+    ),
+    (
+        "ab-aside",
+        "2.1.2b",
+        "A: noise-dominated, parallelism. B: curvature-dominated, a better optimizer (second order).",
+        "correct",
+        1.0,
+    ),
     # 2.2 with cues
+    (
+        "model-so",
+        "2.2",
+        "A larger batch past b_crit does not help and more steps saturate, so scale up the model.",
+        "correct",
+        1.0,
+    ),
     ("model-plain", "2.2", "Increase the model size.", "correct", 1.0),
     (
         "model-cue",
@@ -223,7 +269,7 @@ def test_empty_is_missing(key: Key, text: str) -> None:
 SCOPES = [
     ("two-scopes", "Point A: noise. Point B: curvature", 2, "Point B: curvature"),
     ("a-scope", "Point A: noise. Point B: curvature", 0, "Point A: noise. "),
-    ("repeated", "A noise. B curv. A again", 0, "A noise.  A again"),
+    ("repeated", "A noise. B curv. A again", 0, "A noise. \n\nA again"),
     ("absent", "nothing here", 0, ""),
 ]
 
