@@ -209,6 +209,8 @@ class WorkerPool:
         workers: number of processes (>= 1).
         initializer: called once in each new worker (top-level, picklable under spawn).
         initargs: its arguments.
+        start_method: how workers start; default ``fork`` where available (SymPy is already
+            imported, so a fresh worker is ready in milliseconds), else ``spawn``.
 
     Raises:
         ValueError: for ``workers < 1``.
@@ -226,6 +228,7 @@ class WorkerPool:
         workers: int = 1,
         initializer: Callable[..., None] | None = None,
         initargs: tuple[Any, ...] = (),
+        start_method: Literal["fork", "spawn", "forkserver"] | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError(f"WorkerPool needs workers >= 1, got workers={workers}")
@@ -233,8 +236,9 @@ class WorkerPool:
         self.workers = workers
         self._initializer = initializer
         self._initargs = initargs
-        methods = multiprocessing.get_all_start_methods()
-        self._ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        if start_method is None:
+            start_method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self._ctx = multiprocessing.get_context(start_method)
         self._pool: list[_Worker] = []
         self._pending: deque[Task] = deque()
         self._finished: deque[Task] = deque()

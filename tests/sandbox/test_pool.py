@@ -179,3 +179,14 @@ def test_close_stops_busy_workers() -> None:
 def test_workers_must_be_positive() -> None:
     with pytest.raises(ValueError, match="workers"):
         WorkerPool(BUDGET, workers=0)
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_start_methods_handle_every_failure(method: str) -> None:
+    # Builtins only: they pickle by reference under spawn whatever the test module's import name.
+    with WorkerPool(Budget(seconds=1.0), start_method=method) as p:  # type: ignore[arg-type]
+        assert p.run(divmod, 9, 4).value == (2, 1)
+        assert p.run(time.sleep, 30).error == "time limit"
+        assert p.run(os._exit, 5).error == "worker crashed"
+        assert p.run(divmod, 1, 0).error == "exception"
+        assert p.run(divmod, 9, 4).value == (2, 1)
