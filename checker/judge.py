@@ -23,8 +23,8 @@ default) so tests can drive the logic with small fakes.  The key's side of a que
 reference, accepted forms, mistakes, definitions) is cached per (question, engine); verdicts are
 never cached.
 
-:func:`check_answer` and :func:`check_batch` (budgeted, in worker processes) live in
-:mod:`checker.sandbox` and are re-exported here for the command line.
+:func:`check_answer`, :func:`check_batch` and :func:`check_chain` (budgeted, in worker processes)
+live in :mod:`checker.sandbox` and are re-exported here for the command line.
 """
 
 from __future__ import annotations
@@ -38,10 +38,19 @@ from typing import Any
 from checker.config import EquivalenceConfig
 from checker.errors import AnswerKeyError, CheckerError, ShapeError
 from checker.key import FollowThrough, Key, Mistake, Question, SymbolTable
-from checker.sandbox import check_answer, check_batch
+from checker.sandbox import check_answer, check_batch, check_chain
 from checker.verdict import Equivalence, QuestionVerdict
 
-__all__ = ["Engine", "KeySide", "check_answer", "check_batch", "default_engine", "judge", "key_side"]
+__all__ = [
+    "Engine",
+    "KeySide",
+    "check_answer",
+    "check_batch",
+    "check_chain",
+    "default_engine",
+    "judge",
+    "key_side",
+]
 
 INTERNAL_ERROR_FEEDBACK = "internal error while checking this answer; a TA will grade it by hand"
 

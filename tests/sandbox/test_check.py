@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from checker.config import Budget, GradeConfig
-from checker.errors import UnknownQuestionError
+from checker.errors import BudgetExceeded, UnknownQuestionError
 from checker.key import Key, load_key
-from checker.sandbox import Outcome, WorkerPool, _from_outcome, check_answer, check_batch
+from checker.sandbox import Outcome, WorkerPool, _from_outcome, check_answer, check_batch, check_chain
 
 CONFIG = GradeConfig(budget=Budget(seconds=2.0))
 
@@ -151,3 +151,31 @@ def test_check_batch_hostile_record_does_not_stop_the_batch(key: Key) -> None:
     assert [r["id"] for r in out] == [1, 2, 3, 4]
     assert out[0]["verdict"] == out[3]["verdict"] == "correct"
     assert out[1]["verdict"] != "correct" and out[2]["verdict"] != "correct"
+
+
+RIDGE_CHAIN = "\n".join(
+    [
+        r"$$\frac{1}{n} X^T (Xw - t) + 2\lambda w = 0$$",
+        r"$$(X^T X + 2\lambda n I) w = X^T t$$",
+        r"$$w = (X^T X + \lambda n I)^{-1} X^T t$$",
+    ]
+)
+
+
+def test_check_chain_finds_the_first_invalid_step(key: Key, pool: WorkerPool) -> None:
+    result = check_chain(key, "1.2.2", RIDGE_CHAIN, config=CONFIG, pool=pool)
+    assert [s.status for s in result.steps] == ["given", "follows", "does_not_follow"]
+    assert result.first_invalid == 3
+    assert result.to_json()["question"] == "1.2.2"
+
+
+def test_check_chain_own_pool_and_unknown_question(key: Key) -> None:
+    assert check_chain(key, "1.2.2", RIDGE_CHAIN, config=CONFIG).first_invalid == 3
+    with pytest.raises(UnknownQuestionError):
+        check_chain(key, "0.0", RIDGE_CHAIN, config=CONFIG)
+
+
+def test_check_chain_over_budget_is_undecided_not_a_crash(key: Key) -> None:
+    heavy = " ".join(["X^T X"] * 400)
+    with WorkerPool(Budget(seconds=0.5)) as tight, pytest.raises(BudgetExceeded, match="time limit"):
+        check_chain(key, "1.2.2", heavy, config=CONFIG, pool=tight)
