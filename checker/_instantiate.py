@@ -44,6 +44,7 @@ __all__ = [
     "rule_for",
     "sample",
     "sample_set",
+    "too_large",
     "set_size",
     "walk",
 ]
@@ -177,6 +178,31 @@ def walk(expr: sympy.Basic, bound: frozenset[sympy.Basic], out: dict[str, sympy.
             walk(arg, bound, out)
 
 
+# Deepest expression tree evaluated (the evaluator recurses; Python's stack is finite).
+MAX_DEPTH = 120
+# Largest expression tree evaluated, in nodes.
+MAX_NODES = 50_000
+
+
+def too_large(expr: sympy.Basic) -> str | None:
+    """Why ``expr`` is too deep or too large to evaluate, or None; iterative, so it is safe itself.
+
+    >>> too_large(sympy.Symbol("x") + 1) is None
+    True
+    """
+    stack: list[tuple[sympy.Basic, int]] = [(expr, 1)]
+    nodes = 0
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if depth > MAX_DEPTH:
+            return f"the expression is nested deeper than {MAX_DEPTH} levels"
+        if nodes > MAX_NODES:
+            return f"the expression has more than {MAX_NODES} nodes"
+        stack.extend((arg, depth + 1) for arg in node.args if isinstance(arg, sympy.Basic))
+    return None
+
+
 def collect(exprs: Iterable[sympy.Basic], table: SymbolTable) -> Variables:
     """The variables of ``exprs``: dimensions, scalars with their sampling rules, matrices.
 
@@ -185,6 +211,11 @@ def collect(exprs: Iterable[sympy.Basic], table: SymbolTable) -> Variables:
     >>> collect([sympy.Symbol("lambda", positive=True) + 1], table).scalars[0][1].positive
     True
     """
+    exprs = list(exprs)
+    for e in exprs:
+        problem = too_large(e)
+        if problem is not None:
+            raise Unsupported(problem)
     found: dict[str, sympy.Basic] = {}
     for e in exprs:
         walk(e, frozenset(), found)

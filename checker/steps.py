@@ -344,10 +344,10 @@ def _unconstrained(
     sides: tuple[sympy.Basic, ...], table: SymbolTable, config: EquivalenceConfig
 ) -> tuple[str, str]:
     """No earlier equation shares a symbol: an identity follows, anything else is a new given."""
-    variables = inst.collect(sides, table)
     zt = ZeroTest(digits=config.digits)
     checked = 0
     try:
+        variables = inst.collect(sides, table)
         for index, dims in enumerate(_cycle(inst.dimension_points(variables, config), config.points)):
             for attempt in range(_ATTEMPTS):
                 env = inst.sample(variables, dims, config, index, attempt)

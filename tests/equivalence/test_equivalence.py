@@ -291,3 +291,19 @@ def test_symbolic_stage_skips_large_expansions() -> None:
     big = (lam + eps + 1) ** 12 * (lam - eps) ** 12
     result = compare(big, sympy.expand((lam + eps + 1) ** 12) * (lam - eps) ** 12, table("1.2.2"))
     assert result.method != "symbolic"
+
+
+def _nested(depth: int) -> sympy.Basic:
+    e: sympy.Basic = R.lam
+    for k in range(depth):
+        inner = sympy.Add(e, k + 1, evaluate=False)
+        e = sympy.Pow(inner, 2 if k % 2 else -1, evaluate=False)
+    return e
+
+
+@pytest.mark.parametrize("depth", [150, 3000], ids=["deep", "very_deep"])
+def test_deep_nesting_is_refused_before_recursion(depth: int) -> None:
+    e = _nested(depth)
+    result = compare(e, sympy.Add(e, 1, evaluate=False), table("1.2.2"))
+    assert (result.outcome, result.method) == ("undecided", "none")
+    assert "nested deeper" in result.evidence

@@ -238,3 +238,13 @@ def test_unreadable_latex_is_unparsed_with_the_message() -> None:
     assert _statuses(result) == ["given", "unparsed", "follows"]
     assert result.steps[1].reason
     assert result.steps[1].read_as is None
+
+
+def test_a_deeply_nested_step_is_not_checked_and_does_not_crash() -> None:
+    e: sympy.Basic = R.lam
+    for k in range(300):
+        e = sympy.Pow(sympy.Add(e, k + 1, evaluate=False), -1, evaluate=False)
+    steps = [ReadStep("s2", (D.sigma**2, (1 - D.p) / D.p)), ReadStep("deep", (D.sigma, e))]
+    result = check_chain(steps, table("3.2"), target=D.sigma)
+    assert _statuses(result) == ["given", "given"]
+    assert "not checked" in result.steps[1].reason
