@@ -44,8 +44,8 @@ __all__ = [
     "rule_for",
     "sample",
     "sample_set",
-    "too_large",
     "set_size",
+    "too_large",
     "walk",
 ]
 
