@@ -105,27 +105,56 @@ def _zero_now(expr: Any) -> bool:
 
 
 def _zero_general(expr: Any) -> bool:
-    """Try SymPy's own simplifications on the expression as written (general dimensions)."""
+    """Try cheap, sound normalizations on the expression as written (general dimensions).
+
+    ``simplify`` is kept for small scalar expressions with radicals, signs or absolute values:
+    on sums and matrix expressions it is slow and rarely decisive, so those get a linear
+    normal form for sums instead and otherwise go to concrete dimensions.
+    """
     if _zero_now(expr):
         return True
-    for stage in ("doit", "expand", "simplify"):
-        try:
-            done = expr.doit()
-            if stage == "expand":
-                done = sympy.expand(done)
-            elif stage == "simplify":
-                done = sympy.simplify(done)
-            if _zero_now(done):
-                return True
-        except (TypeError, ValueError, AttributeError, NotImplementedError):
-            continue
-    if not is_matrix(expr) and expr.has(sympy.Sum):
-        try:
-            combined = sympy.simplify(sympy.expand(expr.doit(), deep=True).expand(power_exp=False))
-            return bool(_zero_now(sympy.simplify(sympy.factor_terms(combined))))
-        except (TypeError, ValueError, AttributeError, NotImplementedError):
+    try:
+        done = expr.doit()
+        if _zero_now(done) or _zero_now(sympy.expand(done)):
+            return True
+        if is_matrix(done):
             return False
-    return False
+        if sympy.cancel(sympy.together(sympy.expand(done))) == 0:
+            return True
+        if done.has(sympy.Sum):
+            return bool(sympy.expand(_linear_sums(done)) == 0)
+        return bool(sympy.simplify(done) == 0)
+    except (TypeError, ValueError, AttributeError, NotImplementedError):
+        return False
+
+
+def _linear_sums(expr: Any) -> Any:
+    """Sums pulled apart by linearity: constants out, sums of sums split, like sums combined."""
+    out = sympy.Integer(0)
+    for term in sympy.Add.make_args(sympy.expand(expr)):
+        sums = [f for f in sympy.Mul.make_args(term) if isinstance(f, sympy.Sum)]
+        if len(sums) != 1:
+            out += term
+            continue
+        out += sympy.Mul(*[f for f in sympy.Mul.make_args(term) if f is not sums[0]]) * _normal_sum(sums[0])
+    return out
+
+
+def _normal_sum(total: sympy.Sum) -> Any:
+    limits = total.limits
+    if len(limits) > 1:
+        # Sum(f, inner, outer) is Sum(Sum(f, inner), outer): normalize from the inside out.
+        return _normal_sum(sympy.Sum(_normal_sum(sympy.Sum(total.function, limits[0])), *limits[1:]))
+    var, low, high = limits[0]
+    out = sympy.Integer(0)
+    for term in sympy.Add.make_args(sympy.expand(_linear_sums(total.function))):
+        free = [f for f in sympy.Mul.make_args(term) if var not in f.free_symbols]
+        bound = [f for f in sympy.Mul.make_args(term) if var in f.free_symbols]
+        if not bound:
+            out += sympy.Mul(*free) * (high - low + 1)
+        else:
+            out += sympy.Mul(*free) * sympy.Sum(sympy.Mul(*bound), limits[0])
+    return out
 
 
 def instantiate(expr: Any, sizes: Sizes, values: tuple[int, ...]) -> Any:
@@ -151,10 +180,19 @@ def instantiate(expr: Any, sizes: Sizes, values: tuple[int, ...]) -> Any:
         reps[mat] = sympy.ImmutableMatrix(
             int(rows), int(cols), lambda i, j, m=mat: sympy.Symbol(f"{m.name}_{i}{j}", real=True)
         )
-    out = out.xreplace(reps).doit()
+    out = out.xreplace(reps)
+    # Explicit inverses as adjugate / determinant (Berkowitz): much faster than elimination on
+    # symbolic entries, and division-free until the one final division.
+    out = out.replace(lambda e: isinstance(e, sympy.Inverse), _explicit_inverse).doit()
     if is_matrix(out) or isinstance(out, sympy.MatrixBase):
         return sympy.ImmutableMatrix(out.as_explicit() if is_matrix(out) else out)
     return out
+
+
+def _explicit_inverse(node: Any) -> Any:
+    matrix = sympy.ImmutableMatrix(node.arg.as_explicit())
+    det = matrix.det(method="berkowitz")
+    return sympy.ImmutableMatrix(matrix.adjugate(method="berkowitz") / det)
 
 
 def _rebuild_matrices(expr: Any, subs: Mapping[Any, Any]) -> Any:
@@ -178,11 +216,13 @@ def _entry_zero(entry: Any) -> tuple[bool, Any]:
     entry = sympy.sympify(entry)
     if entry == 0:
         return True, entry
-    canonical = sympy.cancel(sympy.together(sympy.expand(entry)))
-    if canonical == 0:
-        return True, canonical
-    if canonical.is_rational_function():
-        return False, canonical
+    # Over one common denominator (a nonzero polynomial), the entry is 0 iff the expanded
+    # numerator is; no gcd needed, which keeps large symbolic inverses fast.
+    numerator, denominator = sympy.fraction(sympy.together(entry))
+    if sympy.expand(numerator) == 0:
+        return True, sympy.Integer(0)
+    if entry.is_rational_function():
+        return False, sympy.cancel(entry) if len(str(numerator)) < 2000 else numerator / denominator
     simplified = sympy.simplify(entry)
     return bool(simplified == 0), simplified
 

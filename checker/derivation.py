@@ -410,8 +410,9 @@ class _Prover:
         if isinstance(claim, sympy.logic.boolalg.BooleanAtom):
             raise self.error(
                 index,
-                f"expected an expression or an equation, found claim={claim} (SymPy evaluated the equation "
-                "to a truth value; write matrix equations as MatrixEquation(lhs, rhs))",
+                f"expected an expression or an equation, found claim={claim}: SymPy decided the equation "
+                "from the symbols' assumptions (it can never hold, or always holds); for matrices write "
+                "MatrixEquation(lhs, rhs)",
             )
         if not isinstance(claim, MatrixEquation | sympy.Expr | sympy.Eq | sympy.StrictGreaterThan):
             raise self.error(
