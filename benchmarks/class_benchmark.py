@@ -69,7 +69,7 @@ _S22 = "Thus, the best option is to increase model size since larger models lead
 Q2 = {
     "2.1.1": (
         _S211,
-        [("The optimal learning rate goes up as the batch grows: the gradient noise falls.", "correct"),
+        [("The optimal learning rate goes up as the batch grows.", "correct"),
          ("With a bigger batch the best learning rate is higher.", "correct"),
          ("The optimal learning rate decreases with batch size.", "incorrect")],
     ),
@@ -97,12 +97,16 @@ def build_class(n: int, key: Key, seed: int) -> list[Planted]:
     for _ in range(n):
         text = sample
         expected = {q.id: "correct" for q in key.graded}
+        planted: dict[str, str] = {}
         for qid, (line, template) in FINAL_LINES.items():
             roll = rng.random()
             if roll < 0.25:
                 mistake = rng.choice(key.question(qid).mistakes)
                 text = text.replace(line, template.format(mistake.answer))
-                expected[qid] = "incorrect"
+                planted[qid] = mistake.tag
+                # 1.2.3 built on the same slip in 1.2.2 earns follow-through credit.
+                follows = qid == "1.2.3" and planted.get("1.2.2") == mistake.tag
+                expected[qid] = "correct" if follows else "incorrect"
             elif roll < 0.6:
                 text = text.replace(line, template.format(rng.choice(RIGHT_FORMS[qid])))
         transpose = rng.choice(TRANSPOSES)

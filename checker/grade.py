@@ -566,6 +566,91 @@ def grade_paths(
             own.close()
 
 
+# A stage of a question's grading, for the scheduler:
+#   "final"  the question's task as planned;
+#   "probe"  a follow-through question judged first without the earlier answers (a right answer
+#            needs none, and so many more students share the task);
+#   "follow" the probe was not right: the answer alone again, with the earlier answers.
+_Stage = tuple[str, QuestionVerdict | None]
+
+
+class _Scheduler:
+    """Parent-side bookkeeping of one grading run (a local object, never shared)."""
+
+    def __init__(
+        self, key: Key, pool: _Pool, cache: dict[tuple[object, ...], QuestionVerdict] | None
+    ) -> None:
+        self.key = key
+        self.pool = pool
+        self.cache = cache
+        self.pending: dict[str, _Pending] = {}
+        # submitted task handle → (fingerprint, task as submitted, retried after a time limit)
+        self.in_flight: dict[Any, tuple[tuple[object, ...], QuestionTask, bool]] = {}
+        # fingerprint → who waits for it: (submission, the question's full task, stage)
+        self.waiters: dict[tuple[object, ...], list[tuple[str, QuestionTask, _Stage]]] = {}
+        self.finished: list[str] = []
+        self._unique = 0
+
+    def _fingerprint(self, task: QuestionTask) -> tuple[object, ...]:
+        if self.cache is None:  # no dedupe: every request is its own task
+            self._unique += 1
+            return (self._unique,)
+        return task.fingerprint()
+
+    def plan(self, task: QuestionTask, name: str) -> None:
+        if task.prior:
+            probe = replace(task, prior=(), key=None)
+            self.request(probe, name, task, ("probe", None))
+        else:
+            self.request(task, name, task, ("final", None))
+
+    def request(self, submitted: QuestionTask, name: str, full: QuestionTask, stage: _Stage) -> None:
+        fp = self._fingerprint(submitted)
+        if self.cache is not None and fp in self.cache:
+            self.done(name, full, stage, self.cache[fp])
+        elif fp in self.waiters:
+            self.waiters[fp].append((name, full, stage))
+        else:
+            self.waiters[fp] = [(name, full, stage)]
+            self.in_flight[self.pool.submit(grade_question, submitted)] = (fp, submitted, False)
+
+    def done(self, name: str, full: QuestionTask, stage: _Stage, verdict: QuestionVerdict) -> None:
+        kind, probe = stage
+        if kind == "probe" and verdict.verdict in ("incorrect", "needs_review"):
+            # Maybe right given this student's own earlier answer: judge again with it.
+            self.request(replace(full, check_steps=False), name, full, ("follow", verdict))
+            return
+        if kind == "follow" and probe is not None:
+            verdict = replace(verdict, steps=probe.steps, first_invalid=probe.first_invalid)
+        state = self.pending[name]
+        state.verdicts[full.question.id] = verdict
+        state.waiting.discard(full.question.id)
+        if not state.waiting:
+            self.finished.append(name)
+
+    def collect(self, handle: Any, outcome: Any) -> None:
+        fp, submitted, retried = self.in_flight.pop(handle)
+        if outcome.error == "time limit" and submitted.check_steps:
+            # The answer and its steps together overran: try the answer alone once.
+            again = replace(submitted, check_steps=False)
+            self.in_flight[self.pool.submit(grade_question, again)] = (fp, again, True)
+            return
+        verdict = _from_outcome(submitted, outcome, self.pool.budget)
+        if retried and outcome.error is None:
+            verdict = replace(
+                verdict, evidence=_join(verdict.evidence, "steps not checked: the time limit was reached")
+            )
+        if self.cache is not None and outcome.error is None:
+            self.cache[fp] = verdict
+        for name, full, stage in self.waiters.pop(fp, []):
+            self.done(name, full, stage, verdict)
+
+    def result(self, name: str) -> SubmissionResult:
+        state = self.pending.pop(name)
+        questions = tuple(state.verdicts[q.id] for q in self.key.graded)
+        return SubmissionResult(name, questions, warnings=state.warnings)
+
+
 def _grade_stream(
     *,
     sources: Sequence[tuple[str, Callable[[], str]]],
@@ -575,35 +660,24 @@ def _grade_stream(
     engine: Engine,
     cache: dict[tuple[object, ...], QuestionVerdict] | None,
 ) -> Iterator[SubmissionResult]:
-    """The scheduler: keep the workers busy with question tasks from a window of submissions."""
-    budget = pool.budget
-    window = max(4, 4 * config.jobs)  # submissions read and in flight at once
+    """Keep the workers busy with question tasks; yield each submission when its last verdict is in."""
+    sched = _Scheduler(key, pool, cache)
+    pool_size = max(1, int(getattr(pool, "workers", config.jobs)))
+    # Read submissions until the workers have enough queued work.  Submissions whose questions all
+    # wait on identical ones already in flight queue no work, so the count of submissions read but
+    # unfinished is bounded separately (memory), far above the task window.
+    task_window = 2 * pool_size + 2
+    max_pending = max(64, 32 * pool_size)
     source = iter(sources)
-    pending: dict[str, _Pending] = {}
-    in_flight: dict[Any, tuple[str, QuestionTask]] = {}
-    # Tasks with the same fingerprint wait on the first one (dedupe within the run).
-    followers: dict[tuple[object, ...], list[tuple[str, QuestionTask]]] = {}
     exhausted = False
-
-    def finish(name: str) -> SubmissionResult:
-        state = pending.pop(name)
-        questions = tuple(state.verdicts[q.id] for q in key.graded)
-        return SubmissionResult(name, questions, warnings=state.warnings)
-
-    def settle(name: str, task: QuestionTask, verdict: QuestionVerdict) -> None:
-        state = pending[name]
-        state.verdicts[task.question.id] = verdict
-        state.waiting.discard(task.question.id)
-
     while True:
-        ready: list[str] = []
-        while not exhausted and len(pending) < window:
+        while not exhausted and len(sched.in_flight) < task_window and len(sched.pending) < max_pending:
             item = next(source, None)
             if item is None:
                 exhausted = True
                 break
             name, read = item
-            if name in pending:  # the same file twice: grade it once
+            if name in sched.pending:  # the same file twice: grade it once
                 continue
             try:
                 text = read()
@@ -611,56 +685,19 @@ def _grade_stream(
                 yield _unreadable(name, key, exc.render())
                 continue
             known, tasks, warnings = _tasks(text, key, config, engine)
-            state = _Pending(name, dict(known), {t.question.id for t in tasks}, warnings)
-            pending[name] = state
+            sched.pending[name] = _Pending(name, dict(known), {t.question.id for t in tasks}, warnings)
+            if not tasks:
+                sched.finished.append(name)
             for task in tasks:
-                fp = task.fingerprint() if cache is not None else None
-                if cache is not None and fp is not None and fp in cache:
-                    settle(name, task, cache[fp])
-                elif fp is not None and fp in followers:
-                    followers[fp].append((name, task))
-                else:
-                    if fp is not None:
-                        followers[fp] = []
-                    in_flight[pool.submit(grade_question, task)] = (name, task)
-            if not state.waiting:
-                ready.append(name)
-        for name in ready:
-            yield finish(name)
-        if not in_flight:
-            if exhausted and not pending:
-                return
-            if exhausted:  # only followers of nothing left: cannot happen, but never spin
-                for name in list(pending):
-                    yield finish(name)
+                sched.plan(task, name)
+        while sched.finished:
+            yield sched.result(sched.finished.pop(0))
+        if not sched.in_flight:
+            if exhausted:
+                # Nothing in flight and nothing to read: every submission is finished.
+                for name in list(sched.pending):
+                    yield sched.result(name)
                 return
             continue
-        handle, outcome = next(pool.as_completed(list(in_flight)))
-        name, task = in_flight.pop(handle)
-        if outcome.error == "time limit" and task.check_steps:
-            # The answer and its steps together overran: try the answer alone once.
-            retry = replace(task, check_steps=False)
-            in_flight[pool.submit(grade_question, retry)] = (name, retry)
-            continue
-        verdict = _from_outcome(task, outcome, budget)
-        if not task.check_steps and outcome.error is None:
-            verdict = replace(
-                verdict, evidence=_join(verdict.evidence, "steps not checked: the time limit was reached")
-            )
-        fp = _original_fingerprint(task) if cache is not None else None
-        waiting = [(name, task)]
-        if fp is not None:
-            waiting += followers.pop(fp, [])
-            if outcome.error is None:
-                cache[fp] = verdict  # type: ignore[index]
-        finished: list[str] = []
-        for who, t in waiting:
-            settle(who, t, verdict)
-            if not pending[who].waiting:
-                finished.append(who)
-        for who in finished:
-            yield finish(who)
-
-
-def _original_fingerprint(task: QuestionTask) -> tuple[object, ...]:
-    return replace(task, check_steps=True).fingerprint()
+        handle, outcome = next(pool.as_completed(list(sched.in_flight)))
+        sched.collect(handle, outcome)

@@ -61,9 +61,17 @@ def test_sample_with_fakes_1_2_3_step_flagged_and_full_credit(sample: str, pool:
     assert v.evidence is not None and "target \\epsilon on the left" in v.evidence
 
 
-def test_follow_through_gets_the_earlier_final_answer(sample: str, pool: WorkerPool) -> None:
+def test_a_right_answer_is_judged_without_the_earlier_answers(sample: str, pool: WorkerPool) -> None:
     v = grade_text(sample, KEY, config=CONFIG, pool=pool, engine=FAKES).questions[2]
-    assert v.answer_note == "correct+prior:1.2.2"
+    assert v.answer_note == "correct"  # follow-through is never needed for a right answer
+
+
+def test_a_wrong_answer_is_judged_again_with_the_earlier_final_answer(sample: str, pool: WorkerPool) -> None:
+    wrong = sample.replace("{X t}$$", "{X t} + 1$$")
+    v = grade_text(wrong, KEY, config=CONFIG, pool=pool, engine=FAKES).questions[2]
+    assert v.question == "1.2.3"
+    assert v.answer_note == "wrong+prior:1.2.2"
+    assert v.first_invalid == 2 and len(v.steps) == 3  # the steps of the first pass are kept
 
 
 def test_missing_question_is_missing_with_zero(pool: WorkerPool) -> None:

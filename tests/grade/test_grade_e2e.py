@@ -140,3 +140,15 @@ def test_small_class_end_to_end(tmp_path: Path, sample_text: str) -> None:
     assert results["s1.md"].score == 8.0
     assert results["s2.md"].score == results["s3.md"].score == 0.0
     assert results["s3.md"].warnings
+
+
+def test_follow_through_credits_1_2_3_built_on_a_wrong_1_2_2(sample_text: str, pool: WorkerPool) -> None:
+    text = sample_text.replace(
+        "\\therefore w^* = (X^T X + 2\\lambda n I)^{-1} X^T t",
+        "\\therefore w^* = (X^T X + \\lambda n I)^{-1} X^T t",
+    ).replace("{x (X^2 + 2\\lambda n)}{X t}", "{x (X^2 + \\lambda n)}{X t}")
+    result = grade_text(text, KEY, config=CONFIG, pool=pool)
+    assert (q(result, "1.2.2").verdict, q(result, "1.2.2").score) == ("incorrect", 0.5)
+    v = q(result, "1.2.3")
+    assert v.score == 1.0, (v.verdict, v.feedback, v.answer_note)
+    assert v.first_invalid == 2  # the steps of the first pass are kept
