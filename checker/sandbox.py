@@ -138,6 +138,25 @@ def _worker_main(
     initializer: Callable[..., None] | None,
     initargs: tuple[Any, ...],
 ) -> None:
+    """A worker process: serve tasks, then leave without running any exit machinery.
+
+    ``os._exit`` skips the flush of stdout/stderr that a normal exit does: a forked child whose
+    parent had another thread writing (a progress bar) may hold a copy of a locked stream buffer,
+    and flushing it would deadlock.  Workers never write to the standard streams.
+    """
+    try:
+        _serve(conn, parent_end, memory_bytes, initializer, initargs)
+    finally:
+        os._exit(0)
+
+
+def _serve(
+    conn: multiprocessing.connection.Connection,
+    parent_end: multiprocessing.connection.Connection | None,
+    memory_bytes: int,
+    initializer: Callable[..., None] | None,
+    initargs: tuple[Any, ...],
+) -> None:
     """The worker loop: cap memory, run the initializer, then run tasks until told to stop."""
     if parent_end is not None:
         # With fork the child inherits the parent's end of its own pipe; close it so that the
