@@ -274,6 +274,7 @@ class _Judging:
         self.key = key
         self.engine = engine
         self.read_as: str | None = None
+        self.note = ""  # how the value was taken from the answer, prefixed to the evidence
 
     # -- verdict builders -----------------------------------------------------------------------
 
@@ -293,7 +294,7 @@ class _Judging:
             feedback=feedback,
             answer=self.answer,
             read_as=self.read_as,
-            evidence=equivalence.evidence if equivalence is not None else None,
+            evidence=self.note + equivalence.evidence if equivalence is not None else None,
             answer_note=note,
             method=equivalence.method if equivalence is not None else None,
             equivalence=equivalence,
@@ -376,6 +377,8 @@ class _Judging:
             )
         solutions = tuple(self.engine.solve_for(sides, side.target, self.q.symbols, config=self.config))
         if len(solutions) == 1:
+            solved = self.engine.to_latex(solutions[0], self.q.symbols)
+            self.note = f"solved for {self.q.target}: {self.q.target} = {solved}; "
             return solutions[0]
         if not solutions:
             # solve_for gives () both for "no admissible root" and "too hard to solve": a TA decides.

@@ -177,3 +177,8 @@ def test_empty_is_missing(key: Key) -> None:
 
 def test_choice_question_through_judge(key: Key) -> None:
     assert run(key, "2.2", "the best option is to increase model size").verdict == "correct"
+
+
+def test_solved_equation_says_so_in_evidence(key: Key) -> None:
+    verdict = run(key, "3.2", r"\sigma^2 = \frac{1-p}{p}")
+    assert verdict.evidence is not None and verdict.evidence.startswith(r"solved for \sigma: \sigma = ")
