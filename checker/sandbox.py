@@ -16,6 +16,8 @@ replacement worker in the middle of a run is safe.
 On top of the pool, :func:`check_answer` and :func:`check_batch` are the entry points the command
 line uses (``derivcheck check``): they turn outcomes into :class:`~checker.verdict.QuestionVerdict`
 objects, a time limit into an ``error`` verdict that a TA grades by hand (undecided, never wrong).
+:func:`check_chain` does the same for ``derivcheck steps``.  (All three are re-exported by
+:mod:`checker.judge`, where the command line imports them from.)
 """
 
 from __future__ import annotations
