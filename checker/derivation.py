@@ -167,7 +167,8 @@ class Derivation:
         steps: the chain.
         dimensions: the dimension symbols (``n``, ``d``) in the order of ``concrete``.
         concrete: dimension values tried when SymPy cannot decide at general dimensions; include
-            n > d and n < d.
+            n > d and n < d.  None: ``((3, 2), (2, 3), (1, 1))`` for two dimensions,
+            ``((1,), (2,), (3,))`` for one, ``((),)`` for none.
         noise: i.i.d. noise families for ``expectation`` and ``variance`` steps.
         answer_step: 1-based index of the step whose value answers the question (None: the last).
     """
@@ -178,7 +179,7 @@ class Derivation:
     symbols: tuple[Any, ...]
     steps: tuple[Step, ...]
     dimensions: tuple[sympy.Symbol, ...] = ()
-    concrete: tuple[tuple[int, ...], ...] = ((3, 2), (2, 3), (1, 1))
+    concrete: tuple[tuple[int, ...], ...] | None = None
     noise: tuple[Noise, ...] = ()
     answer_step: int | None = None
 
@@ -366,7 +367,7 @@ class _Prover:
 
     def __init__(self, derivation: Derivation) -> None:
         self.der = derivation
-        self.sizes = Sizes(tuple(derivation.dimensions), tuple(derivation.concrete))
+        self.sizes = Sizes(tuple(derivation.dimensions), _concrete(derivation))
         self.known: set[Any] = set(derivation.symbols) | set(derivation.dimensions)
         # An indexed family appears in free_symbols through its label Symbol.
         self.known |= {b.label for b in derivation.symbols if isinstance(b, sympy.IndexedBase)}
@@ -396,8 +397,13 @@ class _Prover:
             raise self.error(None, "expected at least one step, found steps=()")
         if der.answer_step is not None and not 1 <= der.answer_step <= len(der.steps):
             raise self.error(None, f"expected answer_step in 1..{len(der.steps)}, found answer_step={der.answer_step}")
-        if any(len(vals) != len(der.dimensions) for vals in der.concrete):
-            raise self.error(None, f"expected each concrete tuple to give {len(der.dimensions)} dimensions, found {der.concrete}")
+        concrete = self.sizes.concrete
+        if not concrete or any(len(vals) != len(der.dimensions) for vals in concrete):
+            raise self.error(
+                None,
+                f"expected concrete to be a non-empty tuple of {len(der.dimensions)}-tuples (one value per "
+                f"dimension {der.dimensions}), found concrete={der.concrete}",
+            )
 
     def validate(self, index: int, step: Step) -> None:
         if not isinstance(step, Step):
@@ -521,9 +527,13 @@ class _Prover:
     # -- the run ----------------------------------------------------------------------------
 
     def run(self) -> DerivationReport:
+        # Validate every step before proving any, so a malformed step is reported at once.
         self.validate_derivation()
         for index, step in enumerate(self.der.steps, start=1):
             self.validate(index, step)
+            self.advance(step, self.label_of(step))
+        self.defs, self.seen = {}, set()
+        for index, step in enumerate(self.der.steps, start=1):
             label = self.label_of(step)
             if step.rule in ("given", "definition"):
                 what = "definition" if step.rule == "definition" else "premise"
@@ -538,13 +548,17 @@ class _Prover:
             self.proofs.append(
                 StepProof(index, status, step.justification, _latex(step.claim), outcome.method, outcome.reason)
             )
-            if label is not None:
-                value = self.expand(step.claim.rhs)
-                self.defs = {k: v.xreplace({label: value}) for k, v in self.defs.items()}
-                self.defs[label] = value
-            for part in _claim_parts(step.claim):
-                self.seen |= _names(part)
+            self.advance(step, label)
         return DerivationReport(self.der.name, self.der.question, self.der.title, tuple(self.proofs))
+
+    def advance(self, step: Step, label: Any) -> None:
+        """Record the name a step introduces (with its value, definitions substituted) and its symbols."""
+        if label is not None:
+            value = self.expand(step.claim.rhs)
+            self.defs = {k: v.xreplace({label: value}) for k, v in self.defs.items()}
+            self.defs[label] = value
+        for part in _claim_parts(step.claim):
+            self.seen |= _names(part)
 
     def resolve_ref(self, index: int, step: Step) -> tuple[int, str]:
         ref = step.ref if step.ref is not None else index - 1
@@ -711,6 +725,13 @@ class _Prover:
         if coefficient.has(marker):
             return Outcome(False, "symbolic", f"the reference is not linear in {step.of}")
         return self.compare(self.expand(_value(step.claim)), coefficient, step, f"the claim minus the coefficient of {step.of}")
+
+
+def _concrete(derivation: Derivation) -> tuple[tuple[int, ...], ...]:
+    if derivation.concrete is not None:
+        return tuple(derivation.concrete)
+    defaults: dict[int, tuple[tuple[int, ...], ...]] = {0: ((),), 1: ((1,), (2,), (3,)), 2: ((3, 2), (2, 3), (1, 1))}
+    return defaults.get(len(derivation.dimensions), ())
 
 
 def _residual_gt(claim: Any) -> Any:
