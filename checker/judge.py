@@ -50,6 +50,7 @@ __all__ = [
     "default_engine",
     "judge",
     "key_side",
+    "scalar",
 ]
 
 INTERNAL_ERROR_FEEDBACK = "internal error while checking this answer; a TA will grade it by hand"
@@ -469,7 +470,7 @@ class _Judging:
             parsed = self.engine.parse(earlier, side.follow_table, options=self.q.options)
         except CheckerError:
             return None  # an unreadable earlier answer earns no follow-through
-        value = _scalar(parsed.sides[-1])
+        value = scalar(parsed.sides[-1])
         expected = side.follow_reference.xreplace({side.follow_symbol: value})
         found = self.compare(expected, candidate, side.follow_definitions)
         if found.outcome != "equivalent":
@@ -499,7 +500,7 @@ def _free(exprs: tuple[Any, ...]) -> set[Any]:
     return out
 
 
-def _scalar(value: Any) -> Any:
+def scalar(value: Any) -> Any:
     """A 1×1 matrix expression (an earlier answer read in a 1-D question) as a scalar."""
     if getattr(value, "is_Matrix", False) and getattr(value, "shape", None) == (1, 1):
         return value[0, 0]

@@ -13,6 +13,8 @@ Checks, per question:
   result must be refused as well; skipped for questions that read the 1-D shorthand ``X X`` as
   XᵀX on purpose), a matrix product reversed, a symbol squared or square-rooted, and for a scalar
   answer the whole answer squared or square-rooted (σ² for σ);
+* ``follow_through``: the follow-through reference, with the source question's reference put in
+  for the symbol, is equivalent to this question's reference;
 * ``choice_reference``: a choice question's reference prose grades ``correct``.
 
 Variants are rendered back to LaTeX with the engine's ``to_latex`` and judged by
@@ -31,7 +33,7 @@ from typing import Any, Literal
 from checker.choice import grade_choice
 from checker.config import EquivalenceConfig
 from checker.errors import CheckerError
-from checker.judge import Engine, default_engine, judge, key_side
+from checker.judge import Engine, KeySide, default_engine, judge, key_side, scalar
 from checker.key import Key, Question
 
 __all__ = ["KeyFinding", "KeyReport", "self_test", "variants"]
@@ -44,7 +46,7 @@ class KeyFinding:
     Attributes:
         question: the question id.
         line: the line of the question in the key file.
-        kind: ``reference``, ``accepted``, ``mistake``, ``variant:coefficient``,
+        kind: ``reference``, ``accepted``, ``mistake``, ``follow_through``, ``variant:coefficient``,
             ``variant:transpose``, ``variant:product_order``, ``variant:square``, ``variant:sqrt``,
             ``choice_reference``.
         status: ``ok`` or ``failed``.
@@ -175,6 +177,8 @@ def _check_question(key: Key, q: Question, config: EquivalenceConfig, engine: En
                 f"answer_note={judged.answer_note!r}",
             )
         )
+    if q.follow_through is not None:
+        out.append(_follow_through_finding(key, q, side, config, engine))
     known = {q.reference.strip(), *(a.strip() for a in q.accepted)}
     for kind, text in variants(q, side.reference, engine):
         if text.strip() in known:
@@ -186,6 +190,36 @@ def _check_question(key: Key, q: Question, config: EquivalenceConfig, engine: En
             detail += "; the variant's LaTeX did not parse back: " + judged.feedback
         out.append(finding(f"variant:{kind}", ok, detail))
     return out
+
+
+def _follow_through_finding(
+    key: Key, q: Question, side: KeySide, config: EquivalenceConfig, engine: Engine
+) -> KeyFinding:
+    """The follow-through reference with the source question's own reference substituted must be
+    this question's reference: otherwise a student right on both would not be credited alike."""
+    ft = q.follow_through
+    assert ft is not None
+    try:
+        source = key.question(ft.source)
+        parsed = engine.parse(source.reference, side.follow_table, options=q.options)
+    except CheckerError as exc:
+        return KeyFinding(q.id, q.line, "follow_through", "failed", exc.render())
+    if side.follow_reference is None or side.follow_symbol is None:
+        detail = f"follow_through.reference {ft.reference!r} does not use symbol {ft.symbol!r}"
+        return KeyFinding(q.id, q.line, "follow_through", "failed", detail)
+    value = scalar(parsed.sides[-1])
+    expected = side.follow_reference.xreplace({side.follow_symbol: value})
+    eq = engine.compare(
+        side.reference, expected, q.symbols, config=config, definitions=side.follow_definitions
+    )
+    return KeyFinding(
+        q.id,
+        q.line,
+        "follow_through",
+        "ok" if eq.outcome == "equivalent" else "failed",
+        f"{ft.reference!r} with {ft.symbol} := the reference of {ft.source} ({source.reference!r}) vs the "
+        f"reference: {eq.outcome} ({eq.evidence})",
+    )
 
 
 # ----------------------------------------------------------------------------------------------

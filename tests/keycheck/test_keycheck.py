@@ -31,6 +31,7 @@ def test_bundled_key_passes(report: KeyReport) -> None:
         "reference",
         "accepted",
         "mistake",
+        "follow_through",
         "variant:coefficient",
         "variant:transpose",
         "variant:product_order",
@@ -105,6 +106,13 @@ BROKEN = [
         "reference = '\\sqrt{\\frac{1-p}{p^2}}'",
         "3.2",
         "accepted",
+    ),
+    (
+        "follow-through-reference-wrong",
+        "reference = '\\frac{x}{w}'",
+        "reference = '\\frac{x}{2 w}'",
+        "1.2.3",
+        "follow_through",
     ),
     (
         "choice-reference-unreadable",
