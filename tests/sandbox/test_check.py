@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -53,29 +52,34 @@ def test_check_answer_in_worker(key: Key, pool: WorkerPool, qid: str, answer: st
     assert check_answer(key, qid, answer, config=CONFIG, pool=pool).verdict == verdict
 
 
+UNREADABLE = ("unparsed",)
+NOT_CORRECT = ("unparsed", "incorrect", "error", "needs_review")
+# (id, question, answer, verdicts allowed): refused constructs are unparsed with a reason, never guessed.
 HOSTILE = [
-    ("huge-power", r"(x+1)^{100000}"),
-    ("power-tower", r"9^{9^{9^{9}}}"),
-    ("deep-sqrt", r"\sqrt{" * 300 + "x" + "}" * 300),
-    ("100kb", "x+" * 50_000 + "x"),
-    ("nul-bytes", "w^T x\x00\x00 - \\epsilon"),
-    ("input", r"\input{/etc/passwd}"),
-    ("def-loop", r"\def\a{\a\a}\a"),
-    ("python", "__import__('os').system('echo pwned')"),
-    ("braces", "{" * 5000),
-    ("long-product", " ".join(["X^T X"] * 400)),
+    ("huge-power", "3.2", r"(p+1)^{100000}", UNREADABLE),
+    ("power-tower", "3.2", r"9^{9^{9^{9}}}", UNREADABLE),
+    ("deep-sqrt", "3.2", r"\sqrt{" * 300 + "p" + "}" * 300, UNREADABLE),
+    ("100kb", "1.1.2", "x+" * 50_000 + "x", UNREADABLE),
+    ("nul-bytes", "1.1.2", "w^T x\x00\x00 - \\epsilon", UNREADABLE),
+    ("input", "1.1.2", r"\input{/etc/passwd}", UNREADABLE),
+    ("def-loop", "1.1.2", r"\def\a{\a\a}\a", UNREADABLE),
+    ("python", "1.1.2", "__import__('os').system('echo pwned')", UNREADABLE),
+    ("braces", "1.1.2", "{" * 5000, UNREADABLE),
+    ("vector-power", "1.1.2", r"(x+1)^{100000}", NOT_CORRECT),
+    ("long-product", "1.2.2", " ".join(["X^T X"] * 400) + " X^T t", NOT_CORRECT),
 ]
 
 
-@pytest.mark.parametrize("answer", [h[1] for h in HOSTILE], ids=[h[0] for h in HOSTILE])
-def test_hostile_answers_get_a_clear_verdict_within_budget(key: Key, pool: WorkerPool, answer: str) -> None:
-    started = time.monotonic()
-    verdict = check_answer(key, "1.1.2", answer, config=CONFIG, pool=pool)
-    elapsed = time.monotonic() - started
-    assert verdict.verdict in ("unparsed", "incorrect", "error", "needs_review")
+@pytest.mark.parametrize(("qid", "answer", "allowed"), [h[1:] for h in HOSTILE], ids=[h[0] for h in HOSTILE])
+def test_hostile_answers_get_a_clear_verdict(
+    key: Key, pool: WorkerPool, qid: str, answer: str, allowed: tuple[str, ...]
+) -> None:
+    verdict = check_answer(key, qid, answer, config=CONFIG, pool=pool)
+    assert verdict.verdict in allowed, verdict.feedback
     assert verdict.score == 0.0
-    assert verdict.feedback
-    assert elapsed < CONFIG.budget.seconds + 3.0  # the budget, plus killing and restarting a worker
+    assert verdict.feedback and "Traceback" not in verdict.feedback
+    if verdict.verdict == "unparsed":
+        assert verdict.feedback.startswith("Your answer")
 
 
 def test_time_limit_outcome_becomes_error_verdict(key: Key) -> None:
