@@ -283,19 +283,33 @@ def sample(
     config: EquivalenceConfig,
     index: int,
     attempt: int,
+    *,
+    bound: int | None = None,
 ) -> dict[str, Value]:
     """One random point: every variable drawn uniformly from its set, deterministically.
 
     A variable's value depends only on the seed, the sizes, the point's index and attempt and its
     own name, so the same point is drawn whichever other symbols an expression happens to use.
+
+    Args:
+        variables: what to sample.
+        dims: the sizes.
+        config: seed and entry bound.
+        index: the point's index.
+        attempt: the attempt at this index (a singular point is redrawn with the next attempt).
+        bound: an entry bound overriding the config's (2 draws small, readable values).
+
+    Returns:
+        Name → value for every dimension, scalar and matrix.
     """
+    bound = config.entry_bound if bound is None else bound
     env: dict[str, Value] = {name: Fraction(value) for name, value in dims}
-    tag = f"{config.seed}|{dims}|{index}|{attempt}"
+    tag = f"{config.seed}|{dims}|{index}|{attempt}|{bound}"
     for name, rule in variables.scalars:
         rng = random.Random(f"{tag}|{name}")
-        choices = sample_set(rule, config.entry_bound)
+        choices = sample_set(rule, bound)
         env[name] = choices[rng.randrange(len(choices))]
-    entries = sample_set(_ENTRY, config.entry_bound)
+    entries = sample_set(_ENTRY, bound)
     for name, rows_expr, cols_expr in variables.matrices:
         rows, cols = int_of(rows_expr, env), int_of(cols_expr, env)
         if rows * cols > 400:

@@ -30,6 +30,7 @@ at the sizes sampled and, for |·| and sgn, that their sign regions were sampled
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -64,6 +65,8 @@ _TARGET_BOUND = 1e-6
 _WORST_ACCEPTED_BOUND = 1e-2
 # Attempts to find a point where both sides are defined before a size is given up.
 _ATTEMPTS = 6
+# Attempts at a refuting point with small values, per size, once a refutation is found.
+_SIMPLE_ATTEMPTS = 4
 # The symbolic stage only looks at small expressions with small exponents.
 _SYMBOLIC_MAX_NODES = 120
 _SYMBOLIC_MAX_EXPONENT = 12
@@ -236,18 +239,22 @@ def _small(expr: sympy.Basic) -> bool:
     return True
 
 
-def _atomized(*exprs: sympy.Basic) -> list[sympy.Basic]:
+def _atomized(*exprs: sympy.Basic) -> tuple[list[sympy.Basic], dict[sympy.Basic, sympy.Basic]]:
     """Replace each 1×1 entry ``M[0, 0]`` by a symbol, the same entry by the same symbol.
 
     An identity between rational functions of independent symbols stays true when the symbols are
     replaced by anything, so a proof about the atomized forms is a proof about the originals.
+
+    Returns:
+        The atomized expressions and the map back (symbol → entry).
     """
     entries: set[sympy.Basic] = set()
     for e in exprs:
         entries |= e.atoms(MatrixElement)
     ordered = sorted(entries, key=sympy.default_sort_key)
     mapping = {entry: sympy.Dummy(f"entry{k}", real=True) for k, entry in enumerate(ordered)}
-    return [e.xreplace(mapping) for e in exprs]
+    back = {symbol: entry for entry, symbol in mapping.items()}
+    return [e.xreplace(mapping) for e in exprs], back
 
 
 def by_symbolic(case: Comparison) -> Equivalence | None:
@@ -258,7 +265,7 @@ def by_symbolic(case: Comparison) -> Equivalence | None:
     """
     if not case.config.symbolic or _shape(case.reference) is not None:
         return None
-    reference, candidate = _atomized(case.reference, case.candidate)
+    (reference, candidate), _ = _atomized(case.reference, case.candidate)
     if not (_small(reference) and _small(candidate)):
         return None
     for side in (reference, candidate):
@@ -368,6 +375,7 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
             continue
         env, ref_value, cand_value = found
         if not values_equal(ref_value, cand_value, zt):
+            env, ref_value, cand_value = _simpler_refutation(case, variables, live, zt) or found
             where = point_text(env, variables)
             return Equivalence(
                 "not_equivalent",
@@ -419,6 +427,29 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
         points=good,
         error_bound=bound,
     )
+
+
+def _simpler_refutation(
+    case: Comparison,
+    variables: inst.Variables,
+    live: Sequence[tuple[tuple[str, int], ...]],
+    zt: ZeroTest,
+) -> tuple[dict[str, Value], Value, Value] | None:
+    """A refuting point with the smallest sizes and values in {±2, ±1, ±1/2, 0}, if one is quick
+    to find: a counterexample a student can check by hand.  Only the refutation's readability
+    depends on it; a refutation was already found."""
+    sizes = sorted(live, key=lambda dims: (math.prod(v for _, v in dims), dims))[:2]
+    for dims in sizes:
+        for attempt in range(_SIMPLE_ATTEMPTS):
+            env = inst.sample(variables, dims, case.config, 0, attempt, bound=2)
+            try:
+                ref_value = inst.evaluate(case.reference, env, zt)
+                cand_value = inst.evaluate(case.candidate, env, zt)
+            except Singular:
+                continue
+            if not values_equal(ref_value, cand_value, zt):
+                return env, ref_value, cand_value
+    return None
 
 
 def _one_point(
@@ -490,20 +521,26 @@ def solve_for(
         ((a, b) for a, b in itertools.pairwise(sides) if (a - b).has(unknown)),
         None,
     )
-    if pair is None or not (_small(pair[0]) and _small(pair[1])):
+    if pair is None or any(inst.too_large(side) for side in pair):
         return ()
-    numerator, _ = sympy.fraction(sympy.together(pair[0] - pair[1]))
+    (left, right), back = _atomized(*pair)
+    if not (_small(left) and _small(right)):
+        return ()
+    numerator, _ = sympy.fraction(sympy.together(left - right))
     try:
         poly = sympy.Poly(numerator, unknown)
     except sympy.PolynomialError:
         return ()
-    if poly.degree() < 1 or poly.degree() > _SOLVE_MAX_DEGREE:
+    # Closed forms of cubics and quartics with symbolic coefficients are huge: numeric ones only.
+    limit = _SOLVE_MAX_DEGREE if not poly.free_symbols - {unknown} else 2
+    if poly.degree() < 1 or poly.degree() > limit:
         return ()
     roots = sympy.roots(poly, filter=None)
-    if sum(roots.values()) != poly.degree() and poly.degree() > 2:
+    if sum(roots.values()) != poly.degree():
         return ()
     out: list[sympy.Basic] = []
-    for root in roots:
+    for atomized_root in roots:
+        root = atomized_root.xreplace(back)
         if root.has(sympy.I) or root.is_real is False:
             continue
         if _admissible(root, unknown, sides, table, config):
@@ -518,24 +555,34 @@ def _admissible(
     table: SymbolTable,
     config: EquivalenceConfig,
 ) -> bool:
-    """Does ``root`` satisfy the unknown's assumptions and every equality at random points?"""
+    """Is ``root`` a real solution that the unknown's assumptions allow somewhere?
+
+    The root must satisfy every equality of the chain at each random point where it is defined,
+    and the unknown's sign and bounds at one point at least: ``-√((1-p)/p)`` is never a positive
+    σ and is dropped, while ``ε = x/w`` is positive wherever x and w share a sign and is kept.
+    """
     rule = inst.rule_for(unknown, table)
     chain = [s.xreplace({unknown: root}) for s in sides]
-    variables = inst.collect([root, *chain], table)
+    try:
+        variables = inst.collect([root, *chain], table)
+        sizes = inst.dimension_points(variables, config)
+    except Unsupported:
+        return False
     zt = ZeroTest(digits=config.digits)
-    checked = 0
-    for index, dims in enumerate(inst.dimension_points(variables, config) * 2):
-        env = inst.sample(variables, dims, config, index, 0)
+    checked = allowed = 0
+    for index in range(2 * config.points):
+        env = inst.sample(variables, sizes[index % len(sizes)], config, index, 0)
         try:
             value = inst.evaluate(root, env, zt)
             values = [inst.evaluate(s, env, zt) for s in chain]
-        except (Singular, Unsupported):
+        except Singular:
             continue
-        if isinstance(value, Mat) or not obeys(value, rule, zt):
+        except Unsupported:
             return False
-        if not all(values_equal(a, b, zt) for a, b in itertools.pairwise(values)):
+        if isinstance(value, Mat) or not all(values_equal(a, b, zt) for a, b in itertools.pairwise(values)):
             return False
+        allowed += obeys(value, rule, zt)
         checked += 1
         if checked >= config.points:
             break
-    return checked > 0
+    return allowed > 0

@@ -97,3 +97,14 @@ def test_solve_for_gives_up_on_high_degree() -> None:
     sigma = _read(q, r"\sigma")
     assert solve_for([sigma**7 + sigma, sympy.Integer(1)], sigma, q.symbols) == ()
     assert solve_for([sympy.exp(sigma), sympy.Integer(2)], sigma, q.symbols) == ()
+
+
+def test_solve_for_epsilon_in_one_d() -> None:
+    q = KEY.question("1.2.3")
+    sides = latex.parse(r"w^* x - \epsilon (w^*)^2 = 0", q.symbols, options=q.options).sides
+    eps = _read(q, r"\epsilon")
+    defs = latex.definitions(q.symbols, q.options)
+    sides = tuple(side.xreplace(defs) for side in sides)
+    solutions = solve_for(sides, eps, q.symbols)
+    assert len(solutions) == 1
+    assert compare(_read(q, q.reference), solutions[0], q.symbols).outcome == "equivalent"
