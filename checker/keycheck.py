@@ -247,6 +247,12 @@ def variants(question: Question, reference: Any, engine: Engine) -> Iterator[tup
 
     Returns:
         An iterator of ``(kind, latex)``; kinds as in :class:`KeyFinding` without the prefix.
+
+    >>> from checker.key import load_key
+    >>> q = load_key().question("3.2")
+    >>> engine = default_engine()
+    >>> ("square", r"\\frac{1 - p}{p}") in set(variants(q, key_side(q, engine).reference, engine))
+    True
     """
     try:
         seen: set[str] = {engine.to_latex(reference, question.symbols)}

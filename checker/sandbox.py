@@ -16,8 +16,8 @@ replacement worker in the middle of a run is safe.
 On top of the pool, :func:`check_answer` and :func:`check_batch` are the entry points the command
 line uses (``derivcheck check``): they turn outcomes into :class:`~checker.verdict.QuestionVerdict`
 objects, a time limit into an ``error`` verdict that a TA grades by hand (undecided, never wrong).
-:func:`check_chain` does the same for ``derivcheck steps``.  (All three are re-exported by
-:mod:`checker.judge`, where the command line imports them from.)
+Both are re-exported by :mod:`checker.judge`, where the command line imports them from, beside
+:func:`checker.judge.check_chain` (``derivcheck steps`` in a budgeted worker).
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
 from checker.config import Budget, EquivalenceConfig, GradeConfig
-from checker.errors import BudgetExceeded, CheckerError
+from checker.errors import CheckerError
 from checker.key import Key, Question
 from checker.verdict import QuestionVerdict
 
@@ -49,7 +49,6 @@ __all__ = [
     "WorkerPool",
     "check_answer",
     "check_batch",
-    "check_chain",
 ]
 
 T = TypeVar("T")
@@ -328,6 +327,12 @@ class WorkerPool:
 
         Raises:
             RuntimeError: when the pool is closed.
+
+        >>> from checker.config import Budget
+        >>> with WorkerPool(Budget(seconds=5)) as pool:
+        ...     task = pool.submit(pow, 2, 10)
+        ...     task.result().value
+        1024
         """
         return self._submit(fn, args, None)
 
@@ -353,6 +358,12 @@ class WorkerPool:
         """Yield ``(task, outcome)`` for each of ``tasks`` (default: every unfinished task) as it finishes.
 
         Tasks already done are yielded first.
+
+        >>> from checker.config import Budget
+        >>> with WorkerPool(Budget(seconds=5), workers=2) as pool:
+        ...     tasks = [pool.submit(abs, -n) for n in range(3)]
+        ...     sorted(outcome.value for _, outcome in pool.as_completed(tasks))
+        [0, 1, 2]
         """
         waiting = list(tasks) if tasks is not None else [*self._running(), *self._pending]
         while waiting:
@@ -595,73 +606,6 @@ def check_answer(
         with WorkerPool(budget) as own:
             outcome = own.run(_judge_task, question, answer, config.equivalence, None, None)
     return _from_outcome(question, answer, outcome, budget)
-
-
-def _steps_task(question: Question, lines: tuple[str, ...], config: EquivalenceConfig) -> Any:
-    """Run in a worker: check a chain of steps (top-level so that it pickles under spawn)."""
-    from checker.steps import check_steps  # noqa: PLC0415  (SymPy work stays in workers)
-
-    return check_steps(lines, question, config=config)
-
-
-def check_chain(
-    key: Key,
-    qid: str,
-    text: str,
-    *,
-    config: GradeConfig = GradeConfig(),
-    pool: WorkerPool | None = None,
-) -> Any:
-    """Check a chain of steps for question ``qid`` in a budgeted worker (``derivcheck steps``).
-
-    The text is split into steps in this process (text only, no SymPy); the steps are checked by
-    :func:`checker.steps.check_steps` in a worker with ``Budget.seconds`` per step.
-
-    Args:
-        key: the answer key.
-        qid: the question id.
-        text: the chain, one step per line (``$$``, ``\\\\`` and ``&=`` allowed).
-        config: budget and equivalence knobs.
-        pool: a pool to reuse (its own budget then applies to the whole chain).
-
-    Returns:
-        The :class:`checker.steps.StepsResult` (``.to_json()`` is the contract's object).
-
-    Raises:
-        UnknownQuestionError: when the key has no question ``qid``.
-        BudgetExceeded: when checking ran past the time or memory budget (undecided).
-        RuntimeError: when the worker crashed or the checker failed (our bug; detail for staff).
-    """
-    from checker.steps import split_steps  # noqa: PLC0415
-
-    question = key.question(qid)
-    lines = split_steps(text)
-    budget = config.budget
-    if len(text) > budget.max_input_chars * max(1, len(lines)):
-        raise BudgetExceeded(
-            f"expected at most {budget.max_input_chars} characters per step, found length={len(text)} "
-            f"for {len(lines)} step(s); fix: check the chain in shorter pieces"
-        )
-    if pool is not None:
-        outcome = pool.run(_steps_task, question, lines, config.equivalence)
-        seconds = pool.budget.seconds
-    else:
-        seconds = budget.seconds * max(1, len(lines))
-        with WorkerPool(replace(budget, seconds=seconds)) as own:
-            outcome = own.run(_steps_task, question, lines, config.equivalence)
-    if outcome.ok:
-        return outcome.value
-    if outcome.error == "time limit":
-        raise BudgetExceeded(
-            f"expected the steps to be checked within {seconds:g} s, found the time limit exceeded; "
-            "fix: check fewer steps at a time, or grade this chain by hand"
-        )
-    if outcome.error == "memory limit":
-        raise BudgetExceeded(
-            f"expected the steps to be checked within {budget.memory_mb} MiB, found the memory limit "
-            "exceeded; fix: check fewer steps at a time, or grade this chain by hand"
-        )
-    raise RuntimeError(f"internal error while checking the steps ({outcome.error}):\n{outcome.detail}")
 
 
 def _bad_record(record: Any, problem: str, question: Question | None = None) -> dict[str, Any]:

@@ -8,8 +8,9 @@ import pytest
 
 from checker.config import Budget, GradeConfig
 from checker.errors import BudgetExceeded, UnknownQuestionError
+from checker.judge import check_chain
 from checker.key import Key, load_key
-from checker.sandbox import Outcome, WorkerPool, _from_outcome, check_answer, check_batch, check_chain
+from checker.sandbox import Outcome, WorkerPool, _from_outcome, check_answer, check_batch
 
 CONFIG = GradeConfig(budget=Budget(seconds=2.0))
 
