@@ -30,7 +30,9 @@ from checker.verdict import QuestionVerdict
 __all__ = ["PartDecision", "decide_part", "grade_choice", "scope_text"]
 
 _NEG_BEFORE = re.compile(
-    r"(?:\bnot\b|n't\b|\bno longer\b|\bnever\b|\brather than\b|\binstead of\b|\bwithout\b|\bno\b)"
+    # "not only", "no doubt", "no matter" do not negate what follows.
+    r"(?:\bnot\b(?!\s+only)|n't\b|\bno longer\b|\bnever\b|\brather than\b|\binstead of\b|\bwithout\b"
+    r"|\bno\b(?!\s+(?:doubt|matter|question)))"
     r"(?:\W+\w+){0,3}\W*$",
     re.IGNORECASE,
 )

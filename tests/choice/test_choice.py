@@ -128,6 +128,8 @@ CASES: list[tuple[str, str, str, str, float]] = [
         1.0,
     ),
     ("lr-aside-only", "2.1.1", "Same direction, in short (it increases).", "correct", 1.0),
+    ("lr-no-doubt", "2.1.1", "There is no doubt it increases.", "correct", 1.0),
+    ("lr-not-only", "2.1.1", "Not only does it increase, it roughly doubles.", "correct", 1.0),
     # 2.1.1: wrong
     (
         "lr-decreases-as",
