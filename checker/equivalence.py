@@ -53,7 +53,9 @@ __all__ = [
     "by_structure",
     "by_symbolic",
     "compare",
+    "point_text",
     "shape_text",
+    "short_text",
     "solve_for",
     "substitute_definitions",
     "values_equal",
@@ -209,7 +211,19 @@ def _same_shape(a: sympy.Basic, b: sympy.Basic) -> bool:
 
 
 def by_shape(case: Comparison) -> Equivalence | None:
-    """Refute when the shapes differ, naming both."""
+    """Stage 1: refute when the shapes differ, naming both.
+
+    Args:
+        case: the comparison.
+
+    Returns:
+        ``not_equivalent`` (method ``shape``) or None.
+
+    >>> n = sympy.Symbol("n")
+    >>> from checker.key import SymbolTable
+    >>> by_shape(Comparison(sympy.MatrixSymbol("t", n, 1), sympy.Integer(1), SymbolTable(()))).evidence
+    'shapes differ: the reference is n×1, the candidate is a scalar'
+    """
     if _same_shape(case.reference, case.candidate):
         return None
     return Equivalence(
@@ -221,7 +235,14 @@ def by_shape(case: Comparison) -> Equivalence | None:
 
 
 def by_structure(case: Comparison) -> Equivalence | None:
-    """Prove when both sides are the same SymPy tree (after definitions)."""
+    """Stage 2: prove when both sides are the same SymPy tree (after definitions).
+
+    Args:
+        case: the comparison.
+
+    Returns:
+        ``equivalent`` (method ``structural``) or None.
+    """
     if case.reference == case.candidate:
         how = "identical after substituting the definitions" if case.substituted else "identical"
         return Equivalence("equivalent", "structural", f"proved: {how}")
@@ -258,7 +279,9 @@ def _atomized(*exprs: sympy.Basic) -> tuple[list[sympy.Basic], dict[sympy.Basic,
 
 
 def by_symbolic(case: Comparison) -> Equivalence | None:
-    """Prove small scalar identities by cancelling the difference.
+    """Stage 3: prove small scalar identities by cancelling the difference.
+
+    Returns ``equivalent`` (method ``symbolic``) or None; never refutes.
 
     Bounded: only scalars, at most 120 nodes, integer exponents at most 12 and a degree bound of
     at most 24 per side are tried, so ``cancel`` never meets a large expansion.
@@ -313,7 +336,14 @@ def _plain_name(name: str) -> str:
 def point_text(env: Mapping[str, Value], variables: inst.Variables) -> str:
     """``n=3, d=2, λ=1/2, X=[[1, 2], [3, 4]]`` for the sampled symbols of ``variables``."""
     names = [*variables.dims, *(n for n, _ in variables.scalars), *(m[0] for m in variables.matrices)]
-    return ", ".join(f"{_plain_name(n)}={inst.format_plain(env[n])}" for n in names if n in env)
+    return ", ".join(f"{_plain_name(n)}={short_text(env[n])}" for n in names if n in env)
+
+
+def short_text(value: Value, limit: int = 160) -> str:
+    """A value as plain text for a sentence, cut at ``limit`` characters (the counterexample
+    field keeps the full LaTeX)."""
+    text = inst.format_plain(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _counterexample(
@@ -349,7 +379,17 @@ def _per_point_bound(case: Comparison, dims: tuple[tuple[str, int], ...], size: 
 
 
 def by_instantiation(case: Comparison) -> Equivalence | None:
-    """Refute with a counterexample or accept with an error bound, by exact random instantiation."""
+    """Stage 4: refute with a counterexample or accept with an error bound, by exact random
+    instantiation (see the module docstring for the bound).
+
+    Args:
+        case: the comparison.
+
+    Returns:
+        ``not_equivalent`` with the point and both values, ``equivalent`` with the error bound,
+        or ``undecided`` (method ``none``) when no point is defined, a construct cannot be
+        evaluated exactly, or the degree is too high for the bound.
+    """
     config = case.config
     try:
         variables = inst.collect([case.reference, case.candidate], case.table)
@@ -380,8 +420,8 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
             return Equivalence(
                 "not_equivalent",
                 "random_instantiation",
-                f"refuted at {where}: reference = {inst.format_plain(ref_value)}, "
-                f"candidate = {inst.format_plain(cand_value)}",
+                f"refuted at {where}: reference = {short_text(ref_value)}, "
+                f"candidate = {short_text(cand_value)}",
                 points=good + 1,
                 counterexample=_counterexample(
                     env, variables, (("reference", ref_value), ("candidate", cand_value))
@@ -504,6 +544,9 @@ def solve_for(
     Returns:
         The admissible solutions, possibly empty.
 
+    Raises:
+        Nothing of ours: an equation it cannot solve within bounds gives ``()``.
+
     >>> from fractions import Fraction
     >>> from checker.key import SymbolSpec, SymbolTable
     >>> table = SymbolTable((SymbolSpec("p", "p", lower=Fraction(0), upper=Fraction(1)),
@@ -511,7 +554,7 @@ def solve_for(
     >>> p = sympy.Symbol("p", real=True, positive=True)
     >>> s = sympy.Symbol("sigma", real=True, positive=True)
     >>> solve_for([s**2, (1 - p) / p], s, table)
-    (sqrt((1 - p)/p),)
+    (sqrt(1 - p)/sqrt(p),)
     """
     if not isinstance(unknown, sympy.Symbol) or len(sides) < 2:
         return ()

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import math
 import random
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
@@ -45,6 +46,7 @@ from checker.verdict import StepCheck
 __all__ = ["ReadStep", "StepsResult", "check_chain", "check_steps", "split_steps"]
 
 _ATTEMPTS = 6
+_SIMPLE_ATTEMPTS = 4
 _VALUE_CHARS = 120
 
 
@@ -370,6 +372,53 @@ def _cycle(items: Sequence[Any], count: int) -> list[Any]:
     return [items[i % len(items)] for i in range(count)] if items else []
 
 
+@dataclass(frozen=True)
+class _Probe:
+    """Testing one step against one earlier equation solved for one unknown."""
+
+    sides: tuple[sympy.Basic, ...]
+    eq_sides: tuple[sympy.Basic, ...]
+    unknown: str
+    everything: inst.Variables
+    config: EquivalenceConfig
+
+    def at(
+        self,
+        dims: tuple[tuple[str, int], ...],
+        index: int,
+        attempt: int,
+        zt: ZeroTest,
+        bound: int | None = None,
+    ) -> tuple[dict[str, Value], Value, str] | Literal[True] | None:
+        """None: no admissible point here; True: the step holds; else (point, unknown, failure)."""
+        variables = self.everything.without(self.unknown)
+        env = inst.sample(variables, dims, self.config, index, attempt, bound=bound)
+        matrix = next((m for m in self.everything.matrices if m[0] == self.unknown), None)
+        shape = None if matrix is None else (inst.int_of(matrix[1], env), inst.int_of(matrix[2], env))
+        rule = next((r for n, r in self.everything.scalars if n == self.unknown), inst.Rule())
+        rng = random.Random(f"{self.config.seed}|solve|{index}|{attempt}|{bound}")
+        try:
+            solutions = pw.solve_at_point(
+                self.eq_sides,
+                self.unknown,
+                shape=shape,
+                rule=rule,
+                env=env,
+                zt=zt,
+                rng=rng,
+                entry_bound=self.config.entry_bound if bound is None else bound,
+            )
+            results = [(u, _failure(self.sides, {**env, self.unknown: u}, zt)) for u in solutions]
+        except Singular:
+            return None
+        if not results:
+            return None
+        for u, failure in results:
+            if failure is not None:
+                return env, u, failure
+        return True
+
+
 def _against(
     sides: tuple[sympy.Basic, ...],
     constraint: tuple[int, tuple[sympy.Basic, ...]],
@@ -380,44 +429,22 @@ def _against(
     """Test the step at points satisfying ``constraint`` solved for ``unknown``."""
     number, eq_sides = constraint
     everything = inst.collect([*sides, *eq_sides], table)
-    variables = everything.without(unknown)
-    matrix = next((m for m in everything.matrices if m[0] == unknown), None)
-    scalar_rule = next((r for n, r in everything.scalars if n == unknown), inst.Rule())
+    probe = _Probe(sides, eq_sides, unknown, everything, config)
+    sizes = inst.dimension_points(everything, config)
     zt = ZeroTest(digits=config.digits)
     checked = 0
-    for index, dims in enumerate(_cycle(inst.dimension_points(everything, config), config.points)):
+    for index, dims in enumerate(_cycle(sizes, config.points)):
         for attempt in range(_ATTEMPTS):
-            env = inst.sample(variables, dims, config, index, attempt)
-            shape = None
-            if matrix is not None:
-                shape = (inst.int_of(matrix[1], env), inst.int_of(matrix[2], env))
-            rng = random.Random(f"{config.seed}|solve|{index}|{attempt}")
-            try:
-                solutions = pw.solve_at_point(
-                    eq_sides,
-                    unknown,
-                    shape=shape,
-                    rule=scalar_rule,
-                    env=env,
-                    zt=zt,
-                    rng=rng,
-                    entry_bound=config.entry_bound,
+            outcome = probe.at(dims, index, attempt, zt)
+            if outcome is None:
+                continue
+            if isinstance(outcome, tuple):
+                env, u, failure = _simpler_failure(probe, sizes, zt) or outcome
+                where = point_text(env, everything.without(unknown))
+                return "does_not_follow", (
+                    f"does not follow from step {number}: at {where}, with {_plain(unknown)} = "
+                    f"{_short(u)} solved from step {number}, {failure}"
                 )
-            except Singular:
-                continue
-            if not solutions:
-                continue
-            try:
-                results = [(u, _failure(sides, {**env, unknown: u}, zt)) for u in solutions]
-            except Singular:
-                continue
-            for u, failure in results:
-                if failure is not None:
-                    where = point_text(env, variables)
-                    return "does_not_follow", (
-                        f"does not follow from step {number}: at {where}, with {_plain(unknown)} = "
-                        f"{_short(u)} solved from step {number}, {failure}"
-                    )
             checked += 1
             break
     if checked == 0:
@@ -426,6 +453,18 @@ def _against(
         "follows",
         f"follows from step {number} (solved for {_plain(unknown)}): holds at {checked} random points",
     )
+
+
+def _simpler_failure(
+    probe: _Probe, sizes: Sequence[tuple[tuple[str, int], ...]], zt: ZeroTest
+) -> tuple[dict[str, Value], Value, str] | None:
+    """A refuting point with the smallest sizes and values in {±2, ±1, ±1/2, 0}, when quick to find."""
+    for dims in sorted(sizes, key=lambda d: (math.prod(v for _, v in d), d))[:2]:
+        for attempt in range(_SIMPLE_ATTEMPTS):
+            outcome = probe.at(dims, 0, attempt, zt, bound=2)
+            if isinstance(outcome, tuple):
+                return outcome
+    return None
 
 
 def _failure(sides: Sequence[sympy.Basic], env: Mapping[str, Value], zt: ZeroTest) -> str | None:
