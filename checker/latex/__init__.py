@@ -120,10 +120,11 @@ def parse(source: str, table: SymbolTable, *, options: ParseOptions = ParseOptio
     >>> parse("w^T x - \\\\epsilon \\\\|w\\\\|_2^2", table).read_as
     '- \\\\epsilon \\\\left(w^{T} w\\\\right) + \\\\left(w^{T} x\\\\right)'
     """
-    return _parse(source, table, options, frozenset())
+    return _parse(source, Resolver.build(table), options, frozenset())
 
 
-def _parse(source: str, table: SymbolTable, options: ParseOptions, expanding: frozenset[str]) -> Parsed:
+def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: frozenset[str]) -> Parsed:
+    table = resolver.table
     if not isinstance(source, str):
         raise LatexSyntaxError(f"expected LaTeX text, found a {type(source).__name__}")
     norm = normalize(source, max_depth=options.max_depth)
@@ -141,9 +142,9 @@ def _parse(source: str, table: SymbolTable, options: ParseOptions, expanding: fr
     _check_depth(tree, ctx)
 
     def body_parser(spec: FunctionSpec, inner: frozenset[str]) -> sympy.Basic:
-        return _parse(spec.body, table, options, inner).expr
+        return _parse(spec.body, resolver, options, inner).expr
 
-    build = Build(ctx, Resolver.build(table), body_parser, expanding)
+    build = Build(ctx, resolver, body_parser, expanding)
     try:
         sides: list[Item | None] = build.transform(tree)  # type: ignore[assignment]
     except VisitError as exc:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from checker.errors import LatexSyntaxError, UnsupportedConstructError
 
-__all__ = ["MAX_INPUT_CHARS", "Normalized", "normalize"]
+__all__ = ["GREEK", "MAX_INPUT_CHARS", "Normalized", "normalize"]
 
 MAX_INPUT_CHARS = 20_000
 
@@ -43,14 +43,14 @@ _FORBIDDEN = frozenset((
     "loop", "repeat", "makeatletter", "makeatother", "newenvironment", "renewenvironment",
     "DeclareMathOperator", "RequirePackage", "jobname",
 ))  # fmt: skip
-_GREEK = frozenset((
+GREEK = frozenset((
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda",
     "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega",
     "varphi", "vartheta", "varrho", "varsigma", "varpi", "Gamma", "Delta", "Theta", "Lambda", "Xi",
     "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
 ))  # fmt: skip
 # Commands passed to the grammar unchanged (after renaming through _RENAME).
-_PASS = _GREEK | frozenset((
+_PASS = GREEK | frozenset((
     "frac", "sqrt", "sum", "cdot", "times", "exp", "log", "ln", "sgn", "nabla", "hat", "tilde",
     "bar", "check", "breve", "dot", "ddot",
 ))  # fmt: skip
@@ -472,6 +472,10 @@ class _State:
                 out.emit("{", tok.start, tok.end)
                 _copy(inner, out)
                 out.emit("}", tok.start, self.tokens[nxt - 1].end)
+            elif single:
+                # One name: the whole \mathbf{w} maps to the one piece, so spans cover the command.
+                out.emit(inner.text().strip(), tok.start, self.tokens[nxt - 1].end)
+                out.emit(" ", self.tokens[nxt - 1].end, self.tokens[nxt - 1].end)
             else:
                 _copy(inner, out)
             return nxt, None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
 
 from checker.key import SymbolTable
 from checker.symbols import sympy_symbol
@@ -25,6 +26,54 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
             # Parenthesized so a power or a product applies to the whole collapsed scalar.
             return r"\left(" + str(self._print(parent)) + r"\right)"
         return str(super()._print_MatrixElement(expr))
+
+    # SymPy's own matrix printers call ``could_extract_minus_sign``, which runs ``doit`` on every
+    # product (slow, and it would expand our collapsed 1×1 scalars into sums): print them directly.
+
+    def _print_MatMul(self, expr: sympy.MatMul) -> str:
+        coeff, matrices = expr.as_coeff_matrices()
+        factors = " ".join(self._factor(m) for m in matrices)
+        if coeff == 1:
+            return factors
+        sign = ""
+        if coeff.could_extract_minus_sign():
+            sign, coeff = "- ", -coeff
+        if coeff == 1:
+            return sign + factors
+        return sign + str(self.parenthesize(coeff, PRECEDENCE["Mul"], strict=True)) + " " + factors
+
+    def _factor(self, matrix: sympy.Basic) -> str:
+        text = str(self._print(matrix))
+        if isinstance(matrix, sympy.MatAdd) or text.startswith("-"):
+            return r"\left(" + text + r"\right)"
+        return text
+
+    def _print_MatAdd(self, expr: sympy.MatAdd) -> str:
+        out = ""
+        for term in expr.args:
+            text = str(self._print(term))
+            if not out:
+                out = text
+            elif text.startswith("- "):
+                out += " - " + text[2:]
+            else:
+                out += " + " + text
+        return out
+
+    def _script(self, matrix: sympy.Basic, script: str) -> str:
+        text = str(self._print(matrix))
+        if not isinstance(matrix, sympy.MatrixSymbol | sympy.Identity) or "^" in text or "'" in text:
+            text = r"\left(" + text + r"\right)"
+        return text + "^{" + script + "}"
+
+    def _print_Transpose(self, expr: sympy.Transpose) -> str:
+        return self._script(expr.arg, "T")
+
+    def _print_Inverse(self, expr: sympy.Inverse) -> str:
+        return self._script(expr.arg, "-1")
+
+    def _print_MatPow(self, expr: sympy.MatPow) -> str:
+        return self._script(expr.base, str(self._print(expr.exp)))
 
     def _print_Identity(self, expr: sympy.Identity) -> str:
         return self._identity

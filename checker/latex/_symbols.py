@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from checker.errors import CheckerError
 from checker.key import FunctionSpec, SymbolSpec, SymbolTable
 
-from ._normalize import PRIME, STAR, SUPWORD_CLOSE, SUPWORD_OPEN, WORD_CLOSE, WORD_OPEN, normalize
+from ._normalize import GREEK, PRIME, STAR, SUPWORD_CLOSE, SUPWORD_OPEN, WORD_CLOSE, WORD_OPEN, normalize
 
 __all__ = ["NameRef", "Resolver", "SymbolKey", "base_text", "make_key"]
 
@@ -30,6 +30,8 @@ _SPELLING = re.compile(
     r"(?P<scripts>" + _SCRIPT + r"*)"
 )
 _SCRIPT_RE = re.compile(_SCRIPT)
+_PLAIN = re.compile(r"[A-Za-z]|\\(?:" + "|".join(sorted(GREEK)) + ")")
+_RENAME = {"\\varepsilon": "\\epsilon"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,9 @@ def make_key(ref: NameRef, scripts: list[tuple[str, str]]) -> SymbolKey:
 
 def spelling_key(spelling: str) -> SymbolKey | None:
     """The key of one table spelling, or None when it is not a (decorated) name."""
+    plain = spelling.strip()
+    if _PLAIN.fullmatch(plain):  # fast path: a letter or a Greek command needs no rewriting
+        return ("", _RENAME.get(plain, plain), 0, 0, (), ())
     try:
         text = "".join(normalize(spelling, max_depth=8).text.split())
     except CheckerError:
