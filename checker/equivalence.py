@@ -440,6 +440,13 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
         )
     if good == 0:
         return Equivalence("undecided", "none", "no random point where both sides are defined")
+    if not (variables.dims or variables.scalars or variables.matrices):
+        return Equivalence(
+            "equivalent",
+            "random_instantiation",
+            "proved: equal by exact evaluation (no free symbols)",
+            points=1,
+        )
     agrees = f"agrees at {good} random points{_dims_text(used)}"
     if bound == float("inf"):
         return Equivalence("undecided", "none", f"{agrees}, but exp/log/π leave no error bound", points=good)

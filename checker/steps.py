@@ -98,15 +98,14 @@ _DELIMITERS = re.compile(r"\$\$|\\\[|\\\]|(?<!\\)\$")
 _ENVIRONMENT = re.compile(
     r"\\(?:begin|end)\{(?:align|aligned|alignat|gather|gathered|split|eqnarray|equation)\*?\}"
 )
-_LABEL = re.compile(r"^\s*(?:Q\s*)?\d+(?:\.\d+)+[a-z]?\)?\s*(?:\\quad|\\qquad|\\;|\\,|\\ |:)*\s*")
 
 
 def split_steps(text: str) -> tuple[str, ...]:
     """Split a chain into steps: one per line, also at ``\\\\`` outside braces and matrices.
 
     ``$$``, ``$``, ``\\[ \\]`` and alignment environments are dropped, alignment ``&`` is removed
-    (``&=`` reads as ``=``), a leading question label (``1.2.2 \\quad``) is dropped, blank
-    steps are dropped.
+    (``&=`` reads as ``=``), blank steps are dropped.  Question labels (``1.2.2 \\quad``) are
+    kept: the front end reads and drops them.
 
     Args:
         text: a chain from a file or stdin.
@@ -121,8 +120,7 @@ def split_steps(text: str) -> tuple[str, ...]:
     for raw in text.splitlines():
         line = _ENVIRONMENT.sub(" ", _DELIMITERS.sub(" ", raw))
         for piece in _split_rows(line):
-            step = _LABEL.sub("", piece).strip()
-            step = re.sub(r"\s+", " ", step)
+            step = re.sub(r"\s+", " ", piece).strip()
             if step:
                 out.append(step)
     return tuple(out)
@@ -200,15 +198,12 @@ def check_steps(
     table, options = question.symbols, question.options
     read: list[ReadStep] = []
     for raw in lines:
-        text = _LABEL.sub("", raw).strip()
         try:
-            parsed = latex.parse(text, table, options=options)
+            parsed = latex.parse(raw, table, options=options)  # the front end drops question labels
         except CheckerError as exc:
             read.append(ReadStep(raw, error=exc))
             continue
-        sides = tuple(parsed.sides)
-        rendered = " = ".join(latex.to_latex(side, table) for side in sides)
-        read.append(ReadStep(raw, sides, read_as=rendered))
+        read.append(ReadStep(raw, tuple(parsed.sides), read_as=parsed.read_as))
     target: sympy.Basic | None = None
     if question.target:
         try:

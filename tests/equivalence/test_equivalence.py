@@ -307,3 +307,10 @@ def test_deep_nesting_is_refused_before_recursion(depth: int) -> None:
     result = compare(e, sympy.Add(e, 1, evaluate=False), table("1.2.2"))
     assert (result.outcome, result.method) == ("undecided", "none")
     assert "nested deeper" in result.evidence
+
+
+def test_constants_are_compared_exactly() -> None:
+    result = compare(sympy.sqrt(2) + sympy.sqrt(3), sympy.sqrt(5 + 2 * sympy.sqrt(6)), table("3.2"))
+    assert (result.outcome, result.error_bound) == ("equivalent", None)
+    assert "exact evaluation" in result.evidence
+    assert compare(sympy.sqrt(2), sympy.Rational(99, 70), table("3.2")).outcome == "not_equivalent"

@@ -24,7 +24,8 @@ CASES = [
         "A = \\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}",
         ("A = \\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}",),
     ),
-    ("question_label", "$$1.2.2 \\quad (X^T X) w = X^T t$$", ("(X^T X) w = X^T t",)),
+    ("question_label_kept", "$$1.2.2 \\quad (X^T X) w = X^T t$$", ("1.2.2 \\quad (X^T X) w = X^T t",)),
+    ("decimal_kept", "2.5 \\lambda = 1", ("2.5 \\lambda = 1",)),
     ("empty", "", ()),
     ("only_delimiters", "$$\n$$", ()),
 ]
@@ -38,7 +39,7 @@ def test_split_steps(text: str, expected: tuple[str, ...]) -> None:
 def test_sample_first_block() -> None:
     text = "$$1.1.2 \\quad \\nabla_x f(x; w) = w \\\\ x' = x - \\epsilon w$$\n\n$$\\therefore f(x'; w) = w^T x' = w^T (x - \\epsilon w)$$"
     assert split_steps(text) == (
-        "\\nabla_x f(x; w) = w",
+        "1.1.2 \\quad \\nabla_x f(x; w) = w",
         "x' = x - \\epsilon w",
         "\\therefore f(x'; w) = w^T x' = w^T (x - \\epsilon w)",
     )
