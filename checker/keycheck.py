@@ -47,6 +47,7 @@ class KeyFinding:
         question: the question id.
         line: the line of the question in the key file.
         kind: ``reference``, ``accepted``, ``mistake``, ``follow_through``, ``variant:coefficient``,
+            ``internal`` (our bug while checking the question),
             ``variant:transpose``, ``variant:product_order``, ``variant:square``, ``variant:sqrt``,
             ``choice_reference``.
         status: ``ok`` or ``failed``.
@@ -116,7 +117,13 @@ def self_test(
     engine = engine or default_engine()
     findings: list[KeyFinding] = []
     for question in key.questions:
-        findings += _check_question(key, question, config, engine)
+        try:
+            findings += _check_question(key, question, config, engine)
+        except MemoryError:
+            raise
+        except Exception as exc:  # our bug: reported on the question, the other questions still run
+            detail = f"internal error while checking the key: {type(exc).__name__}: {exc}"
+            findings.append(KeyFinding(question.id, question.line, "internal", "failed", detail))
     return KeyReport(key=str(key.path), findings=tuple(findings))
 
 
@@ -147,7 +154,8 @@ def _check_question(key: Key, q: Question, config: EquivalenceConfig, engine: En
         finding(
             "reference",
             verdict.verdict == "correct",
-            f"the reference {q.reference!r} judged as an answer: {verdict.verdict} ({verdict.feedback})",
+            f"the reference {q.reference!r} judged as an answer: {verdict.verdict} ({verdict.feedback})"
+            + _staff_detail(verdict.internal),
         )
     )
     for text, form in zip(q.accepted, side.accepted, strict=True):
@@ -186,10 +194,19 @@ def _check_question(key: Key, q: Question, config: EquivalenceConfig, engine: En
         judged = judge(q, text, config=config, engine=engine)
         ok = judged.verdict not in ("correct", "unparsed", "error")
         detail = f"{text!r} judged {judged.verdict} (answer_note={judged.answer_note!r})"
+        detail += _staff_detail(judged.internal)
         if judged.verdict == "unparsed":
             detail += "; the variant's LaTeX did not parse back: " + judged.feedback
         out.append(finding(f"variant:{kind}", ok, detail))
     return out
+
+
+def _staff_detail(internal: str | None) -> str:
+    """The last line of an internal error's traceback: the key's author is staff."""
+    if not internal:
+        return ""
+    lines = [line for line in internal.strip().splitlines() if line.strip()]
+    return f"; internal error: {lines[-1].strip()}" if lines else ""
 
 
 def _follow_through_finding(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from checker.judge import default_engine
 from checker.key import Key, bundled_key_dir, load_key
 from checker.keycheck import KeyFinding, KeyReport, self_test
 
@@ -139,3 +141,19 @@ def test_finding_is_frozen() -> None:
     finding = KeyFinding("1", 3, "accepted", "ok", "")
     with pytest.raises(AttributeError):
         finding.status = "failed"  # type: ignore[misc]
+
+
+def test_internal_errors_are_findings_with_the_cause() -> None:
+    real = default_engine()
+
+    def broken_compare(*args: object, **kwargs: object) -> object:
+        raise ZeroDivisionError("compare is broken")
+
+    result = self_test(load_key(), engine=replace(real, compare=broken_compare))
+    math = {q.id for q in load_key().questions if q.kind != "choice"}
+    assert not result.ok
+    # Direct comparisons (accepted forms) raise: an "internal" finding; judged answers catch it:
+    # a failed "reference" finding. Either way the cause is named and every question is checked.
+    assert {f.question for f in result.failed if "compare is broken" in f.detail} == math
+    assert any(f.kind == "internal" for f in result.failed)
+    assert all(f.status == "ok" for f in result.findings if f.kind == "choice_reference")
