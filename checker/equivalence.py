@@ -33,6 +33,7 @@ import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
@@ -53,6 +54,7 @@ __all__ = [
     "by_structure",
     "by_symbolic",
     "compare",
+    "plain_name",
     "point_text",
     "shape_text",
     "short_text",
@@ -74,7 +76,9 @@ _SYMBOLIC_MAX_NODES = 120
 _SYMBOLIC_MAX_EXPONENT = 12
 _SYMBOLIC_MAX_DEGREE = 24
 
-_PLAIN_NAMES = {"lambda": "λ", "epsilon": "ε", "sigma": "σ", "x_adv": "x'", "pi": "π"}
+_PLAIN_NAMES: Mapping[str, str] = MappingProxyType(
+    {"lambda": "λ", "epsilon": "ε", "sigma": "σ", "x_adv": "x'", "pi": "π"}
+)
 
 
 @dataclass(frozen=True)
@@ -109,27 +113,28 @@ def compare(
 ) -> Equivalence:
     """Decide whether ``candidate`` is equivalent to ``reference``.
 
-    Args:
-        reference: typed SymPy of the key's answer.
-        candidate: typed SymPy of the answer being judged.
-        table: the question's symbol table.
-        config: points, sizes, entry bound, seed, precision.
-        definitions: symbol → expression (``x' := x - εw``) substituted into both sides first.
+        Args:
+            reference: typed SymPy of the key's answer.
+            candidate: typed SymPy of the answer being judged.
+            table: the question's symbol table.
+            config: points, sizes, entry bound, seed, precision.
+            definitions: symbol → expression (``x' := x - εw``) substituted into both sides first.
 
-    Returns:
-        The decision with its method and evidence: ``shape``, ``structural``, ``symbolic``,
-        ``random_instantiation`` or ``none`` (undecided).
+        Returns:
+            The decision with its method and evidence: ``shape``, ``structural``, ``symbolic``,
+            ``random_instantiation`` or ``none`` (undecided).
 
-    Raises:
-        Nothing of ours; an unexpected SymPy exception propagates (an internal error).
+        Raises:
+            Nothing of ours; an unexpected SymPy exception propagates (an internal error).
 
-    >>> import sympy
-    >>> from fractions import Fraction
-    >>> from checker.key import SymbolSpec, SymbolTable
-    >>> table = SymbolTable((SymbolSpec("p", "p", lower=Fraction(0), upper=Fraction(1)),))
-    >>> p = sympy.Symbol("p", real=True, positive=True)
-    >>> compare(sympy.sqrt((1 - p) / p), sympy.sqrt(1 - p) / sympy.sqrt(p), table).outcome
-    'equivalent'
+        >>> import sympy
+        >>> from fractions import Fraction
+    from types import MappingProxyType
+        >>> from checker.key import SymbolSpec, SymbolTable
+        >>> table = SymbolTable((SymbolSpec("p", "p", lower=Fraction(0), upper=Fraction(1)),))
+        >>> p = sympy.Symbol("p", real=True, positive=True)
+        >>> compare(sympy.sqrt((1 - p) / p), sympy.sqrt(1 - p) / sympy.sqrt(p), table).outcome
+        'equivalent'
     """
     for side in (reference, candidate):
         problem = inst.too_large(side)
@@ -329,14 +334,15 @@ def values_equal(a: Value, b: Value, zt: ZeroTest) -> bool:
     return ex.equal(a, b, zt)
 
 
-def _plain_name(name: str) -> str:
+def plain_name(name: str) -> str:
+    """A symbol's name for sentences: ``λ`` for ``lambda``, ``x'`` for ``x_adv``."""
     return _PLAIN_NAMES.get(name, name)
 
 
 def point_text(env: Mapping[str, Value], variables: inst.Variables) -> str:
     """``n=3, d=2, λ=1/2, X=[[1, 2], [3, 4]]`` for the sampled symbols of ``variables``."""
     names = [*variables.dims, *(n for n, _ in variables.scalars), *(m[0] for m in variables.matrices)]
-    return ", ".join(f"{_plain_name(n)}={short_text(env[n])}" for n in names if n in env)
+    return ", ".join(f"{plain_name(n)}={short_text(env[n])}" for n in names if n in env)
 
 
 def short_text(value: Value, limit: int = 160) -> str:
@@ -537,31 +543,32 @@ def solve_for(
 ) -> tuple[sympy.Basic, ...]:
     """The solutions of an equation (chain) for a scalar unknown, under the unknown's assumptions.
 
-    Bounded: only equations whose difference of sides is, after ``together``, a polynomial of
-    degree <= 4 in the unknown are solved (exact roots); anything else gives ``()``.  A root is
-    kept when it is real and satisfies the unknown's assumptions and every equality of the chain at
-    random points of the other symbols.
+        Bounded: only equations whose difference of sides is, after ``together``, a polynomial of
+        degree <= 4 in the unknown are solved (exact roots); anything else gives ``()``.  A root is
+        kept when it is real and satisfies the unknown's assumptions and every equality of the chain at
+        random points of the other symbols.
 
-    Args:
-        sides: the sides of ``a = b (= c ...)``.
-        unknown: the scalar symbol to solve for.
-        table: the question's symbol table (assumptions, bounds).
-        config: seed and sizes of the random checks.
+        Args:
+            sides: the sides of ``a = b (= c ...)``.
+            unknown: the scalar symbol to solve for.
+            table: the question's symbol table (assumptions, bounds).
+            config: seed and sizes of the random checks.
 
-    Returns:
-        The admissible solutions, possibly empty.
+        Returns:
+            The admissible solutions, possibly empty.
 
-    Raises:
-        Nothing of ours: an equation it cannot solve within bounds gives ``()``.
+        Raises:
+            Nothing of ours: an equation it cannot solve within bounds gives ``()``.
 
-    >>> from fractions import Fraction
-    >>> from checker.key import SymbolSpec, SymbolTable
-    >>> table = SymbolTable((SymbolSpec("p", "p", lower=Fraction(0), upper=Fraction(1)),
-    ...                      SymbolSpec("sigma", "\\\\sigma", assumptions=frozenset({"positive"}))))
-    >>> p = sympy.Symbol("p", real=True, positive=True)
-    >>> s = sympy.Symbol("sigma", real=True, positive=True)
-    >>> solve_for([s**2, (1 - p) / p], s, table)
-    (sqrt(1 - p)/sqrt(p),)
+        >>> from fractions import Fraction
+    from types import MappingProxyType
+        >>> from checker.key import SymbolSpec, SymbolTable
+        >>> table = SymbolTable((SymbolSpec("p", "p", lower=Fraction(0), upper=Fraction(1)),
+        ...                      SymbolSpec("sigma", "\\\\sigma", assumptions=frozenset({"positive"}))))
+        >>> p = sympy.Symbol("p", real=True, positive=True)
+        >>> s = sympy.Symbol("sigma", real=True, positive=True)
+        >>> solve_for([s**2, (1 - p) / p], s, table)
+        (sqrt(1 - p)/sqrt(p),)
     """
     if not isinstance(unknown, sympy.Symbol) or len(sides) < 2:
         return ()

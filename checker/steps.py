@@ -34,6 +34,7 @@ from checker import _pointwise as pw
 from checker._exact import Mat, Singular, Unsupported, Value, ZeroTest
 from checker.config import EquivalenceConfig
 from checker.equivalence import (
+    plain_name,
     point_text,
     shape_text,
     substitute_definitions,
@@ -437,16 +438,19 @@ def _against(
                 env, u, failure = _simpler_failure(probe, sizes, zt) or outcome
                 where = point_text(env, everything.without(unknown))
                 return "does_not_follow", (
-                    f"does not follow from step {number}: at {where}, with {_plain(unknown)} = "
+                    f"does not follow from step {number}: at {where}, with {plain_name(unknown)} = "
                     f"{_short(u)} solved from step {number}, {failure}"
                 )
             checked += 1
             break
     if checked == 0:
-        return "given", f"not checked: no random point satisfies step {number} (solved for {_plain(unknown)})"
+        return (
+            "given",
+            f"not checked: no random point satisfies step {number} (solved for {plain_name(unknown)})",
+        )
     return (
         "follows",
-        f"follows from step {number} (solved for {_plain(unknown)}): holds at {checked} random points",
+        f"follows from step {number} (solved for {plain_name(unknown)}): holds at {checked} random points",
     )
 
 
@@ -484,7 +488,3 @@ def _equal_sized(a: Value, b: Value, zt: ZeroTest) -> bool:
 def _short(value: Value) -> str:
     text = inst.format_plain(value)
     return text if len(text) <= _VALUE_CHARS else text[: _VALUE_CHARS - 1] + "…"
-
-
-def _plain(name: str) -> str:
-    return {"lambda": "λ", "epsilon": "ε", "sigma": "σ", "x_adv": "x'"}.get(name, name)
