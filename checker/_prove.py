@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import product
+from itertools import pairwise, product
 from typing import Any
 
 import sympy
@@ -25,7 +25,11 @@ __all__ = [
     "instantiate",
     "is_matrix",
     "moment",
+    "names",
     "prove_zero",
+    "same_dim",
+    "same_shape",
+    "shape_problem",
     "sign_cases",
     "variance",
 ]
@@ -71,6 +75,60 @@ def is_matrix(expr: Any) -> bool:
 def _show(expr: Any, limit: int = 160) -> str:
     text = str(expr)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ----------------------------------------------------------------------------------------------
+# Shapes and names of claims
+# ----------------------------------------------------------------------------------------------
+
+
+def same_dim(a: Any, b: Any) -> bool:
+    return bool(a == b) or bool(sympy.simplify(sympy.sympify(a) - sympy.sympify(b)) == 0)
+
+
+def same_shape(a: Any, b: Any) -> bool:
+    """Scalars and 1×1 matrices mix only as scalars do; otherwise shapes must agree."""
+    if is_matrix(a) != is_matrix(b):
+        return False
+    if not is_matrix(a):
+        return True
+    return same_dim(a.shape[0], b.shape[0]) and same_dim(a.shape[1], b.shape[1])
+
+
+def shape_problem(expr: Any) -> str | None:
+    """The first ill-typed node of a matrix expression, described; None when it is well typed."""
+    if not isinstance(expr, sympy.Basic):
+        return None
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.MatMul):
+            mats = [a for a in node.args if is_matrix(a)]
+            for left, right in pairwise(mats):
+                if not same_dim(left.shape[1], right.shape[0]):
+                    return (
+                        f"expected the inner dimensions of the product {left} · {right} to agree, "
+                        f"found shapes {left.shape} and {right.shape}"
+                    )
+        elif isinstance(node, sympy.MatAdd):
+            first = node.args[0]
+            for other in node.args[1:]:
+                if not same_shape(first, other):
+                    return f"expected the terms of {node} to have one shape, found {first.shape} and {other.shape}"
+        elif isinstance(node, sympy.Inverse | sympy.MatPow):
+            base = node.args[0]
+            if not same_dim(base.shape[0], base.shape[1]):
+                return f"expected a square matrix under {type(node).__name__}, found {base} of shape {base.shape}"
+    return None
+
+
+def names(expr: Any) -> set[Any]:
+    """Symbols, matrix symbols and indexed bases a claim uses (bound summation indices excluded)."""
+    if not isinstance(expr, sympy.Basic):
+        return set()
+    out = {s for s in expr.free_symbols if isinstance(s, sympy.Symbol | sympy.MatrixSymbol | sympy.IndexedBase)}
+    for mat in expr.atoms(sympy.MatrixSymbol):
+        for dim in mat.shape:
+            out |= sympy.sympify(dim).free_symbols
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -398,9 +456,10 @@ def _variance(expr: Any, noise: NoiseMap) -> Any:
         if len(expr.limits) != 1:
             raise _NotLinear
         index = expr.limits[0][0]
-        # Independence: every noise term in the summand is indexed by the summation index, so
-        # distinct summands involve distinct (independent) noise variables and variances add.
-        if not all(index in atom.indices for atom in _random_atoms(expr.function, noise)):
+        # Independence: each summand holds one noise variable with the summation index as one of
+        # its indices, so distinct summands hold distinct (independent) variables: variances add.
+        atoms = _random_atoms(expr.function, noise)
+        if len(atoms) != 1 or index not in next(iter(atoms)).indices:
             raise _NotLinear
         return sympy.Sum(_variance(expr.function, noise), *expr.limits)
     # Var[Z] = E[Z²] − E[Z]² for a term depending on one noise variable.

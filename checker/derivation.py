@@ -39,7 +39,6 @@ once instead of failing everything after it.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
@@ -295,55 +294,6 @@ def _is_equation(claim: Any) -> bool:
     return isinstance(claim, MatrixEquation | sympy.Eq)
 
 
-def _same_dim(a: Any, b: Any) -> bool:
-    return bool(a == b) or bool(sympy.simplify(sympy.sympify(a) - sympy.sympify(b)) == 0)
-
-
-def _same_shape(a: Any, b: Any) -> bool:
-    """Scalars and 1×1 matrices mix only as scalars do; otherwise shapes must agree."""
-    if _prove.is_matrix(a) != _prove.is_matrix(b):
-        return False
-    if not _prove.is_matrix(a):
-        return True
-    return _same_dim(a.shape[0], b.shape[0]) and _same_dim(a.shape[1], b.shape[1])
-
-
-def _shape_problem(expr: Any) -> str | None:
-    """The first ill-typed node of a matrix expression, described; None when it is well typed."""
-    if not isinstance(expr, sympy.Basic):
-        return None
-    for node in sympy.preorder_traversal(expr):
-        if isinstance(node, sympy.MatMul):
-            mats = [a for a in node.args if _prove.is_matrix(a)]
-            for left, right in itertools.pairwise(mats):
-                if not _same_dim(left.shape[1], right.shape[0]):
-                    return (
-                        f"expected the inner dimensions of the product {left} · {right} to agree, "
-                        f"found shapes {left.shape} and {right.shape}"
-                    )
-        elif isinstance(node, sympy.MatAdd):
-            first = node.args[0]
-            for other in node.args[1:]:
-                if not _same_shape(first, other):
-                    return f"expected the terms of {node} to have one shape, found {first.shape} and {other.shape}"
-        elif isinstance(node, sympy.Inverse | sympy.MatPow):
-            base = node.args[0]
-            if not _same_dim(base.shape[0], base.shape[1]):
-                return f"expected a square matrix under {type(node).__name__}, found {base} of shape {base.shape}"
-    return None
-
-
-def _names(expr: Any) -> set[Any]:
-    """Symbols, matrix symbols and indexed bases a claim uses (bound summation indices excluded)."""
-    if not isinstance(expr, sympy.Basic):
-        return set()
-    out = {s for s in expr.free_symbols if isinstance(s, sympy.Symbol | sympy.MatrixSymbol | sympy.IndexedBase)}
-    for mat in expr.atoms(sympy.MatrixSymbol):
-        for dim in mat.shape:
-            out |= sympy.sympify(dim).free_symbols
-    return out
-
-
 def _claim_parts(claim: Any) -> tuple[Any, ...]:
     if _is_equation(claim) or isinstance(claim, sympy.Rel):
         return (claim.lhs, claim.rhs)
@@ -434,12 +384,12 @@ class _Prover:
         for part in parts:
             if not isinstance(part, sympy.Basic):
                 raise self.error(index, f"expected SymPy sides, found {part!r} of type {type(part).__name__}")
-            problem = _shape_problem(part)
+            problem = _prove.shape_problem(part)
             if problem:
                 raise self.error(index, f"shape mismatch: {problem}")
         if isinstance(claim, MatrixEquation):
             lhs, rhs = claim.lhs, claim.rhs
-            if not (rhs == 0 or lhs == 0 or _same_shape(lhs, rhs)):
+            if not (rhs == 0 or lhs == 0 or _prove.same_shape(lhs, rhs)):
                 raise self.error(
                     index,
                     f"shape mismatch: expected both sides of the equation to have one shape, found "
@@ -464,9 +414,9 @@ class _Prover:
         label = self.label_of(step)
         used: set[Any] = set()
         for part in _claim_parts(step.claim):
-            used |= _names(part)
+            used |= _prove.names(part)
         for extra in (step.wrt, step.by, step.solve_for, step.of):
-            used |= _names(extra)
+            used |= _prove.names(extra)
         allowed = self.known | set(self.defs) | ({label} if label is not None else set())
         unknown = sorted(str(s) for s in used - allowed)
         if unknown:
@@ -482,7 +432,7 @@ class _Prover:
                     "expected a definition `name = value` with a name not used by an earlier step, "
                     f"found claim={step.claim}",
                 )
-            if label in _names(step.claim.rhs):
+            if label in _prove.names(step.claim.rhs):
                 raise self.error(index, f"expected the definition of {label} not to use {label} itself")
 
     def validate_fields(self, index: int, step: Step) -> None:
@@ -558,7 +508,7 @@ class _Prover:
             self.defs = {k: v.xreplace({label: value}) for k, v in self.defs.items()}
             self.defs[label] = value
         for part in _claim_parts(step.claim):
-            self.seen |= _names(part)
+            self.seen |= _prove.names(part)
 
     def resolve_ref(self, index: int, step: Step) -> tuple[int, str]:
         ref = step.ref if step.ref is not None else index - 1
@@ -595,11 +545,11 @@ class _Prover:
         return Outcome(True, last.method, f"{last.reason} in each of the {len(cases)} sign cases allowed by step(s) {steps}")
 
     def compare(self, claim_value: Any, target: Any, step: Step, what: str) -> Outcome:
-        if not _same_shape(claim_value, target) and not (
+        if not _prove.same_shape(claim_value, target) and not (
             _prove.is_matrix(claim_value) and _prove.is_matrix(target)
         ):
             return Outcome(False, "shape check", f"{what}: a scalar and a matrix cannot be equal")
-        if _prove.is_matrix(claim_value) and not _same_shape(claim_value, target):
+        if _prove.is_matrix(claim_value) and not _prove.same_shape(claim_value, target):
             return Outcome(False, "shape check", f"{what}: shapes differ, {claim_value.shape} vs {target.shape}")
         return self.zero(claim_value - target, step, what)
 
