@@ -113,28 +113,27 @@ def compare(
 ) -> Equivalence:
     """Decide whether ``candidate`` is equivalent to ``reference``.
 
-        Args:
-            reference: typed SymPy of the key's answer.
-            candidate: typed SymPy of the answer being judged.
-            table: the question's symbol table.
-            config: points, sizes, entry bound, seed, precision.
-            definitions: symbol → expression (``x' := x - εw``) substituted into both sides first.
+    Args:
+        reference: typed SymPy of the key's answer.
+        candidate: typed SymPy of the answer being judged.
+        table: the question's symbol table.
+        config: points, sizes, entry bound, seed, precision.
+        definitions: symbol → expression (``x' := x - εw``) substituted into both sides first.
 
-        Returns:
-            The decision with its method and evidence: ``shape``, ``structural``, ``symbolic``,
-            ``random_instantiation`` or ``none`` (undecided).
+    Returns:
+        The decision with its method and evidence: ``shape``, ``structural``, ``symbolic``,
+        ``random_instantiation`` or ``none`` (undecided).
 
-        Raises:
-            Nothing of ours; an unexpected SymPy exception propagates (an internal error).
+    Raises:
+        Nothing of ours; an unexpected SymPy exception propagates (an internal error).
 
-        >>> import sympy
-        >>> from fractions import Fraction
-    from types import MappingProxyType
-        >>> from checker.key import SymbolSpec, SymbolTable
-        >>> table = SymbolTable((SymbolSpec("p", "p", lower=Fraction(0), upper=Fraction(1)),))
-        >>> p = sympy.Symbol("p", real=True, positive=True)
-        >>> compare(sympy.sqrt((1 - p) / p), sympy.sqrt(1 - p) / sympy.sqrt(p), table).outcome
-        'equivalent'
+    >>> import sympy
+    >>> from fractions import Fraction
+    >>> from checker.key import SymbolSpec, SymbolTable
+    >>> table = SymbolTable((SymbolSpec("p", "p", lower=Fraction(0), upper=Fraction(1)),))
+    >>> p = sympy.Symbol("p", real=True, positive=True)
+    >>> compare(sympy.sqrt((1 - p) / p), sympy.sqrt(1 - p) / sympy.sqrt(p), table).outcome
+    'equivalent'
     """
     for side in (reference, candidate):
         problem = inst.too_large(side)
@@ -543,32 +542,31 @@ def solve_for(
 ) -> tuple[sympy.Basic, ...]:
     """The solutions of an equation (chain) for a scalar unknown, under the unknown's assumptions.
 
-        Bounded: only equations whose difference of sides is, after ``together``, a polynomial of
-        degree <= 4 in the unknown are solved (exact roots); anything else gives ``()``.  A root is
-        kept when it is real and satisfies the unknown's assumptions and every equality of the chain at
-        random points of the other symbols.
+    Bounded: only equations whose difference of sides is, after ``together``, a polynomial of
+    degree <= 4 in the unknown are solved (exact roots); anything else gives ``()``.  A root is
+    kept when it is real and satisfies the unknown's assumptions and every equality of the chain at
+    random points of the other symbols.
 
-        Args:
-            sides: the sides of ``a = b (= c ...)``.
-            unknown: the scalar symbol to solve for.
-            table: the question's symbol table (assumptions, bounds).
-            config: seed and sizes of the random checks.
+    Args:
+        sides: the sides of ``a = b (= c ...)``.
+        unknown: the scalar symbol to solve for.
+        table: the question's symbol table (assumptions, bounds).
+        config: seed and sizes of the random checks.
 
-        Returns:
-            The admissible solutions, possibly empty.
+    Returns:
+        The admissible solutions, possibly empty.
 
-        Raises:
-            Nothing of ours: an equation it cannot solve within bounds gives ``()``.
+    Raises:
+        Nothing of ours: an equation it cannot solve within bounds gives ``()``.
 
-        >>> from fractions import Fraction
-    from types import MappingProxyType
-        >>> from checker.key import SymbolSpec, SymbolTable
-        >>> table = SymbolTable((SymbolSpec("p", "p", lower=Fraction(0), upper=Fraction(1)),
-        ...                      SymbolSpec("sigma", "\\\\sigma", assumptions=frozenset({"positive"}))))
-        >>> p = sympy.Symbol("p", real=True, positive=True)
-        >>> s = sympy.Symbol("sigma", real=True, positive=True)
-        >>> solve_for([s**2, (1 - p) / p], s, table)
-        (sqrt(1 - p)/sqrt(p),)
+    >>> from fractions import Fraction
+    >>> from checker.key import SymbolSpec, SymbolTable
+    >>> table = SymbolTable((SymbolSpec("p", "p", lower=Fraction(0), upper=Fraction(1)),
+    ...                      SymbolSpec("sigma", "\\\\sigma", assumptions=frozenset({"positive"}))))
+    >>> p = sympy.Symbol("p", real=True, positive=True)
+    >>> s = sympy.Symbol("sigma", real=True, positive=True)
+    >>> solve_for([s**2, (1 - p) / p], s, table)
+    (sqrt(1 - p)/sqrt(p),)
     """
     if not isinstance(unknown, sympy.Symbol) or len(sides) < 2:
         return ()
