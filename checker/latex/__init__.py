@@ -192,7 +192,10 @@ def _lark_parse(norm: Normalized) -> Tree[Token]:
         ) from exc
     except LarkError as exc:
         raise LatexSyntaxError(
-            f"expected LaTeX the grammar reads, found an error: {exc}", source=norm.source, start=0, end=1
+            f"expected LaTeX the grammar reads, found an error: {exc}; fix: check the text",
+            source=norm.source,
+            start=0,
+            end=1,
         ) from exc
 
 
@@ -221,7 +224,10 @@ def _finish(ctx: Ctx, build: Build, sides: list[Item | None]) -> list[tuple[Item
         ctx.note("dropped a side with no math (prose only)")
     if not items:
         raise ctx.fail(
-            LatexSyntaxError, "expected an expression on some side of =, found none", 0, len(ctx.norm.text)
+            LatexSyntaxError,
+            "expected an expression on some side of =, found none; fix: write the math of the answer",
+            0,
+            len(ctx.norm.text),
         )
     for item in items:
         value = item.value

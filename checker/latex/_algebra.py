@@ -213,7 +213,10 @@ def divide(ctx: Ctx, num: Item, den: Item) -> object:
     assert isinstance(d, sympy.Expr)
     if d == 0:
         raise ctx.fail(
-            UnsupportedConstructError, "expected a nonzero denominator, found 0", den.start, den.end
+            UnsupportedConstructError,
+            "expected a nonzero denominator, found 0; fix: check the fraction",
+            den.start,
+            den.end,
         )
     inverse = sympy.Pow(d, -1)
     n = num.value
@@ -252,8 +255,8 @@ def add(ctx: Ctx, terms: list[tuple[int, Item]]) -> object:
             if dims[0] != dims[1]:
                 raise ctx.fail(
                     ShapeError,
-                    f"{ctx.text(orig)} is a multiple of I, but {ctx.text(target)} is {fmt_shape(dims)}; "
-                    "a sum with I needs square terms; fix: check the shapes of the terms",
+                    f"expected square terms in a sum with I, found {ctx.text(orig)} (a multiple of I) next to "
+                    f"{ctx.text(target)} of shape {fmt_shape(dims)}; fix: check the shapes of the terms",
                     orig.start,
                     orig.end,
                 )
@@ -311,7 +314,7 @@ def power(ctx: Ctx, base: Item, exp: Item) -> object:
         raise ctx.fail(
             ShapeError,
             f"expected a scalar exponent, found {ctx.text(exp)} of shape "
-            f"{'I' if isinstance(e, Unsized) else fmt_shape(shape(e))}",
+            f"{'I' if isinstance(e, Unsized) else fmt_shape(shape(e))}; fix: exponents are scalars",
             exp.start,
             exp.end,
         )

@@ -316,7 +316,9 @@ class _State:
         if i >= stop:
             anchor = self.tokens[min(i, len(self.tokens)) - 1] if self.tokens else _Tok("", 0, 0)
             raise self.error(
-                LatexSyntaxError, f"expected an argument after {what}, found the end of the text", anchor
+                LatexSyntaxError,
+                f"expected an argument after {what}, found the end of the text; fix: complete it, e.g. {what}{{...}}",
+                anchor,
             )
         tok = self.tokens[i]
         if tok.text == "{":
@@ -330,7 +332,11 @@ class _State:
                         return i + 1, j, j + 1
             raise self.error(LatexSyntaxError, "expected a closing }, found none", tok)
         if tok.text in "}^_":
-            raise self.error(LatexSyntaxError, f"expected an argument after {what}, found {tok.text!r}", tok)
+            raise self.error(
+                LatexSyntaxError,
+                f"expected an argument after {what}, found {tok.text!r}; fix: brace it, e.g. {what}{{...}}",
+                tok,
+            )
         return i, i + 1, i + 1
 
     def matching_paren(self, j: int, stop: int) -> int:
@@ -509,7 +515,11 @@ class _State:
             if j < stop and self.tokens[j].text == "[":
                 close = next((k for k in range(j, stop) if self.tokens[k].text == "]"), None)
                 if close is None:
-                    raise self.error(LatexSyntaxError, "expected ] closing the root index", self.tokens[j])
+                    raise self.error(
+                        LatexSyntaxError,
+                        "expected ] closing the root index, found none; fix: write \\sqrt[3]{...}",
+                        self.tokens[j],
+                    )
                 out.emit("[", self.tokens[j].start, self.tokens[j].end)
                 self.run(j + 1, close, out, script=False)
                 out.emit("]", self.tokens[close].start, self.tokens[close].end)

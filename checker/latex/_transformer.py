@@ -215,7 +215,7 @@ class Build(Transformer[Token, object]):
         if spec is None or spec.shape == "identity":
             raise self.ctx.fail(
                 UnknownSymbolError,
-                f"expected \\nabla_v with v a declared symbol ({self.resolver.declared()}), found v={name}",
+                f"expected \\nabla_v with v a declared symbol ({self.resolver.declared()}), found v={name}; fix: differentiate with respect to a declared vector",
                 start,
                 end,
             )
@@ -242,7 +242,7 @@ class Build(Transformer[Token, object]):
             raise self.ctx.fail(
                 ShapeError,
                 f"expected a scalar argument of {func}, found {self.ctx.text(item)} of shape "
-                f"{alg.fmt_shape(alg.shape(item.value))}",
+                f"{alg.fmt_shape(alg.shape(item.value))}; fix: apply it to a scalar, e.g. w^T x",
                 item.start,
                 item.end,
             )
@@ -336,7 +336,7 @@ class Build(Transformer[Token, object]):
         if item.kind == "norm" and script.type == "SUB":
             raise self.ctx.fail(
                 UnsupportedConstructError,
-                f"expected the Euclidean norm \\|v\\| or \\|v\\|_2, found the subscript {script_text(str(script))}",
+                f"expected the Euclidean norm \\|v\\| or \\|v\\|_2, found the subscript {script_text(str(script))}; fix: write the norm out",
                 script.start_pos or 0,
                 end,
             )
@@ -358,7 +358,7 @@ class Build(Transformer[Token, object]):
         if len(token) > _MAX_DIGITS:
             raise self.ctx.fail(
                 UnsupportedConstructError,
-                f"expected a number of at most {_MAX_DIGITS} digits, found {len(token)} digits",
+                f"expected a number of at most {_MAX_DIGITS} digits, found {len(token)} digits; fix: simplify it",
                 start,
                 end,
             )
@@ -398,7 +398,7 @@ class Build(Transformer[Token, object]):
             raise self.ctx.fail(
                 UnsupportedConstructError,
                 f"expected a root index that is an integer from 2 to {self.ctx.options.max_exponent}, "
-                f"found index={self.ctx.text(index)}",
+                f"found index={self.ctx.text(index)}; fix: use a power such as p^{{1/3}}",
                 index.start,
                 index.end,
             )
@@ -445,7 +445,8 @@ class Build(Transformer[Token, object]):
         if isinstance(item.value, FuncRef):
             raise self.ctx.fail(
                 LatexSyntaxError,
-                f"expected arguments after the function {item.value.spec.name}, found none",
+                f"expected arguments after the function {item.value.spec.name}, found none; "
+                f"fix: write {item.value.spec.name}({', '.join(item.value.spec.params)})",
                 item.start,
                 item.end,
             )
@@ -468,14 +469,14 @@ class Build(Transformer[Token, object]):
             raise self.ctx.fail(
                 LatexSyntaxError,
                 f"expected at most {len(spec.params)} arguments of {spec.name}({', '.join(spec.params)}), "
-                f"found {len(args)}",
+                f"found {len(args)}; fix: drop the extra arguments",
                 arg_item.start,
                 arg_item.end,
             )
         if spec.name in self.expanding:
             raise self.ctx.fail(
                 UnsupportedConstructError,
-                f"expected a function whose body does not call itself, found {spec.name}",
+                f"expected a function whose body does not call itself, found {spec.name}; fix: correct the key",
                 fn_item.start,
                 arg_item.end,
             )
@@ -491,7 +492,7 @@ class Build(Transformer[Token, object]):
                 raise self.ctx.fail(
                     ShapeError,
                     f"expected argument {param} of {spec.name} to be {alg.fmt_shape(want)}, found "
-                    f"{self.ctx.text(arg)} of shape {alg.fmt_shape(got)}",
+                    f"{self.ctx.text(arg)} of shape {alg.fmt_shape(got)}; fix: pass an argument of that shape",
                     arg.start,
                     arg.end,
                 )

@@ -110,7 +110,8 @@ def same_value(expr: sympy.Basic, expected: Expected, tbl: SymbolTable, points: 
 def equivalent(a: sympy.Basic, b: sympy.Basic, tbl: SymbolTable, points: int = 2) -> bool:
     """True when two parsed values agree exactly at ``points`` random points."""
     return all(
-        _agree(evaluate(a, subs), evaluate(b, subs)) for subs, _ in (environment(tbl, s) for s in range(points))
+        _agree(evaluate(a, subs), evaluate(b, subs))
+        for subs, _ in (environment(tbl, s) for s in range(points))
     )
 
 

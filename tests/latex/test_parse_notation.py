@@ -78,8 +78,18 @@ NOTATION: list[tuple[str, str, str, Expected]] = [
     ("left-norm", "1.1.2", r"\left\| w \right\|", lambda v: _sqrt(ww(v))),
     ("Vert", "1.1.2", r"\Vert w \Vert^2", ww),
     ("unicode-norm", "1.1.2", "‖w‖²", ww),
-    ("norm-of-difference", "1.1.2", r"\|x - \epsilon w\|^2", lambda v: (v["x"] - v["epsilon"] * v["w"]).T * (v["x"] - v["epsilon"] * v["w"])),
-    ("norm-residual", "1.2.2", r"\frac{1}{2n}\|Xw - t\|_2^2", lambda v: (v["X"] * v["w"] - v["t"]).T * (v["X"] * v["w"] - v["t"]) / (2 * v["n"])),
+    (
+        "norm-of-difference",
+        "1.1.2",
+        r"\|x - \epsilon w\|^2",
+        lambda v: (v["x"] - v["epsilon"] * v["w"]).T * (v["x"] - v["epsilon"] * v["w"]),
+    ),
+    (
+        "norm-residual",
+        "1.2.2",
+        r"\frac{1}{2n}\|Xw - t\|_2^2",
+        lambda v: (v["X"] * v["w"] - v["t"]).T * (v["X"] * v["w"] - v["t"]) / (2 * v["n"]),
+    ),
     ("norm-of-row", "1.1.2", r"\|w^T\|^2", ww),
     # brackets and fractions
     ("left-right-paren", "1.1.2", r"\left( w^T x \right)^2", lambda v: wx(v)[0, 0] ** 2),
@@ -92,7 +102,12 @@ NOTATION: list[tuple[str, str, str, Expected]] = [
     ("frac-digits", "3.2", r"\frac12 p", lambda v: v["p"] / 2),
     ("slash", "3.2", r"(1-p)/p", lambda v: (1 - v["p"]) / v["p"]),
     ("frac-matrix", "1.2.2", r"\frac{X^T t}{n}", lambda v: v["X"].T * v["t"] / v["n"]),
-    ("frac-of-scalars-1d", "1.2.3", r"\frac{X^T t}{X^T X + 2 n \lambda}", lambda v: (v["X"].T * v["t"])[0, 0] / ((v["X"].T * v["X"])[0, 0] + 2 * v["n"] * v["lambda"])),
+    (
+        "frac-of-scalars-1d",
+        "1.2.3",
+        r"\frac{X^T t}{X^T X + 2 n \lambda}",
+        lambda v: (v["X"].T * v["t"])[0, 0] / ((v["X"].T * v["X"])[0, 0] + 2 * v["n"] * v["lambda"]),
+    ),
     # roots and powers
     ("sqrt", "3.2", r"\sqrt{\frac{1-p}{p}}", lambda v: sympy.sqrt((1 - v["p"]) / v["p"])),
     ("sqrt-unbraced", "3.2", r"\sqrt p", lambda v: sympy.sqrt(v["p"])),
@@ -102,7 +117,12 @@ NOTATION: list[tuple[str, str, str, Expected]] = [
     ("unicode-sqrt-paren", "3.2", "√(1−p)", lambda v: sympy.sqrt(1 - v["p"])),
     ("half-power", "3.2", r"p^{1/2}", lambda v: sympy.sqrt(v["p"])),
     ("inverse-scalar", "3.2", r"p^{-1}", lambda v: 1 / v["p"]),
-    ("inverse-matrix", "1.2.2", r"(X^T X)^{-1} X^T t", lambda v: (v["X"].T * v["X"]).inv() * v["X"].T * v["t"]),
+    (
+        "inverse-matrix",
+        "1.2.2",
+        r"(X^T X)^{-1} X^T t",
+        lambda v: (v["X"].T * v["X"]).inv() * v["X"].T * v["t"],
+    ),
     ("matrix-square", "1.2.2", r"(X^T X)^2 w", lambda v: (v["X"].T * v["X"]) ** 2 * v["w"]),
     ("power-of-collapsed", "1.1.2", r"(w^T x)^{2}", lambda v: wx(v)[0, 0] ** 2),
     ("nested-power", "3.2", r"p^{2^{2}}", lambda v: v["p"] ** 4),
@@ -126,13 +146,33 @@ NOTATION: list[tuple[str, str, str, Expected]] = [
     ("sum-then-more", "1.1.2", r"\sum_j w_j x_j - \epsilon", lambda v: wx(v)[0, 0] - v["epsilon"]),
     ("sum-constant", "3.2", r"\sum_{j=1}^{n} p", lambda v: v["n"] * v["p"]),
     # identity
-    ("identity", "1.2.2", r"(X^T X + \lambda I) w", lambda v: (v["X"].T * v["X"] + v["lambda"] * v["I_d"]) * v["w"]),
-    ("identity-n", "1.2.2", r"(X X^T + \lambda I) t", lambda v: (v["X"] * v["X"].T + v["lambda"] * v["I_n"]) * v["t"]),
-    ("mathbb-I", "1.2.2", r"(X^T X + \lambda \mathbb{I}) w", lambda v: (v["X"].T * v["X"] + v["lambda"] * v["I_d"]) * v["w"]),
+    (
+        "identity",
+        "1.2.2",
+        r"(X^T X + \lambda I) w",
+        lambda v: (v["X"].T * v["X"] + v["lambda"] * v["I_d"]) * v["w"],
+    ),
+    (
+        "identity-n",
+        "1.2.2",
+        r"(X X^T + \lambda I) t",
+        lambda v: (v["X"] * v["X"].T + v["lambda"] * v["I_n"]) * v["t"],
+    ),
+    (
+        "mathbb-I",
+        "1.2.2",
+        r"(X^T X + \lambda \mathbb{I}) w",
+        lambda v: (v["X"].T * v["X"] + v["lambda"] * v["I_d"]) * v["w"],
+    ),
     ("I_d", "1.2.2", r"\lambda I_d w", lambda v: v["lambda"] * v["w"]),
     ("I_n", "1.2.2", r"I_{n} t", lambda v: v["t"]),
     ("identity-inverse", "1.2.2", r"(2 I)^{-1} w", lambda v: v["w"] / 2),
-    ("identity-1d-is-one", "1.2.3", r"X^T X + 2 n \lambda I", lambda v: (v["X"].T * v["X"])[0, 0] + 2 * v["n"] * v["lambda"]),
+    (
+        "identity-1d-is-one",
+        "1.2.3",
+        r"X^T X + 2 n \lambda I",
+        lambda v: (v["X"].T * v["X"])[0, 0] + 2 * v["n"] * v["lambda"],
+    ),
     # spacing, prose, leaders
     ("therefore", "1.1.2", r"\therefore w^T x", wx),
     ("because", "1.1.2", r"\because w^T x", wx),
@@ -177,7 +217,12 @@ NOTATION: list[tuple[str, str, str, Expected]] = [
     # functions of the table, gradient
     ("f-semicolon", "1.1.2", r"f(x'; w)", lambda v: v["w"].T * v["x_adv"]),
     ("f-comma", "1.1.2", r"f(x', w)", lambda v: v["w"].T * v["x_adv"]),
-    ("f-expression-argument", "1.1.2", r"f(x - \epsilon w; w)", lambda v: v["w"].T * (v["x"] - v["epsilon"] * v["w"])),
+    (
+        "f-expression-argument",
+        "1.1.2",
+        r"f(x - \epsilon w; w)",
+        lambda v: v["w"].T * (v["x"] - v["epsilon"] * v["w"]),
+    ),
     ("f-one-argument", "1.1.2", r"f(x)", wx),
     ("f-times-scalar", "1.1.2", r"2 f(x; w)", lambda v: 2 * wx(v)[0, 0]),
     ("f-1d", "1.2.3", r"f(x'; w^*)", lambda v: v["w"] * v["x_adv"]),
@@ -186,7 +231,12 @@ NOTATION: list[tuple[str, str, str, Expected]] = [
     # 1-D vector shorthand (question 1.2.3 turns it on)
     ("shorthand-square", "1.2.3", r"X^2", lambda v: v["X"].T * v["X"]),
     ("shorthand-product", "1.2.3", r"X t", lambda v: v["X"].T * v["t"]),
-    ("shorthand-answer", "1.2.3", r"\frac{x (X^2 + 2\lambda n)}{X t}", lambda v: v["x"] * ((v["X"].T * v["X"])[0, 0] + 2 * v["lambda"] * v["n"]) / (v["X"].T * v["t"])[0, 0]),
+    (
+        "shorthand-answer",
+        "1.2.3",
+        r"\frac{x (X^2 + 2\lambda n)}{X t}",
+        lambda v: v["x"] * ((v["X"].T * v["X"])[0, 0] + 2 * v["lambda"] * v["n"]) / (v["X"].T * v["t"])[0, 0],
+    ),
     ("scalar-transpose-1d", "1.2.3", r"w^{*T} x", lambda v: v["w"] * v["x"]),
     # the key's reference answers
     ("ridge-reference", "1.2.2", r"(X^T X + 2 n \lambda I)^{-1} X^T t", ridge),
@@ -195,7 +245,9 @@ NOTATION: list[tuple[str, str, str, Expected]] = [
 ]
 
 
-@pytest.mark.parametrize(("qid", "latex", "expected"), [row[1:] for row in NOTATION], ids=[row[0] for row in NOTATION])
+@pytest.mark.parametrize(
+    ("qid", "latex", "expected"), [row[1:] for row in NOTATION], ids=[row[0] for row in NOTATION]
+)
 def test_notation_reads_to_the_expected_value(qid: str, latex: str, expected: Expected) -> None:
     q = question(qid)
     parsed = parse(latex, q.symbols, options=q.options)
@@ -207,10 +259,22 @@ def test_notation_reads_to_the_expected_value(qid: str, latex: str, expected: Ex
 # (id, question, latex, number of sides, expected value of the last side)
 EQUATIONS: list[tuple[str, str, str, int, Expected]] = [
     ("simple", "3.2", r"\sigma^2 = \frac{1-p}{p}", 2, lambda v: (1 - v["p"]) / v["p"]),
-    ("chain", "1.1.2", r"f(x'; w) = w^T x' = w^T (x - \epsilon w)", 3, lambda v: v["w"].T * (v["x"] - v["epsilon"] * v["w"])),
+    (
+        "chain",
+        "1.1.2",
+        r"f(x'; w) = w^T x' = w^T (x - \epsilon w)",
+        3,
+        lambda v: v["w"].T * (v["x"] - v["epsilon"] * v["w"]),
+    ),
     ("zero-matrix-side", "1.2.2", r"X^T X w - X^T t = 0", 2, lambda v: sympy.zeros(3, 1)),
     ("identity-sized-by-other-side", "1.2.2", r"(X^T X)^{-1} X^T X = I", 2, lambda v: v["I_d"]),
-    ("prose-side-dropped", "1.2.2", r"\text{Gradient of loss} = \frac{1}{n} X^T (Xw^* - t) + 2\lambda w^* = 0", 2, lambda v: sympy.zeros(3, 1)),
+    (
+        "prose-side-dropped",
+        "1.2.2",
+        r"\text{Gradient of loss} = \frac{1}{n} X^T (Xw^* - t) + 2\lambda w^* = 0",
+        2,
+        lambda v: sympy.zeros(3, 1),
+    ),
     ("coloneqq", "3.2", r"\sigma \coloneqq \sqrt{p}", 2, lambda v: sympy.sqrt(v["p"])),
     ("colon-equals", "3.2", r"\sigma := \sqrt{p}", 2, lambda v: sympy.sqrt(v["p"])),
 ]
