@@ -116,6 +116,9 @@ def render_verdict_text(v: QuestionVerdict) -> RenderableType:
     if flagged:
         lines.append(Text("  steps that do not follow:", style="bold"))
         lines.extend(_step_line(s, indent="    ") for s in flagged)
+    unread = _unread_note(v.steps)
+    if unread:
+        lines.append(Text("  " + unread, style="yellow"))
     return Group(*lines)
 
 
@@ -152,7 +155,19 @@ def render_steps_text(result: Any) -> RenderableType:
 
 
 def _flagged(steps: Sequence[StepCheck]) -> list[StepCheck]:
-    return [s for s in steps if s.status in ("does_not_follow", "unparsed")]
+    return [s for s in steps if s.status == "does_not_follow"]
+
+
+def _unread_note(steps: Sequence[StepCheck]) -> str | None:
+    """One line for the steps that could not be read (not checked, not wrong): their numbers and
+    the first reason, instead of one paragraph each (a proof in notation the key lacks)."""
+    unread = [s for s in steps if s.status == "unparsed"]
+    if not unread:
+        return None
+    numbers = ", ".join(str(s.index) for s in unread)
+    first = next((s.reason for s in unread if s.reason), "")
+    head = f"step {numbers} could not be read" if len(unread) == 1 else f"steps {numbers} could not be read"
+    return head + " (not checked)" + (f"; e.g. {_short(first, 160)}" if first else "")
 
 
 def _step_line(step: StepCheck, *, indent: str) -> Text:
@@ -226,6 +241,9 @@ def _render_one(result: SubmissionResult, key: Key) -> RenderableType:
             detail.append(_short(step.latex, 120))
             if step.reason:
                 detail.append(" (" + step.reason + ")", style="dim")
+        unread = _unread_note(v.steps)
+        if unread:
+            detail.append("\n" + unread, style="yellow")
         table.add_row(
             v.question,
             Text(v.verdict, style=_STYLE.get(v.verdict, "")),
@@ -438,4 +456,8 @@ def _markdown(v: QuestionVerdict) -> str:
             lines.append(
                 f"- step {s.index} {_md_code(_short(s.latex, 200))} {s.status.replace('_', ' ')}{reason}"
             )
+    unread = _unread_note(v.steps)
+    if unread:
+        lines.append("")
+        lines.append(f"Note: {unread}.")
     return "\n".join(lines)

@@ -240,3 +240,15 @@ def test_gradescope_output_is_markdown_with_step_notes() -> None:
     assert test["output_format"] == "md"
     assert "step 2" in test["output"] and "does not follow" in test["output"]
     assert "`answer of 1.2.3`" in test["output"]
+
+
+def test_unread_steps_are_one_line_not_a_paragraph_each() -> None:
+    steps = tuple(
+        StepCheck(i, f"\\mathbb{{E}}[{i}]", "unparsed", "found name=\\mathbb{E}") for i in (1, 2, 3)
+    )
+    v = verdict("3.2", steps=(*steps, StepCheck(4, "\\sigma = 1", "follows")))
+    out = text_of(render_text([SubmissionResult("x.md", (v,))], KEY))
+    assert "steps 1, 2, 3 could not be read (not checked)" in out
+    assert out.count("name=\\mathbb{E}") == 1
+    md = render_gradescope(SubmissionResult("x.md", (v,)), KEY)["tests"][-1]["output"]
+    assert "steps 1, 2, 3 could not be read" in md
