@@ -29,6 +29,7 @@ from typing import Any, Literal
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 
+from checker import _exact as ex
 from checker import _instantiate as inst
 from checker import _pointwise as pw
 from checker._exact import Mat, Singular, Unsupported, Value, ZeroTest
@@ -113,6 +114,9 @@ def split_steps(text: str) -> tuple[str, ...]:
 
     Returns:
         The steps, in order.
+
+    Raises:
+        Nothing: any text splits.
 
     >>> split_steps("$$a &= b \\\\\\\\ &= c$$\\n\\n\\\\[ d = e \\\\]")
     ('a = b', '= c', 'd = e')
@@ -240,6 +244,10 @@ def check_chain(
 
     Returns:
         The checked chain.
+
+    Raises:
+        Nothing of ours: a step that cannot be checked within bounds is ``given`` with a reason
+        starting "not checked"; an unexpected exception is an internal error and propagates.
 
     >>> s = sympy.Symbol("s", positive=True)
     >>> r = check_chain([ReadStep("s^2 = 4", (s**2, sympy.Integer(4))), ReadStep("s = 2", (s, sympy.Integer(2)))],
@@ -476,12 +484,11 @@ def _failure(sides: Sequence[sympy.Basic], env: Mapping[str, Value], zt: ZeroTes
 
 
 def _equal_sized(a: Value, b: Value, zt: ZeroTest) -> bool:
+    """Equality where a literal 0 opposite a matrix means that matrix's zero."""
     if isinstance(a, Mat) and not isinstance(b, Mat) and b == 0:
-        return all(v == 0 for v in a.entries()) or values_equal(
-            a, Mat(a.rows, a.cols, ((b,) * a.cols,) * a.rows), zt
-        )
+        return all(ex.is_zero(v, zt) for v in a.entries())
     if isinstance(b, Mat) and not isinstance(a, Mat) and a == 0:
-        return _equal_sized(b, a, zt)
+        return all(ex.is_zero(v, zt) for v in b.entries())
     return values_equal(a, b, zt)
 
 
