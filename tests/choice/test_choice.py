@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from checker.choice import decide_part, grade_choice, scope_text
@@ -15,7 +13,8 @@ def key() -> Key:
     return load_key(validate_latex=False)
 
 
-# The sample submission's Q2 answers, verbatim (labels included, as the extractor may pass them).
+# The sample submission's Q2 answers (/work/shared/hw3/sample-submission.md), verbatim, labels
+# included as the extractor may pass them.
 SAMPLE = {
     "2.1.1": (
         "2.1.1 a) AS batch size increases, so does optimal learning rate.\n"
@@ -48,36 +47,12 @@ SAMPLE = {
 }
 
 
-def sample_submission_q2() -> dict[str, str]:
-    """The same answers cut from the shared sample file, so the test follows the real text."""
-    path = Path("/work/shared/hw3/sample-submission.md")
-    if not path.is_file():
-        return SAMPLE
-    text = path.read_text(encoding="utf-8")
-    start = text.index("- 2.1.1")
-    q3 = text.index("Q3:")
-    block = text[start:q3]
-    i_a, i_b, i_22 = block.index("2.1.2 a)"), block.index("b) Point A"), block.index("2.2.")
-    return {
-        "2.1.1": block[2:i_a].strip(),
-        "2.1.2a": block[i_a:i_b].strip(),
-        "2.1.2b": block[i_b:i_22].strip(),
-        "2.2": block[i_22:].strip(),
-    }
-
-
 @pytest.mark.parametrize("qid", sorted(SAMPLE))
 def test_sample_submission_answers_grade_correct(key: Key, qid: str) -> None:
     verdict = grade_choice(key.question(qid), SAMPLE[qid])
     assert verdict.verdict == "correct", verdict.feedback
     assert verdict.score == verdict.max_score == 1.0
     assert verdict.answer == SAMPLE[qid]
-
-
-@pytest.mark.parametrize("qid", sorted(SAMPLE))
-def test_sample_file_answers_grade_correct(key: Key, qid: str) -> None:
-    text = sample_submission_q2()[qid]
-    assert grade_choice(key.question(qid), text).verdict == "correct"
 
 
 # (question, answer text, expected verdict, expected score)
