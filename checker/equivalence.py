@@ -408,7 +408,8 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
     bounds: dict[tuple[tuple[str, int], ...], tuple[float, int]] = {}
     branches = False
     limit = 4 * config.points
-    while live and (good < config.points or (bound > _TARGET_BOUND and good < limit)):
+    improvable = True  # more points tighten the bound only when one point's bound is below 1
+    while live and (good < config.points or (improvable and bound > _TARGET_BOUND and good < limit)):
         dims = live[index % len(live)]
         try:
             found = _one_point(case, variables, dims, index, zt)
@@ -437,6 +438,7 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
         per_point, d_num = bounds[dims]
         degree_max = max(degree_max, d_num)
         bound *= per_point
+        improvable = per_point < 1
         good += 1
         if dims not in used:
             used.append(dims)
