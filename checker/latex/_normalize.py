@@ -132,8 +132,9 @@ class Normalized:
         approximate = not (
             (self.verbatim[start] or self.head[start]) and (self.verbatim[last] or self.tail[last])
         )
-        if src_end <= src_start:
-            src_end = min(len(self.source), src_start + 1)
+        if src_start >= len(self.source):  # a synthesized piece at the very end: point at the last char
+            src_start, approximate = max(0, len(self.source) - 1), True
+        src_end = min(max(src_end, src_start + 1), max(len(self.source), 1))
         return src_start, src_end, approximate
 
 

@@ -97,4 +97,7 @@ def render(expr: sympy.Basic, table: SymbolTable) -> str:
     printer = _Printer(names, identity)
     if isinstance(expr, MatrixElement) and expr.parent.shape == (1, 1):
         return str(printer.doprint(expr.parent))
+    if isinstance(expr, sympy.Identity):
+        # Alone, the identity has no context to take its size from: write it.
+        return f"{identity}_{{{printer.doprint(expr.shape[0])}}}"
     return str(printer.doprint(expr))

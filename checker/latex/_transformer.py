@@ -31,6 +31,7 @@ __all__ = ["Args", "Build", "FuncRef", "Placeholder"]
 _NAMEABLE = frozenset({"SUB", "STAR", "PRIME", "SUPWORD"})
 _FUNCS = {"\\exp": sympy.exp, "\\log": sympy.log, "\\ln": sympy.log, "\\sgn": sympy.sign}
 _MAX_DIGITS = 1000
+_MAX_DECORATIONS = 6
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,8 @@ class Build(Transformer[Token, object]):
             if not (isinstance(s, Token) and s.type in _NAMEABLE):
                 break
             nameable.append(s)
-        for k in range(len(nameable), -1, -1):
+        # A name carries at most a few decorations (w^*_{ridge}); longer runs are never a symbol.
+        for k in range(min(len(nameable), _MAX_DECORATIONS), -1, -1):
             pieces = [(t.type, str(t)) for t in nameable[:k]]
             spec = self.resolver.lookup(make_key(ref, pieces))
             if spec is None:
