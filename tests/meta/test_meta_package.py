@@ -73,7 +73,11 @@ def test_readme_starts_with_the_two_setup_commands() -> None:
 def test_readme_maps_every_stage_module_to_its_file() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for module in MODULES:
-        if module.rsplit(".", 1)[-1].startswith("_") or module.count(".") > 1:
-            continue
-        path = module.replace(".", "/") + ".py"
+        name = module.rsplit(".", 1)[-1]
+        if name.startswith("_") or module.count(".") > 1:
+            continue  # internals and sub-modules of a stage package are the package's business
+        spec = importlib.util.find_spec(module)
+        assert spec is not None
+        is_package = spec.submodule_search_locations is not None
+        path = module.replace(".", "/") + ("/" if is_package else ".py")
         assert path in readme, f"README's stage map lacks {path}"
