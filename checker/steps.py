@@ -8,8 +8,10 @@ random concrete values of everything else, exactly (``checker._pointwise``), and
 at those points: each equality of a chain ``a = b = c`` must hold, for every admissible solution.
 
 Statuses: ``given`` (the first step read, or a condition nothing earlier constrains), ``follows``,
-``does_not_follow`` (a refuting point, or shapes that do not fit), ``unparsed`` (the front end could
-not read it: the step is skipped and does not break the chain).
+``does_not_follow`` (a refuting point, shapes that do not fit, or a contradiction of the
+definitions the step uses), ``unparsed`` (the front end could not read it: the step is skipped and
+does not break the chain).  A step that cannot be checked within bounds is ``given`` with a reason
+starting "not checked".
 
 A broken step is itself a constraint for the steps after it, so one slip is reported once: in
 ``a = 0 → b = 0 (a factor dropped) → c = 0``, only the middle step does not follow.
@@ -277,7 +279,8 @@ def check_chain(
         elif len(sides) == 1:
             status, reason = "follows", "an expression, not a claim: nothing to check"
         else:
-            status, reason = _judge(sides, equations, table, target, config)
+            used = {k: v for k, v in (definitions or {}).items() if any(side.has(k) for side in step.sides)}
+            status, reason = _judge(sides, equations, table, target, config, used=used)
         checks.append(StepCheck(index, step.latex, status, reason, step.read_as))  # type: ignore[arg-type]
         if len(sides) >= 2:
             equations.append((index, sides))
@@ -323,7 +326,10 @@ def _judge(
     table: SymbolTable,
     target: sympy.Basic | None,
     config: EquivalenceConfig,
+    *,
+    used: Mapping[sympy.Basic, sympy.Basic],
 ) -> tuple[str, str]:
+    """The status of one equation step after the first, with its reason."""
     dims = frozenset(table.dimensions)
     names = _names(sides, dims)
     target_name = getattr(target, "name", None)
@@ -333,23 +339,39 @@ def _judge(
     if constraint is None:
         constraint = next((eq for eq in reversed(equations) if names & _names(eq[1], dims)), None)
     if constraint is None:
-        return _unconstrained(sides, table, config)
+        return _unconstrained(sides, table, config, used)
     shared = names & _names(constraint[1], dims)
     unknowns = ([target_name] if target_name in shared else []) + sorted(shared - {target_name})
     problems: list[str] = []
+    unchecked: tuple[str, str] | None = None
     for unknown in unknowns:
         assert unknown is not None
         try:
-            return _against(sides, constraint, unknown, table, config)
+            status, reason = _against(sides, constraint, unknown, table, config)
         except Unsupported as exc:
             problems.append(f"{unknown}: {exc}")
+            continue
+        if status != "given":
+            return status, reason
+        unchecked = unchecked or (status, reason)
+    # The earlier step could not be used (no admissible point, or not solvable): the step may
+    # still be an identity, or be refuted by the definitions it uses.
+    fallback = _unconstrained(sides, table, config, used)
+    if fallback[0] != "given":
+        return fallback
+    if unchecked is not None:
+        return unchecked
     return "given", f"not checked: step {constraint[0]} could not be solved ({'; '.join(problems)})"
 
 
 def _unconstrained(
-    sides: tuple[sympy.Basic, ...], table: SymbolTable, config: EquivalenceConfig
+    sides: tuple[sympy.Basic, ...],
+    table: SymbolTable,
+    config: EquivalenceConfig,
+    used: Mapping[sympy.Basic, sympy.Basic],
 ) -> tuple[str, str]:
-    """No earlier equation shares a symbol: an identity follows, anything else is a new given."""
+    """No earlier equation shares a symbol: an identity follows; a step that the definitions it
+    uses refute does not follow; anything else is a new given."""
     zt = ZeroTest(digits=config.digits)
     checked = 0
     try:
@@ -358,10 +380,17 @@ def _unconstrained(
             for attempt in range(_ATTEMPTS):
                 env = inst.sample(variables, dims, config, index, attempt)
                 try:
-                    values = [inst.evaluate(s, env, zt) for s in sides]
+                    failure = _failure(sides, env, zt)
                 except Singular:
                     continue
-                if not all(values_equal(a, b, zt) for a, b in itertools.pairwise(values)):
+                if failure is not None and used:
+                    defs = "; ".join(
+                        f"{plain_name(getattr(k, 'name', str(k)))} := {sympy.sstr(v)}"
+                        for k, v in used.items()
+                    )
+                    where = point_text(env, variables)
+                    return "does_not_follow", f"contradicts the definitions ({defs}): at {where}, {failure}"
+                if failure is not None:
                     return "given", "introduces a condition that no earlier step constrains: taken as given"
                 checked += 1
                 break

@@ -248,3 +248,16 @@ def test_a_deeply_nested_step_is_not_checked_and_does_not_crash() -> None:
     result = check_chain(steps, table("3.2"), target=D.sigma)
     assert _statuses(result) == ["given", "given"]
     assert "not checked" in result.steps[1].reason
+
+
+def test_a_step_refuted_by_the_definitions_does_not_follow() -> None:
+    F = symbols("1.1.2")
+    defs = {F.x_adv: F.x - F.eps * F.w}
+    steps = [
+        ReadStep("unrelated", (D.sigma**2, (1 - D.p) / D.p)),
+        ReadStep("wrong sign", (el(F.w.T * F.x_adv), el(F.w.T * F.x) + F.eps * el(F.w.T * F.w))),
+        ReadStep("right", (el(F.w.T * F.x_adv), el(F.w.T * F.x) - F.eps * el(F.w.T * F.w))),
+    ]
+    result = check_chain(steps, table("1.1.2"), definitions=defs)
+    assert _statuses(result) == ["given", "does_not_follow", "follows"]
+    assert "contradicts the definitions (x' := " in result.steps[1].reason
