@@ -19,6 +19,7 @@ import sympy.stats
 __all__ = [
     "Outcome",
     "Sizes",
+    "canonical_sums",
     "derivative",
     "distribute",
     "expectation",
@@ -129,6 +130,37 @@ def names(expr: Any) -> set[Any]:
         for dim in mat.shape:
             out |= sympy.sympify(dim).free_symbols
     return out
+
+
+def canonical_sums(expr: Any) -> Any:
+    """``expr`` with every sum's Dummy index renamed by nesting depth (``_k1`` innermost).
+
+    SymPy writes a 1×1 product such as ``(X.T*t)[0, 0]`` as a sum over a fresh Dummy, so two
+    constructions of the same product are different objects; renaming bound variables by depth
+    (inner sums renamed first, so no capture) makes them identical.
+
+    >>> n = sympy.Symbol("n", integer=True, positive=True)
+    >>> X, t = sympy.MatrixSymbol("X", n, 1), sympy.MatrixSymbol("t", n, 1)
+    >>> canonical_sums((X.T * t)[0, 0]) == canonical_sums((X.T * t)[0, 0])
+    True
+    """
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Sum):
+        return expr
+
+    def depth(node: Any) -> int:
+        inner = [depth(a) for a in node.args if isinstance(a, sympy.Basic) and a.has(sympy.Sum)]
+        return (1 if isinstance(node, sympy.Sum) else 0) + max(inner, default=0)
+
+    def rename(node: Any) -> Any:
+        if not isinstance(node, sympy.Sum):
+            return node
+        var = node.limits[0][0]
+        if not isinstance(var, sympy.Dummy) or len(node.limits) != 1:
+            return node
+        level = depth(node)
+        return node.xreplace({var: sympy.Symbol(f"_k{level}", integer=True)})
+
+    return expr.replace(lambda node: isinstance(node, sympy.Sum), rename)
 
 
 # ----------------------------------------------------------------------------------------------

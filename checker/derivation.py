@@ -324,7 +324,7 @@ class _Prover:
         self.defs: dict[Any, Any] = {}
         self.seen: set[Any] = set()
         self.proofs: list[StepProof] = []
-        self.noise = {nz.family: nz.random_symbol() for nz in derivation.noise}
+        self.noise: dict[Any, Any] = {}
 
     # -- errors and bookkeeping ------------------------------------------------------------
 
@@ -334,10 +334,14 @@ class _Prover:
         return DerivationError(head + message, where=where)
 
     def expand(self, expr: Any) -> Any:
-        """Substitute every definition and named result (values are stored already expanded)."""
-        if not isinstance(expr, sympy.Basic) or not self.defs:
+        """Substitute every definition and named result (values are stored already expanded).
+
+        Sums get canonical bound variables, so ``(X.T*t)[0, 0]`` built twice (SymPy gives each a
+        fresh Dummy index) is one object to every later substitution and sign case.
+        """
+        if not isinstance(expr, sympy.Basic):
             return expr
-        return expr.xreplace(self.defs)
+        return _prove.canonical_sums(expr.xreplace(self.defs) if self.defs else expr)
 
     # -- validation ------------------------------------------------------------------------
 
@@ -347,6 +351,13 @@ class _Prover:
             raise self.error(None, "expected at least one step, found steps=()")
         if der.answer_step is not None and not 1 <= der.answer_step <= len(der.steps):
             raise self.error(None, f"expected answer_step in 1..{len(der.steps)}, found answer_step={der.answer_step}")
+        for noise in der.noise:
+            if noise.family not in der.symbols:
+                raise self.error(None, f"expected the noise family {noise.family} to be declared in Derivation.symbols")
+            if noise.distribution not in get_args(Distribution):
+                raise self.error(
+                    None, f"expected a distribution in {get_args(Distribution)}, found {noise.distribution!r}"
+                )
         concrete = self.sizes.concrete
         if not concrete or any(len(vals) != len(der.dimensions) for vals in concrete):
             raise self.error(
@@ -463,22 +474,29 @@ class _Prover:
             raise self.error(index, f"expected a positive step to claim e > 0, found {step.claim}")
         if step.rule == "stationary" and not (_is_equation(step.claim) and step.claim.rhs == 0):
             raise self.error(index, f"expected a stationary step to claim `gradient = 0`, found {step.claim}")
+        if step.solve_for is not None and not isinstance(step.solve_for, sympy.Symbol):
+            raise self.error(
+                index,
+                f"expected solve_for to be a scalar Symbol, found {step.solve_for!r}; for a matrix unknown "
+                "multiply by the inverse with by=...",
+            )
         if step.rule == "implies" and step.solve_for is not None and not (
             isinstance(step.claim, sympy.Eq) and step.claim.lhs == step.solve_for
         ):
             raise self.error(index, f"expected `{step.solve_for} = value` when solving for {step.solve_for}, found {step.claim}")
         if step.rule in ("expectation", "variance") and not self.noise:
             raise self.error(index, f"expected Derivation.noise for a {step.rule} step, found none")
-        if (step.rule in ("equivalent", "implies") and step.ref is not None) or step.rule == "implies":
+        if step.rule == "implies":
             ref = self.der.steps[(step.ref or index - 1) - 1].claim
-            if step.rule == "implies" and not _is_equation(ref):
-                raise self.error(index, f"expected an implies step to follow from an equation, found step's reference {ref}")
+            if not _is_equation(ref):
+                raise self.error(index, f"expected an implies step to follow from an equation, found the reference {ref}")
 
     # -- the run ----------------------------------------------------------------------------
 
     def run(self) -> DerivationReport:
         # Validate every step before proving any, so a malformed step is reported at once.
         self.validate_derivation()
+        self.noise = {nz.family: nz.random_symbol() for nz in self.der.noise}
         for index, step in enumerate(self.der.steps, start=1):
             self.validate(index, step)
             self.advance(step, self.label_of(step))

@@ -65,5 +65,5 @@ def derivation() -> Derivation:
         steps=steps,
         dimensions=(N, d),
         concrete=((2, 2), (1, 3), (3, 1)),
-        noise=s.noise,
+        noise=s.noise[:1],  # the masks only
     )

@@ -55,6 +55,17 @@ def _dropout_variance_without_scale() -> Any:
     return sympy.Eq(lhs, (1 - s.p) * sympy.Sum((s.w[s.j] * s.x[s.i, s.j]) ** 2, (s.j, 1, s.d)))
 
 
+def _slope_dropped_n() -> Any:
+    s = key_symbols("1.2.3")
+    slope = get("q1_2_3").steps[9].claim.lhs
+    return sympy.Eq(slope, 2 * s["x"] / (s["X"].T * s["t"])[0, 0])
+
+
+def _coefficient_inverted() -> Any:
+    s = dropout_symbols("3.1")
+    return sympy.Eq(get("q3_1").steps[6].claim.lhs, s.p / (1 - s.p))
+
+
 @dataclass(frozen=True)
 class Break:
     id: str
@@ -71,6 +82,8 @@ BREAKS = (
     Break("fgm-sign-flipped", "q1_1_2", 5, _fgm_sign_flipped),
     Break("fgsm-dropped-abs", "q1_2_4", 8, _fgsm_dropped_abs),
     Break("dropout-variance-missing-1/p", "q3_1", 4, _dropout_variance_without_scale),
+    Break("1d-slope-dropped-n", "q1_2_3", 10, _slope_dropped_n),
+    Break("dropout-coefficient-inverted", "q3_1", 7, _coefficient_inverted),
 )
 
 

@@ -97,6 +97,24 @@ BAD = (
         "answer_step",
     ),
     Bad(
+        "concrete-of-the-wrong-arity",
+        lambda: dataclasses.replace(get("q1_2_2"), concrete=((3,), (2,))),
+        None,
+        "one value per dimension",
+    ),
+    Bad(
+        "undeclared-noise-family",
+        lambda: dataclasses.replace(get("q3_2"), symbols=get("q3_2").symbols[:-1]),
+        None,
+        "noise family",
+    ),
+    Bad(
+        "matrix-unknown-for-solve",
+        lambda: with_step("q1_2_2", 5, by=None, solve_for=w),
+        5,
+        "scalar Symbol",
+    ),
+    Bad(
         "inequality-in-an-equivalent-step",
         lambda: with_step("q1_2_3", 9, claim=sympy.Gt(key_symbols("1.2.3")["x"], 0)),
         9,
