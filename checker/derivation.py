@@ -183,6 +183,18 @@ class Derivation:
     answer_step: int | None = None
 
     @property
+    def trial_dimensions(self) -> tuple[tuple[int, ...], ...]:
+        """``concrete``, or its default for the number of dimension symbols (empty if none fits)."""
+        if self.concrete is not None:
+            return tuple(self.concrete)
+        defaults: dict[int, tuple[tuple[int, ...], ...]] = {
+            0: ((),),
+            1: ((1,), (2,), (3,)),
+            2: ((3, 2), (2, 3), (1, 1)),
+        }
+        return defaults.get(len(self.dimensions), ())
+
+    @property
     def answer(self) -> Any:
         """The value of the answer step (the right side of an equation)."""
         index = self.answer_step if self.answer_step is not None else len(self.steps)
@@ -317,7 +329,7 @@ class _Prover:
 
     def __init__(self, derivation: Derivation) -> None:
         self.der = derivation
-        self.sizes = Sizes(tuple(derivation.dimensions), _concrete(derivation))
+        self.sizes = Sizes(tuple(derivation.dimensions), derivation.trial_dimensions)
         self.known: set[Any] = set(derivation.symbols) | set(derivation.dimensions)
         # An indexed family appears in free_symbols through its label Symbol.
         self.known |= {b.label for b in derivation.symbols if isinstance(b, sympy.IndexedBase)}
@@ -693,13 +705,6 @@ class _Prover:
         if coefficient.has(marker):
             return Outcome(False, "symbolic", f"the reference is not linear in {step.of}")
         return self.compare(self.expand(_value(step.claim)), coefficient, step, f"the claim minus the coefficient of {step.of}")
-
-
-def _concrete(derivation: Derivation) -> tuple[tuple[int, ...], ...]:
-    if derivation.concrete is not None:
-        return tuple(derivation.concrete)
-    defaults: dict[int, tuple[tuple[int, ...], ...]] = {0: ((),), 1: ((1,), (2,), (3,)), 2: ((3, 2), (2, 3), (1, 1))}
-    return defaults.get(len(derivation.dimensions), ())
 
 
 def _residual_gt(claim: Any) -> Any:

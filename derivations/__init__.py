@@ -2,7 +2,26 @@
 
 Each module ``qX_Y_Z`` has ``derivation() -> Derivation``; the key names the module in its
 ``derivation = "..."`` field.  Build them with :func:`all_derivations` or :func:`get`; prove them
-with :func:`checker.derivation.prove`.
+with :func:`checker.derivation.prove` (``pytest`` runs every step as its own test item).
+
+Writing the next one (a TA's checklist):
+
+1. Take the symbols from the key, so the derivation and the parser mean the same thing:
+   ``s = key_symbols("1.2.2")`` (``derivations._symbols``) gives ``X``, ``w``, ``t``, ``n``, ``d``,
+   ``lambda``... with the key's shapes and assumptions.  Name intermediate results with fresh
+   symbols (``sympy.MatrixSymbol(r"\nabla_{w} J", d, 1)``); they are substituted in later checks.
+2. Write the steps: ``Step(claim, "one-line justification", rule, ...)`` with ``sympy.Eq`` for
+   scalar equations, :class:`~checker.derivation.MatrixEquation` for matrix ones, ``sympy.Gt`` for
+   premises.  Pick the rule that says how the step follows (``definition``, ``derivative`` with
+   ``wrt=``, ``stationary``, ``equivalent`` (``by=`` a nonzero scalar), ``implies`` (``by=`` a
+   left factor, or ``solve_for=``), ``expectation``/``variance`` over ``noise``, ``positive`` and
+   ``equivalent`` with ``using=`` premises, ``coefficient`` with ``of=``).  ``ref=`` names the step
+   it follows from when that is not the previous one.
+3. Give ``dimensions=(n, d)``: steps SymPy cannot decide at general dimensions are proved at
+   ``concrete`` ones (n > d and n < d by default), and the report says so.
+4. Set ``answer_step`` when the answer is not the last step, add the module to :data:`NAMES`,
+   and point the key's question at it; ``tests/test_key_derivations.py`` then checks that the
+   key's reference equals the answer step and that every known mistake differs from it.
 """
 
 from __future__ import annotations
