@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from importlib import resources
+from types import MappingProxyType
 
 import sympy
 from lark import Lark, Token, Tree
@@ -54,12 +55,12 @@ _NESTING = frozenset(
     {"paren", "arguments", "group", "frac", "root", "sqrt", "norm", "abs", "sup", "apply", "bigsum", "nabla"}
 )
 _MAX_TREE_DEPTH = 400
-_FRIENDLY = {
+_FRIENDLY = MappingProxyType({
     "RBRACE": "}", "LBRACE": "{", "RPAR": ")", "LPAR": "(", "RSQB": "]", "LSQB": "[", "EQUAL": "=",
     "ADDOP": "+ or -", "MULOP": "\\cdot or /", "NUMBER": "a number", "LETTER": "a letter",
     "GREEK": "a Greek letter", "CIRCUMFLEX": "^", "_NORM_CLOSE": "a closing \\|", "_ABS_CLOSE": "a closing |",
     "_SEP": "; or ,", "$END": "the end of the expression",
-}  # fmt: skip
+})  # fmt: skip
 
 
 @dataclass(frozen=True)

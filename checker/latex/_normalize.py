@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from checker.errors import LatexSyntaxError, UnsupportedConstructError
 
@@ -54,12 +55,12 @@ _PASS = GREEK | frozenset((
     "frac", "sqrt", "sum", "cdot", "times", "exp", "log", "ln", "sgn", "nabla", "hat", "tilde",
     "bar", "check", "breve", "dot", "ddot",
 ))  # fmt: skip
-_RENAME = {
+_RENAME = MappingProxyType({
     "dfrac": "frac", "tfrac": "frac", "cfrac": "frac", "varepsilon": "epsilon", "widehat": "hat",
     "widetilde": "tilde", "overline": "bar", "sign": "sgn", "div": "/", "ast": "*", "star": "*",
     "prime": "'", "top": "T", "intercal": "T", "implies": "Rightarrow", "Longrightarrow": "Rightarrow",
     "coloneqq": "=",
-}  # fmt: skip
+})  # fmt: skip
 _FONTS = frozenset((
     "mathbf", "boldsymbol", "bm", "mathsf", "mathit", "mathbb", "mathcal", "mathnormal", "pmb",
     "vec", "mathscr", "mathfrak",
@@ -78,14 +79,18 @@ _LEADERS = frozenset({"therefore", "because", "Rightarrow"})
 _ENVIRONMENTS = frozenset((
     "aligned", "align", "align*", "equation", "equation*", "split", "gathered", "gather", "gather*",
 ))  # fmt: skip
-_FUNCTION_WORDS = {"sgn": "sgn", "sign": "sgn", "signum": "sgn", "exp": "exp", "log": "log", "ln": "ln"}
-_ARITY = {"frac": 2, "sqrt": 1, "hat": 1, "tilde": 1, "bar": 1, "check": 1, "breve": 1, "dot": 1, "ddot": 1}
-_UNICODE = {
+_FUNCTION_WORDS = MappingProxyType(
+    {"sgn": "sgn", "sign": "sgn", "signum": "sgn", "exp": "exp", "log": "log", "ln": "ln"}
+)
+_ARITY = MappingProxyType(
+    {"frac": 2, "sqrt": 1, "hat": 1, "tilde": 1, "bar": 1, "check": 1, "breve": 1, "dot": 1, "ddot": 1}
+)
+_UNICODE = MappingProxyType({
     "σ": "\\sigma", "ε": "\\epsilon", "ϵ": "\\epsilon", "λ": "\\lambda", "π": "\\pi", "α": "\\alpha",
     "β": "\\beta", "μ": "\\mu", "√": "\\sqrt", "−": "-", "–": "-", "·": "\\cdot", "⋅": "\\cdot",
     "×": "\\times", "ᵀ": "^T", "∴": "\\therefore", "⇒": "\\Rightarrow", "′": "'", "‖": "\\|",
     "²": "^2", "³": "^3", "∇": "\\nabla", "∑": "\\sum", "∗": "*",
-}  # fmt: skip
+})  # fmt: skip
 _OPERAND_END = re.compile(r"[A-Za-z0-9})\]" + "".join(MARKERS) + r"]")
 _LABEL = re.compile(r"\s*(?:\d+(?:\.\d+){2,}[a-z]?\)?|\d+\.\d+[a-z]?(?=\s*\\q?quad))(?=\s|\\|$)")
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.DOTALL)
@@ -220,9 +225,9 @@ def _guard(source: str, max_depth: int) -> None:
         raise UnsupportedConstructError(
             f"expected at most {MAX_INPUT_CHARS} characters of math, found length={len(source)}; "
             "fix: shorten the answer to the expression asked for",
-            source=source[:200],
-            start=0,
-            end=1,
+            source=source,
+            start=MAX_INPUT_CHARS,
+            end=len(source),
         )
     for i, ch in enumerate(source):
         code = ord(ch)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from checker.errors import CheckerError
 from checker.key import FunctionSpec, SymbolSpec, SymbolTable
@@ -31,7 +32,7 @@ _SPELLING = re.compile(
 )
 _SCRIPT_RE = re.compile(_SCRIPT)
 _PLAIN = re.compile(r"[A-Za-z]|\\(?:" + "|".join(sorted(GREEK)) + ")")
-_RENAME = {"\\varepsilon": "\\epsilon"}
+_RENAME = MappingProxyType({"\\varepsilon": "\\epsilon"})
 
 
 @dataclass(frozen=True)

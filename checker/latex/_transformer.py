@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from types import MappingProxyType
 
 import sympy
 from lark import Token, Transformer, v_args
@@ -29,7 +30,7 @@ from ._symbols import NameRef, Resolver, base_text, make_key, script_text
 __all__ = ["Args", "Build", "FuncRef", "Placeholder"]
 
 _NAMEABLE = frozenset({"SUB", "STAR", "PRIME", "SUPWORD"})
-_FUNCS = {"\\exp": sympy.exp, "\\log": sympy.log, "\\ln": sympy.log, "\\sgn": sympy.sign}
+_FUNCS = MappingProxyType({"\\exp": sympy.exp, "\\log": sympy.log, "\\ln": sympy.log, "\\sgn": sympy.sign})
 _MAX_DIGITS = 1000
 _MAX_DECORATIONS = 6
 
@@ -202,8 +203,25 @@ class Build(Transformer[Token, object]):
                     start,
                     end,
                 )
+            self._check_bounds(index, lower, upper, u.shape[0], start=start, end=end)
             total.append(rest * alg.collapse(sympy.MatMul(sympy.Transpose(u), v)))
         return sympy.Add(*total)
+
+    def _check_bounds(
+        self, index: str, lower: str, upper: Item | None, length: sympy.Expr, *, start: int, end: int
+    ) -> None:
+        """``\\sum_{j=1}^{d}`` over a vector of length d: the written bounds must cover its components."""
+        if upper is None or not lower.strip().isdigit() or not isinstance(upper.value, sympy.Expr):
+            return
+        count = upper.value - int(lower) + 1
+        if sympy.simplify(count - length) != 0:
+            raise self.ctx.fail(
+                ShapeError,
+                f"expected \\sum_{index} to run over the {sympy.sstr(length)} components of the vectors, "
+                f"found {sympy.sstr(count)} terms; fix: write the bounds 1 to {sympy.sstr(length)}",
+                start,
+                end,
+            )
 
     @staticmethod
     def _as_column(m: sympy.MatrixSymbol) -> sympy.Basic:

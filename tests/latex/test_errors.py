@@ -71,6 +71,7 @@ ERRORS: list[tuple[str, str, str, type[CheckerError], tuple[str, ...]]] = [
     ("norm-1", "1.1.2", r"\|w\|_1", UnsupportedConstructError, ("\\|v\\|_2",)),
     ("sum-without-index", "1.1.2", r"\sum w^T x", UnsupportedConstructError, ("index",)),
     ("sum-of-cubes", "1.1.2", r"\sum_j w_j^3", UnsupportedConstructError, ("two components",)),
+    ("sum-wrong-bounds", "1.1.2", r"\sum_{j=1}^{n} w_j x_j", ShapeError, ("components", "d")),
     ("sum-not-dot", "3.2", r"\sum_j p", UnsupportedConstructError, ("components",)),
     ("root-index", "3.2", r"\sqrt[p]{p}", UnsupportedConstructError, ("root index",)),
     # malformed

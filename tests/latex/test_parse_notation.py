@@ -139,6 +139,7 @@ NOTATION: list[tuple[str, str, str, Expected]] = [
     # sums over components
     ("sum-wx", "1.1.2", r"\sum_i w_i x_i", wx),
     ("sum-bounds", "1.1.2", r"\sum_{j=1}^{d} w_j x_j", wx),
+    ("sum-zero-based", "1.1.2", r"\sum_{i=0}^{d-1} w_i x_i", wx),
     ("sum-square", "1.1.2", r"\sum_j w_j^2", ww),
     ("sum-order", "1.1.2", r"\sum_j x_j w_j", wx),
     ("sum-coefficient", "1.1.2", r"\epsilon \sum_j 2 w_j x_j", lambda v: 2 * v["epsilon"] * wx(v)[0, 0]),
