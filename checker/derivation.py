@@ -498,6 +498,14 @@ class _Prover:
             raise self.error(index, f"expected `{step.solve_for} = value` when solving for {step.solve_for}, found {step.claim}")
         if step.rule in ("expectation", "variance") and not self.noise:
             raise self.error(index, f"expected Derivation.noise for a {step.rule} step, found none")
+        if step.rule not in ("given", "definition", "positive"):
+            ref_claim = self.der.steps[(step.ref or index - 1) - 1].claim
+            if isinstance(ref_claim, sympy.StrictGreaterThan):
+                raise self.error(
+                    index,
+                    f"expected a {step.rule} step to follow from an expression or equation, found the "
+                    f"premise {ref_claim}; name premises with using=(...) and the step it follows with ref=",
+                )
         if step.rule == "implies":
             ref = self.der.steps[(step.ref or index - 1) - 1].claim
             if not _is_equation(ref):

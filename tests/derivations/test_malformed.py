@@ -115,6 +115,12 @@ BAD = (
         "scalar Symbol",
     ),
     Bad(
+        "follows-from-a-premise",
+        lambda: with_step("q1_2_3", 7, ref=1),
+        7,
+        "name premises with using=",
+    ),
+    Bad(
         "inequality-in-an-equivalent-step",
         lambda: with_step("q1_2_3", 9, claim=sympy.Gt(key_symbols("1.2.3")["x"], 0)),
         9,
