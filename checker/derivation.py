@@ -35,6 +35,11 @@ Rules (``Step.rule``):
 A step whose reference failed is checked against that reference's own reference when the failed
 step was a plain ``equivalent`` step (it claimed the same thing), so one wrong step is reported
 once instead of failing everything after it.
+
+What is *not* checked, by design: ``given`` steps; that a matrix written as an inverse is
+invertible (multiplying by ``A⁻¹`` presupposes it); that a ``stationary`` point is a minimum
+(convexity).  The justification should say why those hold.  SymPy itself checks concrete shapes
+when an expression is built; symbolic shapes (``n×d`` times ``n×d``) are checked by :func:`prove`.
 """
 
 from __future__ import annotations
@@ -101,6 +106,7 @@ class MatrixEquation:
                 object.__setattr__(self, name, sympy.Integer(value))
 
     def latex(self) -> str:
+        """Both sides in LaTeX, joined by `` = ``."""
         return f"{sympy.latex(self.lhs)} = {sympy.latex(self.rhs)}"
 
 
@@ -223,6 +229,7 @@ class StepProof:
     reason: str
 
     def to_json(self) -> dict[str, Any]:
+        """``{"index", "status", "justification", "claim", "method", "reason"}``."""
         return {
             "index": self.index,
             "status": self.status,
