@@ -18,9 +18,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TypeAlias
+from typing import TypeAlias, cast
 
 import sympy
+
+from checker import _quadratic as qd
+from checker._quadratic import NotQuadratic, Quad
 
 __all__ = [
     "Mat",
@@ -31,7 +34,7 @@ __all__ = [
     "ZeroTest",
 ]
 
-Scalar: TypeAlias = "Fraction | sympy.Expr"
+Scalar: TypeAlias = "Fraction | Quad | sympy.Expr"
 
 # Largest bit size of an exact value we agree to build (guards hostile exponents such as x^(10^6)).
 _MAX_BITS = 20_000
@@ -85,9 +88,11 @@ Value: TypeAlias = "Scalar | Mat"
 
 
 def to_sympy(v: Scalar) -> sympy.Expr:
-    """The SymPy form of a scalar value (a Fraction becomes a Rational)."""
+    """The SymPy form of a scalar value (a Fraction becomes a Rational, a Quad a sum of roots)."""
     if isinstance(v, Fraction):
         return sympy.Rational(v.numerator, v.denominator)
+    if isinstance(v, Quad):
+        return qd.q_to_sympy(v)
     return v
 
 
@@ -108,21 +113,48 @@ def _guard_bits(v: Fraction) -> Fraction:
     return v
 
 
+def _guard(v: Fraction | Quad) -> Fraction | Quad:
+    if isinstance(v, Fraction):
+        return _guard_bits(v)
+    if sum(c.numerator.bit_length() + c.denominator.bit_length() for _, c in v.terms) > _MAX_BITS:
+        raise Unsupported("exact value grew past the size bound")
+    return v
+
+
+def _quadratic(*values: Scalar) -> bool:
+    return all(isinstance(v, Fraction | Quad) for v in values)
+
+
 def add(a: Scalar, b: Scalar) -> Scalar:
     if isinstance(a, Fraction) and isinstance(b, Fraction):
         return _guard_bits(a + b)
+    if _quadratic(a, b):
+        try:
+            return _guard(qd.q_add(a, b))
+        except NotQuadratic:
+            pass
     return normalize(to_sympy(a) + to_sympy(b))
 
 
 def sub(a: Scalar, b: Scalar) -> Scalar:
     if isinstance(a, Fraction) and isinstance(b, Fraction):
         return _guard_bits(a - b)
+    if _quadratic(a, b):
+        try:
+            return _guard(qd.q_add(a, qd.q_neg(b)))
+        except NotQuadratic:
+            pass
     return normalize(to_sympy(a) - to_sympy(b))
 
 
 def mul(a: Scalar, b: Scalar) -> Scalar:
     if isinstance(a, Fraction) and isinstance(b, Fraction):
         return _guard_bits(a * b)
+    if _quadratic(a, b):
+        try:
+            return _guard(qd.q_mul(a, b))
+        except NotQuadratic:
+            pass
     return normalize(to_sympy(a) * to_sympy(b))
 
 
@@ -132,6 +164,11 @@ def reciprocal(a: Scalar, zt: ZeroTest) -> Scalar:
         raise Singular("division by zero")
     if isinstance(a, Fraction):
         return 1 / a
+    if isinstance(a, Quad):
+        try:
+            return _guard(qd.q_inverse(a))
+        except NotQuadratic:
+            return normalize(1 / to_sympy(a))
     return normalize(1 / a)
 
 
@@ -145,6 +182,16 @@ def power(a: Scalar, k: int, zt: ZeroTest) -> Scalar:
         if (a.numerator.bit_length() + a.denominator.bit_length()) * k > _MAX_BITS:
             raise Unsupported("exact power grew past the size bound")
         return a**k
+    if isinstance(a, Quad):
+        out: Scalar = Fraction(1)
+        base: Scalar = a
+        while k:  # square and multiply, every step guarded
+            if k & 1:
+                out = mul(out, base)
+            k >>= 1
+            if k:
+                base = mul(base, base)
+        return out
     return normalize(to_sympy(a) ** k)
 
 
@@ -176,10 +223,17 @@ def rational_power(a: Scalar, p: int, q: int, zt: ZeroTest) -> Scalar:
         if num is not None and den is not None:
             return power(Fraction(-num if negative else num, den), p, zt)
         zt.algebraic = True
+        if q == 2:  # the common case: an exact square root in canonical form
+            try:
+                return power(qd.sqrt_rational(a), p, zt)
+            except NotQuadratic:
+                pass
         base = sympy.Rational(a.numerator, a.denominator)
         if negative:  # real odd root of a negative number
             return normalize((-((-base) ** sympy.Rational(1, q))) ** p)
         return normalize(base ** sympy.Rational(p, q))
+    if isinstance(a, Quad):
+        a = to_sympy(a)
     if a.free_symbols:
         return normalize(to_sympy(a) ** sympy.Rational(p, q))
     s = sign(a, zt)
@@ -202,6 +256,8 @@ def is_zero(a: Scalar, zt: ZeroTest) -> bool:
     """
     if isinstance(a, Fraction):
         return a == 0
+    if isinstance(a, Quad):  # canonical: square roots of distinct square-free m are independent
+        return False
     if a == 0:
         return True
     if a.free_symbols:
@@ -227,6 +283,11 @@ def sign(a: Scalar, zt: ZeroTest) -> int:
     """The sign (-1, 0, 1) of a real value, exactly."""
     if isinstance(a, Fraction):
         return (a > 0) - (a < 0)
+    if isinstance(a, Quad):
+        try:
+            return qd.q_sign(a)
+        except NotQuadratic:
+            a = to_sympy(a)
     if a.free_symbols:
         raise Unsupported("sign of an unknown")
     if is_zero(a, zt):
@@ -293,7 +354,11 @@ def mat_mul(a: Mat, b: Mat) -> Mat:
         raise Unsupported(f"multiplying a {a.rows}x{a.cols} matrix by a {b.rows}x{b.cols} matrix")
     cols = tuple(zip(*b.data, strict=True)) if b.rows else ((),) * b.cols
     if _all_rational(a) and _all_rational(b):
-        return Mat(a.rows, b.cols, tuple(tuple(_dot(row, col) for col in cols) for row in a.data))
+        rational_rows = cast(tuple[tuple[Fraction, ...], ...], a.data)
+        rational_cols = cast(tuple[tuple[Fraction, ...], ...], cols)
+        return Mat(
+            a.rows, b.cols, tuple(tuple(_dot(row, col) for col in rational_cols) for row in rational_rows)
+        )
     out = []
     for row in a.data:
         out_row = []
@@ -329,7 +394,8 @@ def _eliminate(rows: list[list[Scalar]], ncols: int, zt: ZeroTest) -> tuple[list
                     and all(type(v) is Fraction for v in rows[r])
                     and all(type(v) is Fraction for v in rows[i])
                 ):
-                    rows[i] = [_guard_bits(v - f * p) for v, p in zip(rows[i], rows[r], strict=True)]
+                    rational_i, rational_r = cast(list[Fraction], rows[i]), cast(list[Fraction], rows[r])
+                    rows[i] = [_guard_bits(v - f * p) for v, p in zip(rational_i, rational_r, strict=True)]
                 else:
                     rows[i] = [sub(v, mul(f, p)) for v, p in zip(rows[i], rows[r], strict=True)]
         pivots.append(c)

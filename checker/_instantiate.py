@@ -711,4 +711,4 @@ def format_plain(value: Value) -> str:
         )
     if isinstance(value, Fraction):
         return str(value)
-    return str(sympy.sstr(value))
+    return str(sympy.sstr(ex.to_sympy(value)))

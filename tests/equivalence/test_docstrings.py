@@ -7,7 +7,13 @@ import importlib
 
 import pytest
 
-MODULES = ["checker._exact", "checker._instantiate", "checker._pointwise", "checker.equivalence"]
+MODULES = [
+    "checker._exact",
+    "checker._quadratic",
+    "checker._instantiate",
+    "checker._pointwise",
+    "checker.equivalence",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

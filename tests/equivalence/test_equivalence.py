@@ -224,6 +224,11 @@ HOSTILE = [
     ("huge_power_both", (R.lam + 1) ** 4000, sympy.Pow(R.lam + 1, 4000, evaluate=False)),
     ("huge_matrix_power", sympy.MatPow(R.X.T * R.X, 10**5), R.X.T * R.X),
     ("nested_radicals", sympy.sqrt(sympy.sqrt(sympy.sqrt(R.lam**99 + 1))), R.lam),
+    (
+        "radical_inside_an_inverse",
+        R.X.T * (R.X * R.X.T + 2 * R.n * sympy.sqrt(R.lam) * sympy.Identity(R.n)).I * R.t,
+        R.X.T * (R.X * R.X.T + 2 * R.n * R.lam * sympy.Identity(R.n)).I * R.t,
+    ),
 ]
 
 
