@@ -323,12 +323,12 @@ def sample(
     return env
 
 
-def set_size(variables: Variables, config: EquivalenceConfig) -> int:
+def set_size(variables: Variables, config: EquivalenceConfig) -> float:
     """The smallest sample set among the sampled variables (the S of Schwartz–Zippel)."""
     sizes = [len(sample_set(rule, config.entry_bound)) for _, rule in variables.scalars]
     if variables.matrices:
         sizes.append(len(sample_set(_ENTRY, config.entry_bound)))
-    return min(sizes) if sizes else math.inf  # type: ignore[return-value]
+    return float(min(sizes)) if sizes else math.inf
 
 
 # ---------------------------------------------------------------------------------------------

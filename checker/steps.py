@@ -45,7 +45,7 @@ from checker.equivalence import (
 )
 from checker.errors import CheckerError, ShapeError
 from checker.key import Question, SymbolTable
-from checker.verdict import StepCheck
+from checker.verdict import StepCheck, StepStatus
 
 __all__ = ["ReadStep", "StepsResult", "check_chain", "check_steps", "split_steps"]
 
@@ -273,6 +273,7 @@ def check_chain(
         if mismatch is not None:
             checks.append(StepCheck(index, step.latex, "does_not_follow", mismatch, step.read_as))
             continue
+        status: StepStatus
         if not seen_first:
             seen_first = True
             status, reason = "given", "the first step: taken as given"
@@ -281,7 +282,7 @@ def check_chain(
         else:
             used = {k: v for k, v in (definitions or {}).items() if any(side.has(k) for side in step.sides)}
             status, reason = _judge(sides, equations, table, target, config, used=used)
-        checks.append(StepCheck(index, step.latex, status, reason, step.read_as))  # type: ignore[arg-type]
+        checks.append(StepCheck(index, step.latex, status, reason, step.read_as))
         if len(sides) >= 2:
             equations.append((index, sides))
     first = next((c.index for c in checks if c.status == "does_not_follow"), None)
@@ -328,7 +329,7 @@ def _judge(
     config: EquivalenceConfig,
     *,
     used: Mapping[sympy.Basic, sympy.Basic],
-) -> tuple[str, str]:
+) -> tuple[StepStatus, str]:
     """The status of one equation step after the first, with its reason."""
     dims = frozenset(table.dimensions)
     names = _names(sides, dims)
@@ -343,7 +344,7 @@ def _judge(
     shared = names & _names(constraint[1], dims)
     unknowns = ([target_name] if target_name in shared else []) + sorted(shared - {target_name})
     problems: list[str] = []
-    unchecked: tuple[str, str] | None = None
+    unchecked: tuple[StepStatus, str] | None = None
     for unknown in unknowns:
         assert unknown is not None
         try:
@@ -369,7 +370,7 @@ def _unconstrained(
     table: SymbolTable,
     config: EquivalenceConfig,
     used: Mapping[sympy.Basic, sympy.Basic],
-) -> tuple[str, str]:
+) -> tuple[StepStatus, str]:
     """No earlier equation shares a symbol: an identity follows; a step that the definitions it
     uses refute does not follow; anything else is a new given."""
     zt = ZeroTest(digits=config.digits)
@@ -458,7 +459,7 @@ def _against(
     unknown: str,
     table: SymbolTable,
     config: EquivalenceConfig,
-) -> tuple[str, str]:
+) -> tuple[StepStatus, str]:
     """Test the step at points satisfying ``constraint`` solved for ``unknown``."""
     number, eq_sides = constraint
     everything = inst.collect([*sides, *eq_sides], table)
