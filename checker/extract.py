@@ -23,8 +23,9 @@ parameter (the real one by default) and is called in the worker processes that j
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -136,13 +137,10 @@ class AnswerChoice:
 # ----------------------------------------------------------------------------------------------
 
 _ENVS = r"(?:equation|align|aligned|gather|multline|eqnarray|split|displaymath)\*?"
-_MATH = re.compile(
-    r"(?P<dd>(?<!\\)\$\$(?P<dd_body>.+?)(?<!\\)\$\$)"
-    r"|(?P<env>\\begin\{(?P<env_name>" + _ENVS + r")\}(?P<env_body>.*?)\\end\{(?P=env_name)\})"
-    r"|(?P<br>\\\[(?P<br_body>.+?)\\\])"
-    r"|(?P<pa>\\\((?P<pa_body>.+?)\\\))"
-    r"|(?P<d>(?<![\\$])\$(?![\s$])(?P<d_body>(?:[^$\n]|\n(?!\s*\n))+?)(?<![\s\\])\$(?!\d))",
-    re.DOTALL,
+# Openers of delimited math; each closer is found with str.find (linear, see _scan_math).
+_OPENER = re.compile(
+    r"(?P<dd>(?<!\\)\$\$)|(?P<env>\\begin\{(?P<env_name>" + _ENVS + r")\})|(?P<br>\\\[)|(?P<pa>\\\()"
+    r"|(?P<d>(?<![\\$])\$(?![\s$]))"
 )
 # A bare line is LaTeX when it holds one of these and few words.
 _BARE_MARKERS = re.compile(
@@ -195,39 +193,128 @@ def _display_lines(body: str, body_start: int) -> list[tuple[str, int, int]]:
     return out
 
 
-def _find_math(text: str) -> tuple[list[tuple[MathSegment, int, int]], list[tuple[int, int]]]:
+class _Lines:
+    """Line starts of a text, for O(log n) line lookups (student text can be one 2 MB line)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def start_of(self, pos: int) -> int:
+        return self.starts[bisect.bisect_right(self.starts, pos) - 1]
+
+    def end_of(self, pos: int) -> int:
+        k = bisect.bisect_right(self.starts, pos)
+        return self.starts[k] - 1 if k < len(self.starts) else len(self.text)
+
+    def number(self, pos: int) -> int:
+        return bisect.bisect_right(self.starts, pos)
+
+
+class _Spans:
+    """Sorted, non-overlapping spans with an O(log n) membership test."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+
+    def holds(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.spans[k][1]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self.spans)
+
+
+def _closing(text: str, kind: str, opener: re.Match[str], paragraph_end: int) -> tuple[int, int] | None:
+    """(body end, group end) of the math opened by ``opener``, or None when it is never closed."""
+    start = opener.end()
+    if kind == "dd":
+        idx = text.find("$$", start)
+        while idx != -1 and text[idx - 1] == "\\":
+            idx = text.find("$$", idx + 1)
+        return (idx, idx + 2) if idx != -1 else None
+    if kind in ("br", "pa"):
+        closer = "\\]" if kind == "br" else "\\)"
+        idx = text.find(closer, start)
+        return (idx, idx + 2) if idx != -1 else None
+    if kind == "env":
+        closer = "\\end{" + opener.group("env_name") + "}"
+        idx = text.find(closer, start)
+        return (idx, idx + len(closer)) if idx != -1 else None
+    # Inline $...$: the next unescaped $ in the same paragraph, not after a space, not before a digit.
+    idx = text.find("$", start, paragraph_end)
+    while idx != -1 and text[idx - 1] == "\\":
+        idx = text.find("$", idx + 1, paragraph_end)
+    if idx in (-1, start) or text[idx - 1].isspace() or text[idx + 1 : idx + 2].isdigit():
+        return None
+    if text[idx + 1 : idx + 2] == "$":  # ``$a$$b$`` is not one group
+        return None
+    return (idx, idx + 1)
+
+
+def _scan_math(text: str) -> Iterator[tuple[str, int, int, int, int]]:
+    """Delimited math groups as (kind, start, body start, body end, end), left to right.
+
+    Linear in the text: an opener with no closer anywhere after it means no later opener of that
+    kind has one either, so each kind's closer is searched for to the end at most once.
+    """
+    unclosed: set[str] = set()
+    paragraphs = [m.start() for m in re.finditer(r"\n[ \t]*\n", text)] + [len(text)]
+    pos = 0
+    while True:
+        m = _OPENER.search(text, pos)
+        if m is None:
+            return
+        kind = m.lastgroup or ""
+        if kind == "env_name":
+            kind = "env"
+        tag = kind + (m.group("env_name") or "" if kind == "env" else "")
+        if kind != "d" and tag in unclosed:
+            pos = m.end()
+            continue
+        paragraph_end = paragraphs[bisect.bisect_right(paragraphs, m.start())] if kind == "d" else len(text)
+        found = _closing(text, kind, m, paragraph_end)
+        if found is None:
+            if kind != "d":
+                unclosed.add(tag)
+            pos = m.end()
+            continue
+        body_end, end = found
+        yield kind, m.start(), m.end(), body_end, end
+        pos = end
+
+
+def _find_math(text: str, lines: _Lines) -> tuple[list[tuple[MathSegment, int, int]], _Spans]:
     """Every math line of the text (with the span of the delimited group it belongs to) and the
     spans of the delimited groups (so labels inside math are recognized only at the start)."""
     segments: list[tuple[MathSegment, int, int]] = []
-    groups: list[tuple[int, int]] = []
-    for m in _MATH.finditer(text):
-        kind = m.lastgroup
-        if kind is None:
-            continue
-        name = {"dd": "dd_body", "env": "env_body", "br": "br_body", "pa": "pa_body", "d": "d_body"}[kind]
-        body, body_start = m.group(name), m.start(name)
-        groups.append((m.start(), m.end()))
+    spans: list[tuple[int, int]] = []
+    for kind, start, body_start, body_end, end in _scan_math(text):
+        body = text[body_start:body_end]
+        spans.append((start, end))
         if kind in ("dd", "env", "br"):
             for line, a, b in _display_lines(body, body_start):
-                segments.append((MathSegment(line, a, b, True), m.start(), m.end()))
+                segments.append((MathSegment(line, a, b, True), start, end))
+            continue
+        line_start, line_end = lines.start_of(start), lines.end_of(end)
+        # Inline math standing alone on its line is a step like display math.
+        if (start - line_start) + (line_end - end) > 200:
+            alone = False
         else:
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            line_end = text.find("\n", m.end())
-            line_end = len(text) if line_end == -1 else line_end
-            around = (text[line_start : m.start()] + text[m.end() : line_end]).strip()
-            # Inline math standing alone on its line is a step like display math.
-            alone = not _WORD.search(around)
-            latex = body.strip()
-            lead = len(body) - len(body.lstrip())
-            if latex:
-                seg = MathSegment(latex, body_start + lead, body_start + lead + len(latex), alone)
-                segments.append((seg, m.start(), m.end()))
+            alone = not _WORD.search(text[line_start:start] + " " + text[end:line_end])
+        latex = body.strip()
+        lead = len(body) - len(body.lstrip())
+        if latex:
+            seg = MathSegment(latex, body_start + lead, body_start + lead + len(latex), alone)
+            segments.append((seg, start, end))
+    groups = _Spans(spans)
     # Bare LaTeX lines outside any delimited group.
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        start, pos = pos, pos + len(line)
+    for k, start in enumerate(lines.starts):
+        stop = lines.starts[k + 1] if k + 1 < len(lines.starts) else len(text)
+        line = text[start:stop]
         content = line.strip()
-        if not content or any(a <= start < b or a < pos <= b for a, b in groups):
+        if not content or groups.holds(start) or groups.holds(max(start, stop - 1)):
             continue
         if _is_bare_latex(content):
             lead = len(line) - len(line.lstrip())
@@ -332,14 +419,13 @@ def _resolve(ids: _Ids, base: str, letter: str | None) -> tuple[str, bool]:
     return base + letters[0], True
 
 
-def _find_labels(text: str, ids: _Ids, groups: Sequence[tuple[int, int]]) -> list[_Label]:
+_GROUP_OPENER = re.compile(r"\$\$|\\\[|\\begin\{" + _ENVS + r"\}|\\\(|\$")
+
+
+def _find_labels(text: str, ids: _Ids, groups: _Spans, lines: _Lines) -> list[_Label]:
     labels: list[_Label] = []
-
-    def in_math(pos: int) -> bool:
-        return any(a <= pos < b for a, b in groups)
-
     for m in _label_regex(ids).finditer(text):
-        if in_math(m.start("id")):
+        if groups.holds(m.start("id")):
             continue
         letter = m.group("sub") or m.group("glued")
         qid, heading = _resolve(ids, _canonical(ids, m.group("id")), letter)
@@ -348,16 +434,16 @@ def _find_labels(text: str, ids: _Ids, groups: Sequence[tuple[int, int]]) -> lis
     alternatives = "|".join(re.escape(b) for b in ids.bases)
     math_label = re.compile(_MATH_LABEL.replace("{ids}", alternatives), re.IGNORECASE)
     for a, b in groups:
-        opener = re.match(r"\$\$|\\\[|\\begin\{" + _ENVS + r"\}|\\\(|\$", text[a:b])
+        opener = _GROUP_OPENER.match(text, a, b)
         if opener is None:
             continue
-        body_start = a + opener.end()
+        body_start = opener.end()
         found = math_label.match(text, body_start, b)
         if found is None or found.end() >= b - 1:
             continue
         letter = found.group("sub") or found.group("glued")
         qid, heading = _resolve(ids, _canonical(ids, found.group("id")), letter)
-        line_start = text.rfind("\n", 0, a) + 1
+        line_start = lines.start_of(a)
         start = line_start if not text[line_start:a].strip() else a
         labels.append(_Label(qid, start, found.end(), text[a : found.end()].strip(), heading))
     labels.sort(key=lambda lab: lab.start)
@@ -371,9 +457,7 @@ def _canonical(ids: _Ids, written: str) -> str:
     return written
 
 
-def _with_bare_subparts(
-    text: str, ids: _Ids, labels: list[_Label], groups: Sequence[tuple[int, int]]
-) -> list[_Label]:
+def _with_bare_subparts(text: str, ids: _Ids, labels: list[_Label], groups: _Spans) -> list[_Label]:
     """Add bare ``b)`` labels that continue the sub-parts of the question labelled before them."""
     if not labels:
         return labels
@@ -387,7 +471,7 @@ def _with_bare_subparts(
         stop = labels[i + 1].start if i + 1 < len(labels) else len(text)
         for m in _BARE_SUB.finditer(text, lab.end, stop):
             letter = m.group("sub")
-            if letter not in letters or any(a <= m.start() < b for a, b in groups):
+            if letter not in letters or groups.holds(m.start()):
                 continue
             out.append(_Label(base + letter, m.start(), m.end("label"), m.group("label").strip()))
     out.sort(key=lambda lab: lab.start)
@@ -419,8 +503,9 @@ def extract(text: str, key: Key) -> Extraction:
         'w = (X^T X)^{-1} X^T t'
     """
     ids = _ids(key)
-    segments, groups = _find_math(text)
-    labels = _find_labels(text, ids, groups)
+    lines = _Lines(text)
+    segments, groups = _find_math(text, lines)
+    labels = _find_labels(text, ids, groups, lines)
     warnings: list[str] = []
     if not labels:
         known = ", ".join(q.id for q in key.graded)
@@ -430,11 +515,14 @@ def extract(text: str, key: Key) -> Extraction:
         )
         return Extraction((), tuple(warnings), text)
     sections = [m.start() for m in _SECTION.finditer(text)]
+    group_starts = [ga for _seg, ga, _gb in segments]  # non-decreasing: groups do not overlap
     blocks: list[QuestionBlock] = []
     for i, lab in enumerate(labels):
         stop = labels[i + 1].start if i + 1 < len(labels) else len(text)
         # A section heading that is no label ("Q2: Trading off...") ends the block.
-        stop = min([s for s in sections if lab.end <= s < stop] or [stop])
+        k = bisect.bisect_left(sections, lab.end)
+        if k < len(sections) and sections[k] < stop:
+            stop = sections[k]
         if lab.heading_only and not text[lab.end : stop].strip():
             continue  # ``2.1.2`` on its own line, parts ``a)``/``b)`` follow
         if lab.heading_only:
@@ -442,14 +530,15 @@ def extract(text: str, key: Key) -> Extraction:
                 f"question {lab.qid[:-1]} has parts {', '.join(ids.letters(lab.qid[:-1]))}; "
                 f"the text after label {lab.label!r} was read as part {lab.qid}"
             )
+        first, last = bisect.bisect_left(group_starts, lab.start), bisect.bisect_left(group_starts, stop)
         math = tuple(
             _clip(seg, lab.end)
-            for seg, ga, _gb in segments
-            if lab.start <= ga < stop and seg.start >= lab.start and seg.end <= stop
+            for seg, _ga, _gb in segments[first:last]
+            if seg.start >= lab.start and seg.end <= stop
         )
         math = tuple(seg for seg in math if seg.latex)
         blocks.append(QuestionBlock(lab.qid, text[lab.end : stop], lab.start, stop, math, lab.label))
-    blocks = _last_of_each(blocks, text, warnings)
+    blocks = _last_of_each(blocks, lines, warnings)
     return Extraction(tuple(blocks), tuple(warnings), text[: labels[0].start])
 
 
@@ -463,16 +552,16 @@ def _clip(seg: MathSegment, label_end: int) -> MathSegment:
     return replace(seg, latex=rest.strip(), start=label_end + lead)
 
 
-def _last_of_each(blocks: list[QuestionBlock], text: str, warnings: list[str]) -> list[QuestionBlock]:
+def _last_of_each(blocks: list[QuestionBlock], lines: _Lines, warnings: list[str]) -> list[QuestionBlock]:
     last: dict[str, int] = {}
     for i, b in enumerate(blocks):
         last[b.id] = i
     for qid in dict.fromkeys(b.id for b in blocks):
-        lines = [text.count("\n", 0, b.start) + 1 for b in blocks if b.id == qid]
-        if len(lines) > 1:
-            where = ", ".join(str(n) for n in lines)
+        numbers = [lines.number(b.start) for b in blocks if b.id == qid]
+        if len(numbers) > 1:
+            where = ", ".join(str(n) for n in numbers[:6]) + (", ..." if len(numbers) > 6 else "")
             warnings.append(
-                f"question {qid} is labelled {len(lines)} times (lines {where}); the last one is graded"
+                f"question {qid} is labelled {len(numbers)} times (lines {where}); the last one is graded"
             )
     return [b for i, b in enumerate(blocks) if last[b.id] == i]
 

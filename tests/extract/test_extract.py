@@ -306,3 +306,26 @@ def test_sample_2_1_2b_is_the_bare_b(sample: str) -> None:
     block = extract(sample, KEY).block("2.1.2b")
     assert block is not None and block.label == "b)"
     assert "Point B" in block.text and "2.2" not in block.text
+
+
+# ----------------------------------------------------------------------------------------------
+# hostile input: the parent runs extraction on untrusted text, so it must stay linear
+# (each case below took minutes or hours with a backtracking scan; no timing is asserted)
+# ----------------------------------------------------------------------------------------------
+
+HOSTILE = [
+    ("unclosed-brackets", "3.2 " + "\\[ a " * 100_000, 1),
+    ("unclosed-parens", "3.2 " + "\\( a " * 100_000, 1),
+    ("unclosed-environments", "3.2 " + "\\begin{align} a " * 50_000, 1),
+    ("many-dollars", "3.2 " + "$" * 200_000, 1),
+    ("one-huge-line", "3.2 " + "$a$ b " * 100_000, 1),
+    ("many-labels", "1.2.2 w = 1\n" * 50_000, 1),
+    ("many-bare-subparts", "2.1.2 a) x\n" + "b) y\n" * 100_000, 2),
+    ("many-bare-latex-lines", "3.2\n" + "\\frac{a}{b} = c\n" * 100_000, 1),
+]
+
+
+@pytest.mark.parametrize(("text", "blocks"), [r[1:] for r in HOSTILE], ids=[r[0] for r in HOSTILE])
+def test_hostile_input_is_read_in_linear_time(text: str, blocks: int) -> None:
+    ex = extract(text, KEY)
+    assert len(ex.blocks) == blocks
