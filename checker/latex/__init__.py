@@ -262,11 +262,12 @@ def _finish(ctx: Ctx, build: Build, sides: list[Item | None]) -> list[tuple[Item
             value = sympy.ZeroMatrix(*dims)
         elif alg.shape(value) != dims:
             assert target is not None
+            first, second = sorted((target, item), key=lambda i: i.start)
             raise ctx.fail(
                 ShapeError,
-                f"expected both sides of = to have one shape, found {ctx.text(target)} of shape "
-                f"{alg.fmt_shape(dims)} and {ctx.text(item)} of shape {alg.fmt_shape(alg.shape(value))}; "
-                "fix: check the sides of the equation",
+                f"expected every side of = to have one shape, found {ctx.text(first)} of shape "
+                f"{alg.fmt_shape(alg.shape(first.value))} = {ctx.text(second)} of shape "
+                f"{alg.fmt_shape(alg.shape(second.value))}; fix: check both sides of the equation",
                 item.start,
                 item.end,
             )

@@ -89,10 +89,12 @@ _UNICODE = MappingProxyType({
     "σ": "\\sigma", "ε": "\\epsilon", "ϵ": "\\epsilon", "λ": "\\lambda", "π": "\\pi", "α": "\\alpha",
     "β": "\\beta", "μ": "\\mu", "√": "\\sqrt", "−": "-", "–": "-", "·": "\\cdot", "⋅": "\\cdot",
     "×": "\\times", "ᵀ": "^T", "∴": "\\therefore", "⇒": "\\Rightarrow", "′": "'", "‖": "\\|",
-    "²": "^2", "³": "^3", "∇": "\\nabla", "∑": "\\sum", "∗": "*",
+    "²": "^2", "³": "^3", "∇": "\\nabla", "∑": "\\sum", "∗": "*", "₂": "_2", "∥": "\\|",
+    "≔": ":=", "ℓ": "l",
 })  # fmt: skip
 _OPERAND_END = re.compile(r"[A-Za-z0-9})\]" + "".join(MARKERS) + r"]")
-_LABEL = re.compile(r"\s*(?:\d+(?:\.\d+){2,}[a-z]?\)?|\d+\.\d+[a-z]?(?=\s*\\q?quad))(?=\s|\\|$)")
+# A question label opening a block: 1.2.2, 2.1.2a, or 3.2 followed by \quad (a decimal never is).
+_LABEL = re.compile(r"\s*(?:\d+(?:\.\d+){2,}[a-z]?\)?|[1-9]\d?\.\d{1,2}[a-z]?(?=\s*\\q?quad))(?=\s|\\|$)")
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.DOTALL)
 
 

@@ -78,6 +78,7 @@ NOTATION: list[tuple[str, str, str, Expected]] = [
     ("left-norm", "1.1.2", r"\left\| w \right\|", lambda v: _sqrt(ww(v))),
     ("Vert", "1.1.2", r"\Vert w \Vert^2", ww),
     ("unicode-norm", "1.1.2", "‖w‖²", ww),
+    ("unicode-norm-2", "1.1.2", "∥w∥₂²", ww),
     (
         "norm-of-difference",
         "1.1.2",
