@@ -336,11 +336,15 @@ def _is_bare_latex(line: str) -> bool:
 # ----------------------------------------------------------------------------------------------
 
 # What may come before a label on its line: spaces, list markers, heading hashes, emphasis.
-_PREFIX = r"[ \t]*(?:[-*+•][ \t]+)?(?:\#{1,6}[ \t]*)?(?:\*\*|__)?[ \t]*"
+# (LaTeX submissions: ``\section*{1.2.2}``, ``\textbf{Q3.2}``, ``\item[2.2]``.)
+_PREFIX = (
+    r"[ \t]*(?:[-*+•][ \t]+)?(?:\#{1,6}[ \t]*)?(?:\*\*|__)?"
+    r"(?:\\(?:(?:sub){0,2}section|paragraph|textbf|emph)\*?\{|\\item\s*\[)?[ \t]*"
+)
 _WORDS = r"(?:(?:Question|Problem|Exercise|Part|Q|Prob\.?|Ex\.?)[ \t]*)?"
 # A sub-part: ``a)``, ``(a)``, ``a.``, ``a:`` or a letter glued to the id (``2.1.2a``).
 _SUB = r"(?:[ \t]*\(?(?P<sub>[a-h])(?:\)|\.(?!\d)|:)|(?P<glued>[a-h])(?![A-Za-z]))"
-_END = r"(?:\*\*|__)?(?:[ \t]*[).:])?(?:\*\*|__)?(?=[\s$\\]|$)"
+_END = r"(?:\*\*|__|\}|\])?(?:[ \t]*[).:])?(?:\*\*|__|\}|\])?(?=[\s$\\]|$)"
 _SECTION = re.compile(
     _PREFIX + r"(?:Q|Question|Problem|Part|Section)[ \t]*\d+(?![.\d])[^\n]*$", re.MULTILINE | re.IGNORECASE
 )
@@ -391,7 +395,7 @@ _BARE_SUB = re.compile(
 
 
 _MATH_LABEL = (
-    r"[ \t]*\(?"
+    r"\s*\(?"
     + _WORDS
     + r"(?P<id>{ids})(?![\d])(?!\.\d)\)?(?:"
     + _SUB

@@ -152,3 +152,12 @@ def test_follow_through_credits_1_2_3_built_on_a_wrong_1_2_2(sample_text: str, p
     v = q(result, "1.2.3")
     assert v.score == 1.0, (v.verdict, v.feedback, v.answer_note)
     assert v.first_invalid == 2  # the steps of the first pass are kept
+
+
+def test_a_latex_document_submission(pool: WorkerPool) -> None:
+    text = (Path(__file__).resolve().parents[1] / "extract" / "data" / "latex-submission.tex").read_text()
+    result = grade_text(text, KEY, config=CONFIG, pool=pool)
+    assert {v.question: v.verdict for v in result.questions} == dict.fromkeys(
+        (x.id for x in KEY.graded), "correct"
+    )
+    assert q(result, "1.1.2").answer == "f(x'; w) = w^\\top x - \\epsilon w^\\top w"  # align continuation
