@@ -124,7 +124,8 @@ class AnswerChoice:
         latex: the answer (LaTeX for math questions, the block's prose for choice questions).
         segment_index: index into ``block.math`` of the segment it came from (-1 for prose).
         reason: how it was chosen, for the feedback (``last equation with target \\epsilon on
-            the left``, ``after \\therefore``, ``\\boxed``, ``last math``, ``whole block text``).
+            the left``, ``after \\therefore``, ``\\boxed``, ``last math``, ``whole block text``,
+            ``last line of text (no math found)``).
     """
 
     latex: str
@@ -152,6 +153,8 @@ _TEXT_CMD = re.compile(r"\\(?:text|mathrm|textbf|textit|operatorname)\s*\{[^{}]*
 # Line breaks of display math: ``\\`` (optionally ``\\[2pt]``) and newlines.
 _LINE_BREAK = re.compile(r"\\\\(?:\s*\[[^\]]*\])?|\n")
 # Words that only connect steps (stripped from the front of an answer).
+# Lines that close math or a document, never an answer.
+_CLOSERS = re.compile(r"(?:\$\$|\\\]|\\end\{[a-z]*\*?\})+")
 _CONNECTIVE = re.compile(
     r"^\s*(?:\\therefore|\\because|\\Rightarrow|\\implies|\\Longrightarrow|\\to|\\rightarrow|"
     r"\\quad|\\qquad|\\,|\\;|∴|⇒|so\b|thus\b|hence\b|then\b|therefore\b)\s*",
@@ -654,7 +657,11 @@ def final_answer(
         return AnswerChoice(text, -1, "whole block text") if text else None
     math = block.math
     if not math:
-        return None
+        # No math at all (plain-text or Unicode math): the last line written, so that the
+        # verdict shows what was there (usually unparsed, for a TA) instead of calling it missing.
+        lines = [line.strip() for line in block.text.splitlines() if line.strip()]
+        lines = [line for line in lines if not _CLOSERS.fullmatch(line)]
+        return AnswerChoice(lines[-1], -1, "last line of text (no math found)") if lines else None
     if question.target is not None:
         target = _parsed(question.target, question, parse)
         if target is not None:

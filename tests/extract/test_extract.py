@@ -249,8 +249,15 @@ def test_final_answer_of_a_choice_question_is_the_whole_block() -> None:
     assert choice is not None and choice.latex == "I would train a larger model."
 
 
-def test_no_math_means_no_final_answer() -> None:
-    assert final_answer(_block("3.2"), KEY.question("3.2"), parse=spelling_parse) is None
+def test_an_empty_block_has_no_final_answer() -> None:
+    assert final_answer(_block("3.2", text="\n  \n"), KEY.question("3.2"), parse=spelling_parse) is None
+
+
+def test_no_math_takes_the_last_line_of_text() -> None:
+    block = _block("3.2", text=" so the noise is\nσ = √((1−p)/p)\n\n")
+    choice = final_answer(block, KEY.question("3.2"), parse=spelling_parse)
+    assert choice is not None
+    assert (choice.latex, choice.reason) == ("σ = √((1−p)/p)", "last line of text (no math found)")
 
 
 # ----------------------------------------------------------------------------------------------
