@@ -581,6 +581,14 @@ def _last_of_each(blocks: list[QuestionBlock], lines: _Lines, warnings: list[str
 def step_lines(block: QuestionBlock) -> tuple[str, ...]:
     """The block's derivation steps: its display math lines, in order.
 
+    Inline math inside prose (``the $2\\lambda n$ term``) is not a step.
+
+    Args:
+        block: a question block.
+
+    Returns:
+        The LaTeX of each step, label removed.
+
     >>> seg = MathSegment("x' = x - \\\\epsilon w", 0, 5, True)
     >>> step_lines(QuestionBlock("1.1.2", "", 0, 5, (seg,), "1.1.2"))
     ("x' = x - \\\\epsilon w",)
@@ -591,7 +599,13 @@ def step_lines(block: QuestionBlock) -> tuple[str, ...]:
 def split_sides(latex: str) -> tuple[str, ...]:
     """Split ``a = b = c`` at the ``=`` signs outside braces, brackets and parentheses.
 
-    ``\\leq``, ``:=``, ``\\neq`` and ``==`` are not split on; ``:=`` counts as ``=``.
+    ``\\leq``, ``\\neq`` and ``==`` are not split on; ``:=`` counts as ``=``.
+
+    Args:
+        latex: one line of math.
+
+    Returns:
+        The sides, stripped (one element when there is no ``=``).
 
     >>> split_sides(r"\\epsilon = \\frac{x}{w} = \\frac{a}{b}")
     ('\\\\epsilon', '\\\\frac{x}{w}', '\\\\frac{a}{b}')
