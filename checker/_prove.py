@@ -204,7 +204,8 @@ def _zero_general(expr: Any) -> bool:
     if _zero_now(expr):
         return True
     try:
-        done = expr.doit()
+        # doit() writes each 1×1 product entry as a sum over a fresh Dummy: make equal ones equal.
+        done = canonical_sums(expr.doit())
         if _zero_now(done) or _zero_now(sympy.expand(done)):
             return True
         if is_matrix(done):

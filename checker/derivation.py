@@ -49,6 +49,7 @@ from typing import Any, Literal, get_args
 
 import sympy
 import sympy.stats
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from checker import _prove
 from checker._prove import Outcome, Sizes
@@ -176,6 +177,7 @@ class Derivation:
             ``((1,), (2,), (3,))`` for one, ``((),)`` for none.
         noise: i.i.d. noise families for ``expectation`` and ``variance`` steps.
         answer_step: 1-based index of the step whose value answers the question (None: the last).
+        latex_names: ``(symbol name, LaTeX)`` pairs for the report (``("x_adv", "x'")``).
     """
 
     name: str
@@ -187,6 +189,7 @@ class Derivation:
     concrete: tuple[tuple[int, ...], ...] | None = None
     noise: tuple[Noise, ...] = ()
     answer_step: int | None = None
+    latex_names: tuple[tuple[str, str], ...] = ()
 
     @property
     def trial_dimensions(self) -> tuple[tuple[int, ...], ...]:
@@ -319,13 +322,34 @@ def _claim_parts(claim: Any) -> tuple[Any, ...]:
     return (claim,)
 
 
-def _latex(claim: Any) -> str:
-    if isinstance(claim, MatrixEquation):
-        return claim.latex()
+def _latex(claim: Any, names: dict[str, str]) -> str:
     try:
+        if names:
+            claim = _printable(claim, names)
+        if isinstance(claim, MatrixEquation):
+            return claim.latex()
         return str(sympy.latex(claim))
     except Exception:  # printing must never stop a report; the text form is still useful
         return str(claim)
+
+
+def _printable(claim: Any, names: dict[str, str]) -> Any:
+    """The claim with symbols renamed to their LaTeX spelling, for printing only."""
+    if isinstance(claim, MatrixEquation):
+        return MatrixEquation(_printable(claim.lhs, names), _printable(claim.rhs, names))
+    if not isinstance(claim, sympy.Basic):
+        return claim
+    reps: dict[Any, Any] = {}
+    for entry in claim.atoms(MatrixElement):
+        # The entry of a 1×1 product is the product itself: print (Xᵀt)₀₀ as Xᵀt.
+        if entry.parent.shape == (1, 1):
+            reps[entry] = sympy.Symbol(sympy.latex(_printable(entry.parent, names)))
+    for sym in claim.atoms(sympy.Symbol, sympy.MatrixSymbol):
+        if sym.name in names and isinstance(sym, sympy.MatrixSymbol):
+            reps[sym] = sympy.MatrixSymbol(names[sym.name], *sym.shape)
+        elif sym.name in names:
+            reps[sym] = sympy.Symbol(names[sym.name], **sym.assumptions0)
+    return claim.xreplace(reps)
 
 
 _CAN_FAIL = (TypeError, ValueError, NotImplementedError, AttributeError, sympy.matrices.exceptions.ShapeError)
@@ -360,7 +384,13 @@ class _Prover:
         """
         if not isinstance(expr, sympy.Basic):
             return expr
-        return _prove.canonical_sums(expr.xreplace(self.defs) if self.defs else expr)
+        out = expr.xreplace(self.defs) if self.defs else expr
+        # One spelling for an entry of a product, evaluated or not: the canonical sum.
+        out = out.replace(
+            lambda e: isinstance(e, MatrixElement) and not isinstance(e.parent, sympy.MatrixSymbol),
+            lambda e: e.doit(),
+        )
+        return _prove.canonical_sums(out)
 
     # -- validation ------------------------------------------------------------------------
 
@@ -541,7 +571,14 @@ class _Prover:
                     outcome = Outcome(False, "not decided", f"SymPy could not check this step: {type(exc).__name__}: {exc}")
                 status = "proved" if outcome.ok else "failed"
             self.proofs.append(
-                StepProof(index, status, step.justification, _latex(step.claim), outcome.method, outcome.reason)
+                StepProof(
+                    index,
+                    status,
+                    step.justification,
+                    _latex(step.claim, dict(self.der.latex_names)),
+                    outcome.method,
+                    outcome.reason,
+                )
             )
             self.advance(step, label)
         return DerivationReport(self.der.name, self.der.question, self.der.title, tuple(self.proofs))
@@ -638,7 +675,13 @@ class _Prover:
             return outcome
         unknown = step.solve_for
         value = self.expand(step.claim.rhs)
-        solutions = sympy.solve(theirs, unknown, dict=False)
+        # Entries of products and sums are constants to solve(); hide them so it cannot rewrite
+        # them (it would evaluate (Xᵀt)₀₀ into a sum that no premise mentions).
+        hidden = {a: sympy.Dummy("c") for a in theirs.atoms(MatrixElement, sympy.Sum)}
+        solutions = sympy.solve(theirs.xreplace(hidden), unknown, dict=False)
+        if isinstance(solutions, list):
+            unhide = {v: k for k, v in hidden.items()}
+            solutions = [sympy.sympify(sol).xreplace(unhide) for sol in solutions]
         if not isinstance(solutions, list) or len(solutions) != 1:
             return Outcome(False, "sympy.solve", f"expected one solution for {unknown}, found {solutions}")
         match = self.compare(value, solutions[0], step, f"the claimed value minus the solution for {unknown}")

@@ -9,7 +9,7 @@ import sympy
 from checker.key import load_key
 from checker.symbols import sympy_symbol
 
-__all__ = ["key_symbols"]
+__all__ = ["dims", "key_symbols", "latex_names"]
 
 
 def key_symbols(question: str) -> dict[str, Any]:
@@ -28,3 +28,20 @@ def key_symbols(question: str) -> dict[str, Any]:
 def dims(symbols: dict[str, Any]) -> tuple[sympy.Symbol, sympy.Symbol]:
     """The (n, d) dimension symbols of a table."""
     return symbols["n"], symbols["d"]
+
+
+def latex_names(question: str) -> tuple[tuple[str, str], ...]:
+    """``(name, LaTeX)`` for the key symbols whose LaTeX differs from their name (``x_adv`` → ``x'``).
+
+    Names SymPy already prints well (``lambda``, ``epsilon``, ``sigma``) are left alone.
+
+    >>> dict(latex_names("1.2.3"))["w"]
+    'w^*'
+    """
+    table = load_key(validate_latex=False).question(question).symbols
+    plain = sympy.Symbol
+    return tuple(
+        (spec.name, spec.latex)
+        for spec in table
+        if spec.latex != spec.name and sympy.latex(plain(spec.name)) != spec.latex
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy
 
 from checker.derivation import Derivation, MatrixEquation, Step
-from derivations._symbols import dims, key_symbols
+from derivations._symbols import dims, key_symbols, latex_names
 
 __all__ = ["derivation"]
 
@@ -39,6 +39,7 @@ def derivation() -> Derivation:
         title="FGM attack on a linear model: f(x'; w) = wᵀx − ε‖w‖²",
         symbols=(x, w, eps, x_adv),
         steps=steps,
+        latex_names=latex_names("1.1.2"),
         dimensions=(n, d),
         concrete=((3, 2), (2, 3), (1, 1)),
     )

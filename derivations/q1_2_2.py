@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy
 
 from checker.derivation import Derivation, MatrixEquation, Step
-from derivations._symbols import dims, key_symbols
+from derivations._symbols import dims, key_symbols, latex_names
 
 __all__ = ["derivation"]
 
@@ -58,6 +58,7 @@ def derivation() -> Derivation:
         title="Ridge regression in closed form: w* = (XᵀX + 2nλI)⁻¹Xᵀt",
         symbols=(X, w, t, lam),
         steps=steps,
+        latex_names=latex_names("1.2.2"),
         dimensions=(n, d),
         concrete=((3, 2), (2, 3), (1, 1)),
         answer_step=5,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sympy
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from checker.derivation import Derivation, Step
-from derivations._symbols import key_symbols
+from derivations._symbols import key_symbols, latex_names
 
 __all__ = ["derivation"]
 
@@ -19,9 +20,10 @@ def derivation() -> Derivation:
     s = key_symbols("1.2.3")
     n = s["n"]
     X, t, x, w, eps, lam, x_adv = s["X"], s["t"], s["x"], s["w"], s["epsilon"], s["lambda"], s["x_adv"]
-    # The 1×1 products as scalars; built once so every step shares the same objects.
-    XtX = (X.T * X)[0, 0]
-    Xtt = (X.T * t)[0, 0]
+    # The 1×1 products as scalars, kept unevaluated (as the LaTeX parser reads them) so they
+    # print as XᵀX and Xᵀt; the prover expands them where it needs to.
+    XtX = MatrixElement(X.T * X, 0, 0)
+    Xtt = MatrixElement(X.T * t, 0, 0)
     f = sympy.Symbol("f(x; w^{*})", real=True)
     grad = sympy.Symbol(r"\nabla_{x} f", real=True)
     slope = sympy.Symbol(r"\frac{\partial \epsilon}{\partial \lambda}", real=True)
@@ -63,6 +65,7 @@ def derivation() -> Derivation:
         title="FGM in 1-D: ε = x(XᵀX + 2nλ)/(Xᵀt), increasing in λ",
         symbols=(X, t, x, w, eps, lam, x_adv),
         steps=steps,
+        latex_names=latex_names("1.2.3"),
         dimensions=(n,),
         concrete=((3,), (2,), (1,)),
         answer_step=9,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy
 
 from checker.derivation import Derivation, Step
-from derivations._symbols import key_symbols
+from derivations._symbols import key_symbols, latex_names
 
 __all__ = ["derivation"]
 
@@ -48,6 +48,7 @@ def derivation() -> Derivation:
         title="FGSM in 1-D: ε = x·sgn(w*) = |x|, independent of λ",
         symbols=(x, w, eps, lam, x_adv),
         steps=steps,
+        latex_names=latex_names("1.2.4"),
         dimensions=(),
         concrete=((),),
         answer_step=7,
