@@ -120,9 +120,10 @@ def grade_question(task: QuestionTask) -> QuestionVerdict:
     """Grade one question of one submission (runs in a worker; top-level so that it pickles).
 
     Chooses the final answer, judges it, checks the steps, and notes how the answer was chosen in
-    the verdict's evidence.  A :class:`~checker.errors.CheckerError` from the steps check leaves
-    the verdict on the answer standing; any other exception becomes an ``error`` verdict with the
-    traceback kept for staff in ``internal``.
+    the verdict's evidence.  An exception from the steps check leaves the verdict on
+    the answer standing (noted in the evidence); any other exception becomes an ``error`` verdict
+    with the traceback kept for staff in ``internal``; a ``MemoryError`` propagates, so that the
+    pool reports a memory limit.
 
     Args:
         task: the question, the block, the blocks of earlier answers, the knobs.
@@ -141,6 +142,8 @@ def grade_question(task: QuestionTask) -> QuestionVerdict:
     question = task.question
     try:
         return _grade_question(task)
+    except MemoryError:
+        raise  # the pool reports it as "memory limit"
     except Exception:
         return QuestionVerdict(
             question=question.id,
@@ -181,6 +184,14 @@ def _grade_question(task: QuestionTask) -> QuestionVerdict:
         result = check(lines, question, config=task.config)
     except CheckerError as exc:
         return replace(verdict, evidence=_join(verdict.evidence, f"steps not checked: {exc.message}"))
+    except MemoryError:
+        raise
+    except Exception:  # our bug in the steps check: the verdict on the answer stands
+        return replace(
+            verdict,
+            evidence=_join(verdict.evidence, "steps not checked: internal error"),
+            internal=_join(verdict.internal, traceback.format_exc()),
+        )
     return replace(verdict, steps=tuple(result.steps), first_invalid=result.first_invalid)
 
 

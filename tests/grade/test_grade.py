@@ -116,6 +116,14 @@ def test_a_crashing_judge_is_an_error_verdict_with_the_traceback_for_staff(pool:
     assert "Traceback" not in v.feedback  # type: ignore[attr-defined]
 
 
+def test_a_bug_in_the_steps_check_keeps_the_verdict_on_the_answer(pool: WorkerPool) -> None:
+    text = "3.2 $$p = STEPBUG$$\n$$\\sigma = \\sqrt{\\frac{1-p}{p}}$$"
+    v = by_id(grade_text(text, KEY, config=CONFIG, pool=pool, engine=FAKES))["3.2"]
+    assert (v.verdict, v.score) == ("correct", 1.0)  # type: ignore[attr-defined]
+    assert "steps not checked: internal error" in v.evidence  # type: ignore[attr-defined]
+    assert "ZeroDivisionError" in v.internal  # type: ignore[attr-defined]
+
+
 def test_steps_are_skipped_for_choice_questions(sample: str, pool: WorkerPool) -> None:
     result = grade_text(sample, KEY, config=CONFIG, pool=pool, engine=FAKES)
     assert all(v.steps == () for v in result.questions if KEY.question(v.question).kind == "choice")
