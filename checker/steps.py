@@ -343,18 +343,30 @@ def _judge(
         return _unconstrained(sides, table, config, used)
     shared = names & _names(constraint[1], dims)
     unknowns = ([target_name] if target_name in shared else []) + sorted(shared - {target_name})
+    # Earlier equations on symbols disjoint from the chosen one constrain the step independently
+    # (``a = 2b``, ``c = 3`` ⇒ ``a + c = 2b + 3``); overlapping ones are superseded by the latest.
+    extras: list[_Constraint] = []
+    taken = _names(constraint[1], dims)
+    for number, eq_sides in reversed(equations):
+        eq_names = _names(eq_sides, dims)
+        if number == constraint[0] or not eq_names & names or eq_names & taken:
+            continue
+        extras.append((number, eq_sides, sorted(eq_names & names)[0]))
+        taken |= eq_names
     problems: list[str] = []
     unchecked: tuple[StepStatus, str] | None = None
     for unknown in unknowns:
         assert unknown is not None
-        try:
-            status, reason = _against(sides, constraint, unknown, table, config)
-        except Unsupported as exc:
-            problems.append(f"{unknown}: {exc}")
-            continue
-        if status != "given":
-            return status, reason
-        unchecked = unchecked or (status, reason)
+        primary: _Constraint = (constraint[0], constraint[1], unknown)
+        for constraints in ([primary, *extras], [primary]) if extras else ([primary],):
+            try:
+                status, reason = _against(sides, constraints, table, config)
+            except Unsupported as exc:
+                problems.append(f"{unknown}: {exc}")
+                continue
+            if status != "given":
+                return status, reason
+            unchecked = unchecked or (status, reason)
     # The earlier step could not be used (no admissible point, or not solvable): the step may
     # still be an identity, or be refuted by the definitions it uses.
     fallback = _unconstrained(sides, table, config, used)
@@ -406,13 +418,16 @@ def _cycle(items: Sequence[Any], count: int) -> list[Any]:
     return [items[i % len(items)] for i in range(count)] if items else []
 
 
+_Constraint = tuple[int, tuple[sympy.Basic, ...], str]  # (step number, sides, unknown solved for)
+_MAX_BRANCHES = 16
+
+
 @dataclass(frozen=True)
 class _Probe:
-    """Testing one step against one earlier equation solved for one unknown."""
+    """Testing one step against earlier equations, each solved for its own unknown."""
 
     sides: tuple[sympy.Basic, ...]
-    eq_sides: tuple[sympy.Basic, ...]
-    unknown: str
+    constraints: tuple[_Constraint, ...]
     everything: inst.Variables
     config: EquivalenceConfig
 
@@ -423,49 +438,62 @@ class _Probe:
         attempt: int,
         zt: ZeroTest,
         bound: int | None = None,
-    ) -> tuple[dict[str, Value], Value, str] | Literal[True] | None:
-        """None: no admissible point here; True: the step holds; else (point, unknown, failure)."""
-        variables = self.everything.without(self.unknown)
+    ) -> tuple[dict[str, Value], dict[str, Value], str] | Literal[True] | None:
+        """None: no admissible point here; True: the step holds; else (point, solved, failure)."""
+        variables = self.everything
+        for _, _, unknown in self.constraints:
+            variables = variables.without(unknown)
         env = inst.sample(variables, dims, self.config, index, attempt, bound=bound)
-        matrix = next((m for m in self.everything.matrices if m[0] == self.unknown), None)
-        shape = None if matrix is None else (inst.int_of(matrix[1], env), inst.int_of(matrix[2], env))
-        rule = next((r for n, r in self.everything.scalars if n == self.unknown), inst.Rule())
-        rng = random.Random(f"{self.config.seed}|solve|{index}|{attempt}|{bound}")
+        branches: list[list[Value]] = []
         try:
-            solutions = pw.solve_at_point(
-                self.eq_sides,
-                self.unknown,
-                shape=shape,
-                rule=rule,
-                env=env,
-                zt=zt,
-                rng=rng,
-                entry_bound=self.config.entry_bound if bound is None else bound,
-            )
-            results = [(u, _failure(self.sides, {**env, self.unknown: u}, zt)) for u in solutions]
+            for k, (_, eq_sides, unknown) in enumerate(self.constraints):
+                matrix = next((m for m in self.everything.matrices if m[0] == unknown), None)
+                shape = None if matrix is None else (inst.int_of(matrix[1], env), inst.int_of(matrix[2], env))
+                rule = next((r for n, r in self.everything.scalars if n == unknown), inst.Rule())
+                rng = random.Random(f"{self.config.seed}|solve|{index}|{attempt}|{bound}|{k}")
+                solutions = pw.solve_at_point(
+                    eq_sides,
+                    unknown,
+                    shape=shape,
+                    rule=rule,
+                    env=env,
+                    zt=zt,
+                    rng=rng,
+                    entry_bound=self.config.entry_bound if bound is None else bound,
+                )
+                if not solutions:
+                    return None
+                branches.append(solutions)
+            names = [unknown for _, _, unknown in self.constraints]
+            results = [
+                (solved, _failure(self.sides, {**env, **solved}, zt))
+                for solved in (
+                    dict(zip(names, combo, strict=True))
+                    for combo in itertools.islice(itertools.product(*branches), _MAX_BRANCHES)
+                )
+            ]
         except Singular:
             return None
-        if not results:
-            return None
-        for u, failure in results:
+        for solved, failure in results:
             if failure is not None:
-                return env, u, failure
+                return env, solved, failure
         return True
 
 
 def _against(
     sides: tuple[sympy.Basic, ...],
-    constraint: tuple[int, tuple[sympy.Basic, ...]],
-    unknown: str,
+    constraints: Sequence[_Constraint],
     table: SymbolTable,
     config: EquivalenceConfig,
 ) -> tuple[StepStatus, str]:
-    """Test the step at points satisfying ``constraint`` solved for ``unknown``."""
-    number, eq_sides = constraint
-    everything = inst.collect([*sides, *eq_sides], table)
-    probe = _Probe(sides, eq_sides, unknown, everything, config)
+    """Test the step at points satisfying every constraint, each solved for its unknown."""
+    everything = inst.collect([*sides, *(side for _, eq, _ in constraints for side in eq)], table)
+    probe = _Probe(sides, tuple(constraints), everything, config)
     sizes = inst.dimension_points(everything, config)
     zt = ZeroTest(digits=config.digits)
+    sources = " and ".join(
+        f"step {number} (solved for {plain_name(unknown)})" for number, _, unknown in constraints
+    )
     checked = 0
     for index, dims in enumerate(_cycle(sizes, config.points)):
         for attempt in range(_ATTEMPTS):
@@ -473,28 +501,30 @@ def _against(
             if outcome is None:
                 continue
             if isinstance(outcome, tuple):
-                env, u, failure = _simpler_failure(probe, sizes, zt) or outcome
-                where = point_text(env, everything.without(unknown))
-                return "does_not_follow", (
-                    f"does not follow from step {number}: at {where}, with {plain_name(unknown)} = "
-                    f"{_short(u)} solved from step {number}, {failure}"
+                env, solved, failure = _simpler_failure(probe, sizes, zt) or outcome
+                variables = everything
+                for _, _, unknown in constraints:
+                    variables = variables.without(unknown)
+                where = point_text(env, variables)
+                values = ", ".join(
+                    f"{plain_name(unknown)} = {_short(solved[unknown])} solved from step {number}"
+                    for number, _, unknown in constraints
+                )
+                numbers = " and ".join(f"step {number}" for number, _, _ in constraints)
+                return (
+                    "does_not_follow",
+                    f"does not follow from {numbers}: at {where}, with {values}, {failure}",
                 )
             checked += 1
             break
     if checked == 0:
-        return (
-            "given",
-            f"not checked: no random point satisfies step {number} (solved for {plain_name(unknown)})",
-        )
-    return (
-        "follows",
-        f"follows from step {number} (solved for {plain_name(unknown)}): holds at {checked} random points",
-    )
+        return "given", f"not checked: no random point satisfies {sources}"
+    return "follows", f"follows from {sources}: holds at {checked} random points"
 
 
 def _simpler_failure(
     probe: _Probe, sizes: Sequence[tuple[tuple[str, int], ...]], zt: ZeroTest
-) -> tuple[dict[str, Value], Value, str] | None:
+) -> tuple[dict[str, Value], dict[str, Value], str] | None:
     """A refuting point with the smallest sizes and values in {±2, ±1, ±1/2, 0}, when quick to find."""
     for dims in sorted(sizes, key=lambda d: (math.prod(v for _, v in d), d))[:2]:
         for attempt in range(_SIMPLE_ATTEMPTS):

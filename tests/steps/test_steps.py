@@ -9,6 +9,7 @@ import sympy
 from chain_symbols import el, question, symbols, table
 
 from checker.errors import LatexSyntaxError, ShapeError
+from checker.key import SymbolTable
 from checker.steps import ReadStep, StepsResult, check_chain, check_steps
 
 ZERO = sympy.Integer(0)
@@ -261,3 +262,16 @@ def test_a_step_refuted_by_the_definitions_does_not_follow() -> None:
     result = check_chain(steps, table("1.1.2"), definitions=defs)
     assert _statuses(result) == ["given", "does_not_follow", "follows"]
     assert "contradicts the definitions (x' := " in result.steps[1].reason
+
+
+def test_a_step_combining_two_independent_earlier_equations_follows() -> None:
+    a, b, c = (sympy.Symbol(name, real=True) for name in "abc")
+    steps = [
+        ReadStep("a = 2b", (a, 2 * b)),
+        ReadStep("c = 3", (c, sympy.Integer(3))),
+        ReadStep("a + c = 2b + 3", (a + c, 2 * b + 3)),
+        ReadStep("a + c = 2b + 4", (a + c, 2 * b + 4)),
+    ]
+    result = check_chain(steps, SymbolTable(()))
+    assert _statuses(result) == ["given", "given", "follows", "does_not_follow"]
+    assert "step 2" in result.steps[2].reason and "step 1" in result.steps[2].reason
