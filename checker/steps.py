@@ -19,7 +19,6 @@ A broken step is itself a constraint for the steps after it, so one slip is repo
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import math
 import random
@@ -34,6 +33,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from checker import _exact as ex
 from checker import _instantiate as inst
 from checker import _pointwise as pw
+from checker import latex
 from checker._exact import Mat, Singular, Unsupported, Value, ZeroTest
 from checker.config import EquivalenceConfig
 from checker.equivalence import (
@@ -199,8 +199,6 @@ def check_steps(
     >>> [s.status for s in r.steps]
     ['given', 'follows']
     """
-    # The front end, looked up at call time so that the engine loads (and is tested) on its own.
-    latex: Any = importlib.import_module("checker.latex")
 
     table, options = question.symbols, question.options
     read: list[ReadStep] = []
