@@ -15,23 +15,32 @@ from typing import Any
 
 import sympy
 import sympy.stats
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 __all__ = [
+    "MatrixEquation",
     "Outcome",
     "Sizes",
     "canonical_sums",
+    "claim_latex",
+    "claim_parts",
     "derivative",
     "distribute",
     "expectation",
     "instantiate",
+    "is_equation",
     "is_matrix",
     "moment",
     "names",
+    "printable",
     "prove_zero",
+    "residual",
+    "residual_gt",
     "same_dim",
     "same_shape",
     "shape_problem",
     "sign_cases",
+    "value_of",
     "variance",
 ]
 
@@ -76,6 +85,96 @@ def is_matrix(expr: Any) -> bool:
 def _show(expr: Any, limit: int = 160) -> str:
     text = str(expr)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ----------------------------------------------------------------------------------------------
+# Claims: equations, values, residuals, LaTeX
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixEquation:
+    """``lhs = rhs`` between matrix expressions (``sympy.Eq`` does not take matrices).
+
+    A right side of scalar ``0`` means the zero matrix of the left side's shape.
+
+    >>> d = sympy.Symbol("d", integer=True, positive=True)
+    >>> MatrixEquation(sympy.MatrixSymbol("w", d, 1), 0).latex()
+    'w = 0'
+    """
+
+    lhs: Any
+    rhs: Any
+
+    def __post_init__(self) -> None:
+        # A literal 0 (or other int) side is common; never sympify other objects (no eval of text).
+        for name in ("lhs", "rhs"):
+            value = getattr(self, name)
+            if isinstance(value, int) and not isinstance(value, bool):
+                object.__setattr__(self, name, sympy.Integer(value))
+
+    def latex(self) -> str:
+        """Both sides in LaTeX, joined by `` = ``."""
+        return f"{sympy.latex(self.lhs)} = {sympy.latex(self.rhs)}"
+
+
+def value_of(claim: Any) -> Any:
+    if isinstance(claim, MatrixEquation | sympy.Eq):
+        return claim.rhs
+    return claim
+
+
+def residual(claim: Any) -> Any:
+    lhs, rhs = claim.lhs, claim.rhs
+    if is_matrix(lhs) and not is_matrix(rhs) and rhs == 0:
+        rhs = sympy.ZeroMatrix(*lhs.shape)
+    if is_matrix(rhs) and not is_matrix(lhs) and lhs == 0:
+        lhs = sympy.ZeroMatrix(*rhs.shape)
+    return lhs - rhs
+
+
+def is_equation(claim: Any) -> bool:
+    return isinstance(claim, MatrixEquation | sympy.Eq)
+
+
+def claim_parts(claim: Any) -> tuple[Any, ...]:
+    if is_equation(claim) or isinstance(claim, sympy.Rel):
+        return (claim.lhs, claim.rhs)
+    return (claim,)
+
+
+def claim_latex(claim: Any, names: dict[str, str]) -> str:
+    try:
+        if names:
+            claim = printable(claim, names)
+        if isinstance(claim, MatrixEquation):
+            return claim.latex()
+        return str(sympy.latex(claim))
+    except Exception:  # printing must never stop a report; the text form is still useful
+        return str(claim)
+
+
+def printable(claim: Any, names: dict[str, str]) -> Any:
+    """The claim with symbols renamed to their LaTeX spelling, for printing only."""
+    if isinstance(claim, MatrixEquation):
+        return MatrixEquation(printable(claim.lhs, names), printable(claim.rhs, names))
+    if not isinstance(claim, sympy.Basic):
+        return claim
+    reps: dict[Any, Any] = {}
+    for entry in claim.atoms(MatrixElement):
+        # The entry of a 1×1 product is the product itself: print (Xᵀt)₀₀ as Xᵀt.
+        if entry.parent.shape == (1, 1):
+            reps[entry] = sympy.Symbol(sympy.latex(printable(entry.parent, names)))
+    for sym in claim.atoms(sympy.Symbol, sympy.MatrixSymbol):
+        if sym.name in names and isinstance(sym, sympy.MatrixSymbol):
+            reps[sym] = sympy.MatrixSymbol(names[sym.name], *sym.shape)
+        elif sym.name in names:
+            reps[sym] = sympy.Symbol(names[sym.name], **sym.assumptions0)
+    return claim.xreplace(reps)
+
+
+def residual_gt(claim: Any) -> Any:
+    return claim.lhs - claim.rhs
 
 
 # ----------------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ import sympy.stats
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from checker import _prove
-from checker._prove import Outcome, Sizes
+from checker._prove import MatrixEquation, Outcome, Sizes
 from checker.errors import DerivationError
 
 __all__ = [
@@ -83,32 +83,6 @@ Rule = Literal[
 RULES: tuple[Rule, ...] = get_args(Rule)
 StepStatus = Literal["given", "proved", "failed"]
 Distribution = Literal["bernoulli", "normal"]
-
-
-@dataclass(frozen=True)
-class MatrixEquation:
-    """``lhs = rhs`` between matrix expressions (``sympy.Eq`` does not take matrices).
-
-    A right side of scalar ``0`` means the zero matrix of the left side's shape.
-
-    >>> d = sympy.Symbol("d", integer=True, positive=True)
-    >>> MatrixEquation(sympy.MatrixSymbol("w", d, 1), 0).latex()
-    'w = 0'
-    """
-
-    lhs: Any
-    rhs: Any
-
-    def __post_init__(self) -> None:
-        # A literal 0 (or other int) side is common; never sympify other objects (no eval of text).
-        for name in ("lhs", "rhs"):
-            value = getattr(self, name)
-            if isinstance(value, int) and not isinstance(value, bool):
-                object.__setattr__(self, name, sympy.Integer(value))
-
-    def latex(self) -> str:
-        """Both sides in LaTeX, joined by `` = ``."""
-        return f"{sympy.latex(self.lhs)} = {sympy.latex(self.rhs)}"
 
 
 @dataclass(frozen=True)
@@ -207,7 +181,7 @@ class Derivation:
     def answer(self) -> Any:
         """The value of the answer step (the right side of an equation)."""
         index = self.answer_step if self.answer_step is not None else len(self.steps)
-        return _value(self.steps[index - 1].claim)
+        return _prove.value_of(self.steps[index - 1].claim)
 
 
 @dataclass(frozen=True)
@@ -295,61 +269,6 @@ def prove(derivation: Derivation) -> DerivationReport:
     ['given', 'proved']
     """
     return _Prover(derivation).run()
-
-
-def _value(claim: Any) -> Any:
-    if isinstance(claim, MatrixEquation | sympy.Eq):
-        return claim.rhs
-    return claim
-
-
-def _residual(claim: Any) -> Any:
-    lhs, rhs = claim.lhs, claim.rhs
-    if _prove.is_matrix(lhs) and not _prove.is_matrix(rhs) and rhs == 0:
-        rhs = sympy.ZeroMatrix(*lhs.shape)
-    if _prove.is_matrix(rhs) and not _prove.is_matrix(lhs) and lhs == 0:
-        lhs = sympy.ZeroMatrix(*rhs.shape)
-    return lhs - rhs
-
-
-def _is_equation(claim: Any) -> bool:
-    return isinstance(claim, MatrixEquation | sympy.Eq)
-
-
-def _claim_parts(claim: Any) -> tuple[Any, ...]:
-    if _is_equation(claim) or isinstance(claim, sympy.Rel):
-        return (claim.lhs, claim.rhs)
-    return (claim,)
-
-
-def _latex(claim: Any, names: dict[str, str]) -> str:
-    try:
-        if names:
-            claim = _printable(claim, names)
-        if isinstance(claim, MatrixEquation):
-            return claim.latex()
-        return str(sympy.latex(claim))
-    except Exception:  # printing must never stop a report; the text form is still useful
-        return str(claim)
-
-
-def _printable(claim: Any, names: dict[str, str]) -> Any:
-    """The claim with symbols renamed to their LaTeX spelling, for printing only."""
-    if isinstance(claim, MatrixEquation):
-        return MatrixEquation(_printable(claim.lhs, names), _printable(claim.rhs, names))
-    if not isinstance(claim, sympy.Basic):
-        return claim
-    reps: dict[Any, Any] = {}
-    for entry in claim.atoms(MatrixElement):
-        # The entry of a 1×1 product is the product itself: print (Xᵀt)₀₀ as Xᵀt.
-        if entry.parent.shape == (1, 1):
-            reps[entry] = sympy.Symbol(sympy.latex(_printable(entry.parent, names)))
-    for sym in claim.atoms(sympy.Symbol, sympy.MatrixSymbol):
-        if sym.name in names and isinstance(sym, sympy.MatrixSymbol):
-            reps[sym] = sympy.MatrixSymbol(names[sym.name], *sym.shape)
-        elif sym.name in names:
-            reps[sym] = sympy.Symbol(names[sym.name], **sym.assumptions0)
-    return claim.xreplace(reps)
 
 
 _CAN_FAIL = (TypeError, ValueError, NotImplementedError, AttributeError, sympy.matrices.exceptions.ShapeError)
@@ -440,7 +359,7 @@ class _Prover:
             raise self.error(index, f"expected MatrixEquation(lhs, rhs) for a matrix equation, found sympy.Eq: {claim}")
         if isinstance(claim, sympy.StrictGreaterThan) and step.rule not in ("given", "positive"):
             raise self.error(index, f"expected an inequality only in a given or positive step, found rule={step.rule!r}")
-        parts = _claim_parts(claim)
+        parts = _prove.claim_parts(claim)
         for part in parts:
             if not isinstance(part, sympy.Basic):
                 raise self.error(index, f"expected SymPy sides, found {part!r} of type {type(part).__name__}")
@@ -461,7 +380,7 @@ class _Prover:
     def label_of(self, step: Step) -> Any:
         """The name a step introduces: a definition's left side, or a fresh name ``g = ...``."""
         claim = step.claim
-        if not _is_equation(claim) or not isinstance(claim.lhs, sympy.Symbol | sympy.MatrixSymbol):
+        if not _prove.is_equation(claim) or not isinstance(claim.lhs, sympy.Symbol | sympy.MatrixSymbol):
             return None
         lhs = claim.lhs
         if lhs in self.seen or lhs in self.defs:
@@ -473,7 +392,7 @@ class _Prover:
     def validate_names(self, index: int, step: Step) -> None:
         label = self.label_of(step)
         used: set[Any] = set()
-        for part in _claim_parts(step.claim):
+        for part in _prove.claim_parts(step.claim):
             used |= _prove.names(part)
         for extra in (step.wrt, step.by, step.solve_for, step.of):
             used |= _prove.names(extra)
@@ -521,7 +440,7 @@ class _Prover:
             raise self.error(index, "expected a nonzero scalar `by` in an equivalent step; multiply by a matrix with rule implies")
         if step.rule == "positive" and not isinstance(step.claim, sympy.StrictGreaterThan):
             raise self.error(index, f"expected a positive step to claim e > 0, found {step.claim}")
-        if step.rule == "stationary" and not (_is_equation(step.claim) and step.claim.rhs == 0):
+        if step.rule == "stationary" and not (_prove.is_equation(step.claim) and step.claim.rhs == 0):
             raise self.error(index, f"expected a stationary step to claim `gradient = 0`, found {step.claim}")
         if step.solve_for is not None and not isinstance(step.solve_for, sympy.Symbol):
             raise self.error(
@@ -545,7 +464,7 @@ class _Prover:
                 )
         if step.rule == "implies":
             ref = self.der.steps[(step.ref or index - 1) - 1].claim
-            if not _is_equation(ref):
+            if not _prove.is_equation(ref):
                 raise self.error(index, f"expected an implies step to follow from an equation, found the reference {ref}")
 
     # -- the run ----------------------------------------------------------------------------
@@ -575,7 +494,7 @@ class _Prover:
                     index,
                     status,
                     step.justification,
-                    _latex(step.claim, dict(self.der.latex_names)),
+                    _prove.claim_latex(step.claim, dict(self.der.latex_names)),
                     outcome.method,
                     outcome.reason,
                 )
@@ -589,7 +508,7 @@ class _Prover:
             value = self.expand(step.claim.rhs)
             self.defs = {k: v.xreplace({label: value}) for k, v in self.defs.items()}
             self.defs[label] = value
-        for part in _claim_parts(step.claim):
+        for part in _prove.claim_parts(step.claim):
             self.seen |= _prove.names(part)
 
     def resolve_ref(self, index: int, step: Step) -> tuple[int, str]:
@@ -612,7 +531,7 @@ class _Prover:
         return Outcome(outcome.ok, outcome.method, outcome.reason + note)
 
     def premises(self, step: Step) -> list[Any]:
-        return [self.expand(_residual_gt(self.der.steps[k - 1].claim)) for k in step.using]
+        return [self.expand(_prove.residual_gt(self.der.steps[k - 1].claim)) for k in step.using]
 
     def zero(self, expr: Any, step: Step, what: str = "the difference") -> Outcome:
         if not step.using:
@@ -639,11 +558,11 @@ class _Prover:
 
     def check_equivalent(self, step: Step, ref: Step) -> Outcome:
         claim = step.claim
-        both_equations = _is_equation(claim) and _is_equation(ref.claim) and self.label_of(step) is None
+        both_equations = _prove.is_equation(claim) and _prove.is_equation(ref.claim) and self.label_of(step) is None
         if not both_equations:
-            return self.compare(self.expand(_value(claim)), self.expand(_value(ref.claim)), step, "the value differs from the reference's")
-        mine = self.expand(_residual(claim))
-        theirs = self.expand(_residual(ref.claim))
+            return self.compare(self.expand(_prove.value_of(claim)), self.expand(_prove.value_of(ref.claim)), step, "the value differs from the reference's")
+        mine = self.expand(_prove.residual(claim))
+        theirs = self.expand(_prove.residual(ref.claim))
         if step.by is not None:
             nonzero = self.nonzero(step.by, step)
             if not nonzero.ok:
@@ -666,9 +585,9 @@ class _Prover:
         return Outcome(True, "assumptions", f"{factor} is nonzero under the assumptions")
 
     def check_implies(self, step: Step, ref: Step) -> Outcome:
-        theirs = self.expand(_residual(ref.claim))
+        theirs = self.expand(_prove.residual(ref.claim))
         if step.by is not None:
-            mine = self.expand(_residual(step.claim))
+            mine = self.expand(_prove.residual(step.claim))
             outcome = self.compare(mine, _prove.distribute(self.expand(step.by), theirs), step, "(lhs - rhs) - by·(reference's lhs - rhs)")
             if outcome.ok:
                 return Outcome(True, outcome.method, f"{outcome.reason}: the claim is the reference multiplied on the left by {step.by}")
@@ -704,11 +623,11 @@ class _Prover:
         )
 
     def check_derivative(self, step: Step, ref: Step) -> Outcome:
-        target = _prove.derivative(self.expand(_value(ref.claim)), step.wrt)
-        return self.compare(self.expand(_value(step.claim)), target, step, f"the claim minus d/d{step.wrt} of the reference")
+        target = _prove.derivative(self.expand(_prove.value_of(ref.claim)), step.wrt)
+        return self.compare(self.expand(_prove.value_of(step.claim)), target, step, f"the claim minus d/d{step.wrt} of the reference")
 
     def check_stationary(self, step: Step, ref: Step) -> Outcome:
-        target = _prove.derivative(self.expand(_value(ref.claim)), step.wrt)
+        target = _prove.derivative(self.expand(_prove.value_of(ref.claim)), step.wrt)
         outcome = self.compare(self.expand(step.claim.lhs), target, step, f"the left side minus d/d{step.wrt} of the reference")
         if not outcome.ok:
             return outcome
@@ -721,8 +640,8 @@ class _Prover:
         return self.moment_check(step, ref, _prove.variance, "Var")
 
     def moment_check(self, step: Step, ref: Step, compute: Any, name: str) -> Outcome:
-        source = self.expand(_value(ref.claim))
-        claim_value = self.expand(_value(step.claim))
+        source = self.expand(_prove.value_of(ref.claim))
+        claim_value = self.expand(_prove.value_of(step.claim))
         found = compute(source, self.noise, self.sizes)
         laws = ", ".join(
             f"{nz.family} ~ {nz.distribution.capitalize()}({', '.join(map(str, nz.params))})" for nz in self.der.noise
@@ -744,7 +663,7 @@ class _Prover:
         )
 
     def check_positive(self, step: Step, ref: Step) -> Outcome:
-        expr = self.expand(_residual_gt(step.claim))
+        expr = self.expand(_prove.residual_gt(step.claim))
         cases = _prove.sign_cases(self.premises(step)) if step.using else [{}]
         for case in cases:
             value = expr.xreplace(case)
@@ -754,7 +673,7 @@ class _Prover:
         return Outcome(True, "symbolic (SymPy assumptions)", f"positive by the symbols' assumptions{where}")
 
     def check_coefficient(self, step: Step, ref: Step) -> Outcome:
-        source = self.expand(_value(ref.claim))
+        source = self.expand(_prove.value_of(ref.claim))
         marker = sympy.Dummy("T")
         replaced = sympy.expand(source).subs(sympy.expand(self.expand(step.of)), marker)
         if not replaced.has(marker):
@@ -762,8 +681,4 @@ class _Prover:
         coefficient = sympy.diff(replaced, marker)
         if coefficient.has(marker):
             return Outcome(False, "symbolic", f"the reference is not linear in {step.of}")
-        return self.compare(self.expand(_value(step.claim)), coefficient, step, f"the claim minus the coefficient of {step.of}")
-
-
-def _residual_gt(claim: Any) -> Any:
-    return claim.lhs - claim.rhs
+        return self.compare(self.expand(_prove.value_of(step.claim)), coefficient, step, f"the claim minus the coefficient of {step.of}")
