@@ -6,6 +6,9 @@ Equations are constraints: the latest earlier equation that shares a symbol with
 for an unknown (the question's target when it can, else a shared symbol it is solvable for) at
 random concrete values of everything else, exactly (``checker._pointwise``), and the step is tested
 at those points: each equality of a chain ``a = b = c`` must hold, for every admissible solution.
+Earlier equations on symbols disjoint from that one are solved too, each for its own unknown, so
+``a = 2b``, ``c = 3`` ⇒ ``a + c = 2b + 3`` follows; an earlier equation overlapping the latest one
+is superseded by it (the chain is checked step to step, not as one system).
 
 Statuses: ``given`` (the first step read, or a condition nothing earlier constrains), ``follows``,
 ``does_not_follow`` (a refuting point, shapes that do not fit, or a contradiction of the
