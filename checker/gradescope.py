@@ -33,6 +33,7 @@ import traceback
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
+from importlib import metadata
 from pathlib import Path
 
 from checker.config import GradeConfig
@@ -128,6 +129,40 @@ exit "$status"
 """
 
 
+def _add_installed_source(zf: zipfile.ZipFile) -> None:
+    """Bundle the installed package (no checkout, e.g. from a wheel): its packages as they are
+    installed (the key already inside ``checker/_bundled``) and a minimal pyproject.toml naming
+    the same dependencies, so that ``setup.sh`` installs it the same way."""
+    import checker  # noqa: PLC0415  (the installed package itself)
+    import derivations  # noqa: PLC0415
+
+    for package in (checker, derivations):
+        base = Path(str(package.__file__)).parent
+        for file in _walk(base):
+            zf.write(file, f"derivcheck/{base.name}/{file.relative_to(base).as_posix()}")
+    try:
+        requires = [r for r in metadata.requires("derivcheck") or [] if "extra ==" not in r]
+        version = metadata.version("derivcheck")
+    except metadata.PackageNotFoundError:
+        requires, version = ["sympy>=1.13,<2", "lark>=1.2,<2", "latex2sympy2>=1.9.1,<2", "rich>=13.7"], "0"
+    deps = "".join(f"    {json.dumps(r)},\n" for r in requires)
+    zf.writestr(
+        "derivcheck/pyproject.toml",
+        "[build-system]\n"
+        'requires = ["hatchling>=1.25"]\n'
+        'build-backend = "hatchling.build"\n\n'
+        "[project]\n"
+        'name = "derivcheck"\n'
+        f'version = "{version}"\n'
+        'requires-python = ">=3.11"\n'
+        f"dependencies = [\n{deps}]\n\n"
+        "[project.scripts]\n"
+        'derivcheck = "checker.cli:main"\n\n'
+        "[tool.hatch.build.targets.wheel]\n"
+        'packages = ["checker", "derivations"]\n',
+    )
+
+
 def _project_root() -> Path | None:
     """The checkout this package runs from (a directory with pyproject.toml), or None."""
     root = Path(__file__).resolve().parent.parent
@@ -168,7 +203,7 @@ def write_bundle(dest: Path, *, key_dir: Path | None, source: Path | None) -> Pa
 
     Raises:
         AnswerKeyError: when the key does not load.
-        CheckerError: when no project source is found (an installed wheel: pass ``source``).
+        CheckerError: when ``source`` is given but holds no pyproject.toml.
 
     Example:
         >>> import tempfile, zipfile
@@ -181,10 +216,10 @@ def write_bundle(dest: Path, *, key_dir: Path | None, source: Path | None) -> Pa
         key_path = key_path / "key.toml"
     load_key(key_path, validate_latex=False)
     root = source or _project_root()
-    if root is None or not (root / "pyproject.toml").is_file():
+    if root is not None and not (root / "pyproject.toml").is_file():
         raise CheckerError(
             f"expected the derivcheck project source (a folder with pyproject.toml), found source={root}; "
-            "fix: run from a checkout or pass the source folder"
+            "fix: pass the checkout's folder, or nothing to bundle the installed package"
         )
     if dest.is_dir():
         dest = dest / "autograder.zip"
@@ -193,13 +228,16 @@ def write_bundle(dest: Path, *, key_dir: Path | None, source: Path | None) -> Pa
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         _add_executable(zf, "setup.sh", _SETUP_SH)
         _add_executable(zf, "run_autograder", _RUN_AUTOGRADER)
-        for item in _SOURCE_ITEMS:
-            path = root / item
-            if path.is_file():
-                zf.write(path, f"derivcheck/{item}")
-            elif path.is_dir():
-                for file in _walk(path):
-                    zf.write(file, f"derivcheck/{item}/{file.relative_to(path).as_posix()}")
+        if root is None:
+            _add_installed_source(zf)
+        else:
+            for item in _SOURCE_ITEMS:
+                path = root / item
+                if path.is_file():
+                    zf.write(path, f"derivcheck/{item}")
+                elif path.is_dir():
+                    for file in _walk(path):
+                        zf.write(file, f"derivcheck/{item}/{file.relative_to(path).as_posix()}")
         zf.write(key_path, "key/key.toml")
     os.replace(tmp, dest)
     return dest

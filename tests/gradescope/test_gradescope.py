@@ -101,6 +101,21 @@ def test_bundle_carries_the_given_key(tmp_path: Path) -> None:
         assert "Custom 3" in zf.read("key/key.toml").decode()
 
 
+def test_bundle_from_the_installed_package_without_a_checkout(tmp_path: Path) -> None:
+    from checker.gradescope import _add_installed_source
+
+    with zipfile.ZipFile(tmp_path / "a.zip", "w") as zf:
+        _add_installed_source(zf)
+    with zipfile.ZipFile(tmp_path / "a.zip") as zf:
+        names = set(zf.namelist())
+        pyproject = zf.read("derivcheck/pyproject.toml").decode()
+    assert {"derivcheck/checker/grade.py", "derivcheck/derivations/__init__.py"} <= names
+    assert "sympy" in pyproject and "pytest" not in pyproject
+    import tomllib
+
+    assert tomllib.loads(pyproject)["project"]["name"] == "derivcheck"
+
+
 def test_bundle_refuses_a_folder_without_the_project(tmp_path: Path) -> None:
     from checker.errors import CheckerError
 
