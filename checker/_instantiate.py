@@ -440,6 +440,8 @@ class _Evaluator:
             i, j = self.scalar(e.i), self.scalar(e.j)
             if not (isinstance(i, Fraction) and isinstance(j, Fraction)):
                 raise Unsupported("matrix index is not an integer")
+            if i.denominator != 1 or j.denominator != 1 or not (0 <= i < m.rows and 0 <= j < m.cols):
+                raise Unsupported(f"entry ({i}, {j}) is outside a {m.rows}x{m.cols} matrix")
             return m.entry(int(i), int(j))
         if isinstance(e, Sum):
             return self._sum(e)

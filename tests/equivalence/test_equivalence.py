@@ -319,3 +319,13 @@ def test_constants_are_compared_exactly() -> None:
     assert (result.outcome, result.error_bound) == ("equivalent", None)
     assert "exact evaluation" in result.evidence
     assert compare(sympy.sqrt(2), sympy.Rational(99, 70), table("3.2")).outcome == "not_equivalent"
+
+
+def test_an_entry_outside_the_matrix_is_undecided_not_a_crash() -> None:
+    from sympy.matrices.expressions.matexpr import MatrixElement
+
+    j = sympy.Symbol("j", integer=True)
+    outside = sympy.Sum(MatrixElement(R.t, j, 0), (j, 1, R.n))
+    inside = sympy.Sum(MatrixElement(R.t, j - 1, 0), (j, 1, R.n))
+    assert compare(inside, outside, table("1.2.2")).outcome == "undecided"
+    assert compare(inside, el(R.t.T * sympy.OneMatrix(R.n, 1)), table("1.2.2")).outcome == "equivalent"
