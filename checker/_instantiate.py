@@ -396,7 +396,9 @@ class _Evaluator:
             except KeyError:
                 raise Unsupported(f"no value for symbol {e.name}") from None
         if isinstance(e, sympy.Float):
-            return Fraction(str(e))
+            if not e.is_finite:
+                raise Unsupported(f"the number {e} is not finite")
+            return Fraction(str(e))  # the decimal as written (0.1 is 1/10), not its binary value
         if isinstance(e, sympy.NumberSymbol):
             zt.algebraic = True
             return e
