@@ -346,7 +346,9 @@ _PREFIX = (
 )
 _WORDS = r"(?:(?:Question|Problem|Exercise|Part|Q|Prob\.?|Ex\.?)[ \t]*)?"
 # A sub-part: ``a)``, ``(a)``, ``a.``, ``a:`` or a letter glued to the id (``2.1.2a``).
-_SUB = r"(?:[ \t]*\(?(?P<sub>[a-h])(?:\)|\.(?!\d)|:)|(?P<glued>[a-h])(?![A-Za-z]))"
+# Roman numerals (``2.1.2 (i)``, ``(ii)``) name the parts a, b, c, d.
+_SUB = r"(?:[ \t]*\(?(?P<sub>[a-h]|i{1,3}|iv)(?:\)|\.(?!\d)|:)|(?P<glued>[a-h])(?![A-Za-z]))"
+_ROMAN = {"i": "a", "ii": "b", "iii": "c", "iv": "d"}
 _END = r"(?:\*\*|__|\}|\])?(?:[ \t]*[).:])?(?:\*\*|__|\}|\])?(?=[\s$\\]|$)"
 _SECTION = re.compile(
     _PREFIX + r"(?:Q|Question|Problem|Part|Section)[ \t]*\d+(?![.\d])[^\n]*$", re.MULTILINE | re.IGNORECASE
@@ -393,7 +395,7 @@ def _label_regex(ids: _Ids) -> re.Pattern[str]:
 
 
 _BARE_SUB = re.compile(
-    r"^(?P<label>" + _PREFIX + r"\(?(?P<sub>[a-h])(?:\)|\.|:)(?:\*\*|__)?)(?=\s|$)", re.MULTILINE
+    r"^(?P<label>" + _PREFIX + r"\(?(?P<sub>[a-h]|i{1,3}|iv)(?:\)|\.|:)(?:\*\*|__)?)(?=\s|$)", re.MULTILINE
 )
 
 
@@ -421,9 +423,18 @@ def _resolve(ids: _Ids, base: str, letter: str | None) -> tuple[str, bool]:
     letters = ids.letters(base)
     if not letters:
         return base, False  # ``2.1.1 a)`` where the key has only 2.1.1
-    if letter is not None and letter.lower() in letters:
-        return base + letter.lower(), False
+    part = _part_letter(letter, letters)
+    if part is not None and part in letters:
+        return base + part, False
     return base + letters[0], True
+
+
+def _part_letter(written: str | None, letters: Sequence[str]) -> str | None:
+    """``a`` for ``a``/``A``, and for the roman ``i`` when the key has no part ``i``."""
+    if written is None:
+        return None
+    written = written.lower()
+    return written if written in letters else _ROMAN.get(written, written)
 
 
 _GROUP_OPENER = re.compile(r"\$\$|\\\[|\\begin\{" + _ENVS + r"\}|\\\(|\$")
@@ -477,7 +488,7 @@ def _with_bare_subparts(text: str, ids: _Ids, labels: list[_Label], groups: _Spa
             continue
         stop = labels[i + 1].start if i + 1 < len(labels) else len(text)
         for m in _BARE_SUB.finditer(text, lab.end, stop):
-            letter = m.group("sub")
+            letter = _part_letter(m.group("sub"), letters)
             if letter not in letters or groups.holds(m.start()):
                 continue
             out.append(_Label(base + letter, m.start(), m.end("label"), m.group("label").strip()))

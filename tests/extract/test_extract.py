@@ -70,6 +70,8 @@ LABELS = [
     ("longer-number-is-not-the-id", "1.2.23 w = 1", []),
     ("mid-line-number-is-not-a-label", "see 1.2.2 for w", []),
     ("out-of-order", "3.2 s\n1.2.2 w", ["3.2", "1.2.2"]),
+    ("subpart-roman", "2.1.2 (i) C\n(ii) A noise", ["2.1.2a", "2.1.2b"]),
+    ("subpart-upper", "2.1.2 A) C\nb) A noise", ["2.1.2a", "2.1.2b"]),
     ("latex-section", "\\section*{1.2.2}\n$$w = 1$$", ["1.2.2"]),
     ("latex-subsection-question", "\\subsection{Question 3.2}\n\\[\\sigma = 1\\]", ["3.2"]),
     ("latex-textbf", "\\textbf{2.2.} a larger model", ["2.2"]),
