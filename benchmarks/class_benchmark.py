@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker.config import Budget, GradeConfig
+from checker.extract import extract
 from checker.grade import grade_paths
 from checker.key import Key, load_key
 
@@ -150,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
 
     key = load_key()
     planted = build_class(args.n, key, args.seed)
+    # How much a run can share: distinct (question, block) pairs among all the answers.
+    distinct = {(b.id, b.text) for p in planted for b in extract(p.text, key).blocks}
     config = GradeConfig(budget=Budget(seconds=args.timeout), jobs=args.jobs)
     latencies: list[float] = []
     verdicts: Counter[str] = Counter()
@@ -187,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         "  verdicts            "
         + ", ".join(f"{k} {v} ({100 * v / questions:.1f}%)" for k, v in verdicts.most_common())
     )
+    print(f"  distinct answers    {len(distinct)} (question, block) pairs among {questions} questions")
     agree = questions - sum(disagreements.values())
     print(f"  agreement with planted labels: {agree}/{questions} ({100 * agree / max(1, questions):.2f}%)")
     for (qid, want, got), count in disagreements.most_common(8):
