@@ -528,7 +528,7 @@ def grade_paths(
         []
     """
     skip = set(resume)
-    todo = [p for p in paths if p not in skip]
+    todo = list(dict.fromkeys(p for p in paths if p not in skip))  # each file once
     total = len(todo)
     if progress is not None:
         progress(0, total)
