@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Literal
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -281,11 +282,11 @@ def _render_class(results: Sequence[SubmissionResult], key: Key) -> RenderableTy
         label = f"{b}" if b == int(max_score) else f"{b}–{b + 1}"
         dist.add_row(label, str(n), "█" * max(0, round(40 * n / width)) if n else "")
     parts.append(dist)
-    per_q = Table(title="per question", show_header=True)
-    per_q.add_column("Q")
-    per_q.add_column("mean", justify="right")
+    per_q = Table(title="per question", show_header=True, box=None, padding=(0, 1), header_style="bold")
+    per_q.add_column("Q", no_wrap=True, min_width=6)
+    per_q.add_column("mean", justify="right", no_wrap=True, min_width=6)
     for label in VERDICTS:
-        per_q.add_column(label, justify="right")
+        per_q.add_column(label, justify="right", no_wrap=True, min_width=len(label))
     for q in key.graded:
         verdicts = [v for r in results for v in r.questions if v.question == q.id]
         counts = Counter(v.verdict for v in verdicts)
@@ -301,7 +302,7 @@ def _render_class(results: Sequence[SubmissionResult], key: Key) -> RenderableTy
         if v.answer_note and v.verdict in ("incorrect", "unparsed", "needs_review")
     )
     if notes:
-        common = Table(title="most common mistakes", show_header=True)
+        common = Table(title="most common mistakes", show_header=True, box=box.SIMPLE_HEAD)
         common.add_column("Q")
         common.add_column("answer_note")
         common.add_column("n", justify="right")
