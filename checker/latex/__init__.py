@@ -232,6 +232,14 @@ def _finish(ctx: Ctx, build: Build, sides: list[Item | None]) -> list[tuple[Item
         )
     for item in items:
         value = item.value
+        if isinstance(value, sympy.Basic) and value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            raise ctx.fail(
+                UnsupportedConstructError,
+                f"expected a finite expression, found {ctx.text(item)}, which divides by zero; "
+                "fix: check the denominators and negative powers",
+                item.start,
+                item.end,
+            )
         if isinstance(value, sympy.Basic):
             for symbol in value.free_symbols & set(build.placeholders):
                 p = build.placeholders[symbol]

@@ -112,6 +112,8 @@ def collapse(value: sympy.Basic) -> sympy.Basic:
 def _scalar_times(coeff: sympy.Expr, matrix: sympy.Basic) -> sympy.Basic:
     if coeff == 1:
         return matrix
+    if coeff == 0:
+        return sympy.ZeroMatrix(*matrix.shape)
     return sympy.MatMul(coeff, matrix, evaluate=True)
 
 
@@ -263,7 +265,7 @@ def add(ctx: Ctx, terms: list[tuple[int, Item]]) -> object:
             out.append(size_to(v, dims[0]))
             continue
         vs = shape(v)
-        if vs is None and v == 0:
+        if (vs is None and v == 0) or (isinstance(v, sympy.ZeroMatrix) and vs == dims):
             continue
         if vs != dims:
             raise ctx.fail(

@@ -67,6 +67,7 @@ ERRORS: list[tuple[str, str, str, type[CheckerError], tuple[str, ...]]] = [
     ("huge-number", "3.2", r"((2^{64})^{64})^{64}", UnsupportedConstructError, ("bits",)),
     ("many-digits", "3.2", "1" * 2000, UnsupportedConstructError, ("digits",)),
     ("division-by-zero", "3.2", r"\frac{p}{0}", UnsupportedConstructError, ("nonzero denominator",)),
+    ("zero-to-negative-power", "3.2", r"(p - p)^{-1}", UnsupportedConstructError, ("divides by zero",)),
     ("matrix-norm", "1.2.2", r"\|X\|", UnsupportedConstructError, ("norm",)),
     ("norm-1", "1.1.2", r"\|w\|_1", UnsupportedConstructError, ("\\|v\\|_2",)),
     ("sum-without-index", "1.1.2", r"\sum w^T x", UnsupportedConstructError, ("index",)),

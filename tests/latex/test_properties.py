@@ -100,8 +100,9 @@ def _parse_or_none(latex: str, tbl: SymbolTable) -> sympy.Basic | None:
         expr = parse(latex, tbl).expr
     except CheckerError:
         return None  # e.g. a generated division by zero or a huge exponent
-    # SymPy may produce the imaginary unit (sqrt(-p)); our grammar has no imaginary unit (a known gap).
-    return None if expr.has(sympy.I) else expr
+    # Known gaps: SymPy may produce the imaginary unit (sqrt(-p)), which our grammar does not read,
+    # and a standalone zero matrix prints as 0 (its size then comes from context only).
+    return None if expr.has(sympy.I) or isinstance(expr, sympy.ZeroMatrix) else expr
 
 
 @QUICK
