@@ -120,12 +120,15 @@ def test_to_latex_round_trips(case: tuple[str, str]) -> None:
 
 @QUICK
 @given(_scalar_latex(3))
-def test_scalar_round_trip_is_structural(latex: str) -> None:
+def test_scalar_round_trip_is_exact(latex: str) -> None:
+    # Structure may differ where SymPy distributes a number over a sum (2(p+q) -> 2p+2q); the value
+    # may not.
     tbl = table("3.2")
     expr = _parse_or_none(latex, tbl)
     if expr is None:
         return
-    assert parse(to_latex(expr, tbl), tbl).expr == expr
+    again = parse(to_latex(expr, tbl), tbl).expr
+    assert again == expr or sympy.simplify(again - expr) == 0, (latex, to_latex(expr, tbl))
 
 
 # ---- fuzzing ----------------------------------------------------------------------------------
