@@ -121,7 +121,17 @@ def parse(source: str, table: SymbolTable, *, options: ParseOptions = ParseOptio
     >>> parse("w^T x - \\\\epsilon \\\\|w\\\\|_2^2", table).read_as
     '- \\\\epsilon \\\\left(w^{T} w\\\\right) + \\\\left(w^{T} x\\\\right)'
     """
-    return _parse(source, Resolver.build(table), options, frozenset())
+    try:
+        return _parse(source, Resolver.build(table), options, frozenset())
+    except RecursionError as exc:  # only reachable with a very large options.max_depth
+        raise UnsupportedConstructError(
+            f"expected an expression Python can hold, found nesting too deep for it "
+            f"(max_depth={options.max_depth}); fix: simplify the expression",
+            source=source,
+            start=0,
+            end=max(1, len(source)),
+            approximate=True,
+        ) from exc
 
 
 def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: frozenset[str]) -> Parsed:

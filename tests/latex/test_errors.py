@@ -197,3 +197,9 @@ def test_limits_come_from_the_options() -> None:
     with pytest.raises(UnsupportedConstructError, match="max_depth=4"):
         parse(r"((((((p))))))", table("3.2"), options=tight)
     assert parse(r"p^{4}", table("3.2"), options=tight).expr is not None
+
+
+def test_a_huge_depth_option_still_ends_in_our_error() -> None:
+    deep = ParseOptions(max_depth=100_000)
+    with pytest.raises(UnsupportedConstructError):
+        parse("\\sqrt{" * 3000 + "p" + "}" * 3000, table("3.2"), options=deep)
