@@ -296,6 +296,11 @@ class Build(Transformer[Token, object]):
             if k == len(nameable):
                 end = nameable[k - 1].end_pos or 0 if k else primary.end
                 return Item(self._symbol(spec, pieces), primary.start, end), scripts[k:]
+            if k == len(nameable) - 1 and nameable[k].type == "SUB" and spec.shape == "identity":
+                # I_d, I_{n}, I_3 even when the table lists no such alias: the size is explicit.
+                sized = self._symbol(spec, [(t.type, str(t)) for t in nameable])
+                if not isinstance(sized, Unsized):
+                    return Item(sized, primary.start, nameable[k].end_pos or 0), scripts[k + 1 :]
             if k == len(nameable) - 1 and nameable[k].type == "SUB":
                 component = self._component(spec, primary, nameable[k])
                 if component is not None:

@@ -7,6 +7,7 @@ import sympy
 from helpers_latex import equivalent, question, table
 from sympy.matrices.expressions.matexpr import MatrixElement
 
+from checker.key import SymbolSpec, SymbolTable
 from checker.latex import definitions, parse, shape_of, to_latex
 from checker.symbols import scalar_symbol, sympy_symbol
 
@@ -171,3 +172,16 @@ def test_parse_is_pure_between_calls() -> None:
     parse(r"X^2", table("1.2.3"), options=question("1.2.3").options)  # shorthand elsewhere
     again = parse(r"(X^T X + 2 n \lambda I)^{-1} X^T t", tbl)
     assert first == again
+
+
+def test_identity_subscript_sizes_it_without_an_alias() -> None:
+    tbl = SymbolTable(
+        (
+            SymbolSpec("n", "n", assumptions=frozenset({"integer", "positive"})),
+            SymbolSpec("v", "v", shape=("n", 1)),
+            SymbolSpec("I", "I", shape="identity"),
+        )
+    )
+    value = parse(r"I_n v", tbl)
+    assert value.expr == sympy_symbol(tbl.symbol("v"), tbl)
+    assert parse(r"I_{3}", tbl).expr == sympy.Identity(3)
