@@ -224,7 +224,9 @@ def names(expr: Any) -> set[Any]:
     """Symbols, matrix symbols and indexed bases a claim uses (bound summation indices excluded)."""
     if not isinstance(expr, sympy.Basic):
         return set()
-    out = {s for s in expr.free_symbols if isinstance(s, sympy.Symbol | sympy.MatrixSymbol | sympy.IndexedBase)}
+    out = {
+        s for s in expr.free_symbols if isinstance(s, sympy.Symbol | sympy.MatrixSymbol | sympy.IndexedBase)
+    }
     for mat in expr.atoms(sympy.MatrixSymbol):
         for dim in mat.shape:
             out |= sympy.sympify(dim).free_symbols
@@ -274,8 +276,10 @@ def distribute(factor: Any, expr: Any) -> Any:
     cancels, where a full ``expand`` would split ``A`` and lose the cancellation.
     """
     if isinstance(expr, sympy.MatAdd | sympy.Add):
-        return sympy.Add(*[distribute(factor, arg) for arg in expr.args]) if not is_matrix(expr) else (
-            sympy.MatAdd(*[distribute(factor, arg) for arg in expr.args]).doit()
+        return (
+            sympy.Add(*[distribute(factor, arg) for arg in expr.args])
+            if not is_matrix(expr)
+            else (sympy.MatAdd(*[distribute(factor, arg) for arg in expr.args]).doit())
         )
     if isinstance(expr, sympy.MatMul):
         coeff, mats = expr.as_coeff_matrices()
@@ -456,7 +460,9 @@ def prove_zero(expr: Any, sizes: Sizes, *, what: str = "the difference") -> Outc
     method = f"symbolic at concrete dimensions {sizes.describe()} with symbolic entries"
     ok, why = _concrete_zero(expr, sizes)
     if ok:
-        return Outcome(True, method, f"{what} is 0 at every dimension tried (not decided at general dimensions)")
+        return Outcome(
+            True, method, f"{what} is 0 at every dimension tried (not decided at general dimensions)"
+        )
     return Outcome(False, method, why)
 
 
@@ -617,7 +623,9 @@ def _moments_concrete(expr: Any, noise: NoiseMap) -> Any:
     return total
 
 
-def expectation(expr: Any, noise: NoiseMap, sizes: Sizes) -> tuple[Any, str] | list[tuple[tuple[int, ...], Any]]:
+def expectation(
+    expr: Any, noise: NoiseMap, sizes: Sizes
+) -> tuple[Any, str] | list[tuple[tuple[int, ...], Any]]:
     """E[expr] over independent noise, at general dimensions when the structure allows.
 
     Returns:
@@ -626,7 +634,9 @@ def expectation(expr: Any, noise: NoiseMap, sizes: Sizes) -> tuple[Any, str] | l
         computed exactly at each concrete dimension when the general rules do not apply.
     """
     try:
-        return _expect(expr, noise), "symbolic at general dimensions (linearity; independence across the summation index)"
+        return _expect(
+            expr, noise
+        ), "symbolic at general dimensions (linearity; independence across the summation index)"
     except _NotLinear:
         return [(vals, _moments_concrete(instantiate(expr, sizes, vals), noise)) for vals in sizes.concrete]
 
@@ -634,7 +644,9 @@ def expectation(expr: Any, noise: NoiseMap, sizes: Sizes) -> tuple[Any, str] | l
 def variance(expr: Any, noise: NoiseMap, sizes: Sizes) -> tuple[Any, str] | list[tuple[tuple[int, ...], Any]]:
     """Var[expr] over independent noise; same contract as :func:`expectation`."""
     try:
-        return _variance(expr, noise), "symbolic at general dimensions (independence across the summation index)"
+        return _variance(
+            expr, noise
+        ), "symbolic at general dimensions (independence across the summation index)"
     except _NotLinear:
         out = []
         for vals in sizes.concrete:
@@ -642,4 +654,3 @@ def variance(expr: Any, noise: NoiseMap, sizes: Sizes) -> tuple[Any, str] | list
             mean = _moments_concrete(inst, noise)
             out.append((vals, sympy.expand(_moments_concrete(inst**2, noise) - mean**2)))
         return out
-

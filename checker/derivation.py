@@ -318,10 +318,14 @@ class _Prover:
         if not der.steps:
             raise self.error(None, "expected at least one step, found steps=()")
         if der.answer_step is not None and not 1 <= der.answer_step <= len(der.steps):
-            raise self.error(None, f"expected answer_step in 1..{len(der.steps)}, found answer_step={der.answer_step}")
+            raise self.error(
+                None, f"expected answer_step in 1..{len(der.steps)}, found answer_step={der.answer_step}"
+            )
         for noise in der.noise:
             if noise.family not in der.symbols:
-                raise self.error(None, f"expected the noise family {noise.family} to be declared in Derivation.symbols")
+                raise self.error(
+                    None, f"expected the noise family {noise.family} to be declared in Derivation.symbols"
+                )
             if noise.distribution not in get_args(Distribution):
                 raise self.error(
                     None, f"expected a distribution in {get_args(Distribution)}, found {noise.distribution!r}"
@@ -338,7 +342,9 @@ class _Prover:
         if not isinstance(step, Step):
             raise self.error(index, f"expected a Step, found {type(step).__name__}: {step!r}")
         if step.rule not in RULES:
-            raise self.error(index, f"expected rule to be one of {', '.join(RULES)}; found rule={step.rule!r}")
+            raise self.error(
+                index, f"expected rule to be one of {', '.join(RULES)}; found rule={step.rule!r}"
+            )
         if not isinstance(step.justification, str) or not step.justification.strip():
             raise self.error(index, "expected a one-line justification, found an empty one")
         claim = step.claim
@@ -356,9 +362,13 @@ class _Prover:
                 f"of type {type(claim).__name__}",
             )
         if isinstance(claim, sympy.Eq) and any(_prove.is_matrix(side) for side in (claim.lhs, claim.rhs)):
-            raise self.error(index, f"expected MatrixEquation(lhs, rhs) for a matrix equation, found sympy.Eq: {claim}")
+            raise self.error(
+                index, f"expected MatrixEquation(lhs, rhs) for a matrix equation, found sympy.Eq: {claim}"
+            )
         if isinstance(claim, sympy.StrictGreaterThan) and step.rule not in ("given", "positive"):
-            raise self.error(index, f"expected an inequality only in a given or positive step, found rule={step.rule!r}")
+            raise self.error(
+                index, f"expected an inequality only in a given or positive step, found rule={step.rule!r}"
+            )
         parts = _prove.claim_parts(claim)
         for part in parts:
             if not isinstance(part, sympy.Basic):
@@ -421,7 +431,10 @@ class _Prover:
                 raise self.error(index, f"expected references to earlier steps 1..{index - 1}, found {ref!r}")
         for ref in step.using:
             if not isinstance(self.der.steps[ref - 1].claim, sympy.StrictGreaterThan):
-                raise self.error(index, f"expected `using` to name premises e > 0, found step {ref}: {self.der.steps[ref - 1].claim}")
+                raise self.error(
+                    index,
+                    f"expected `using` to name premises e > 0, found step {ref}: {self.der.steps[ref - 1].claim}",
+                )
         needs = {
             "derivative": ("wrt",),
             "stationary": ("wrt",),
@@ -431,13 +444,22 @@ class _Prover:
             if getattr(step, name) is None:
                 raise self.error(index, f"expected a {step.rule} step to give {name}=..., found none")
         if step.rule not in {"given", "definition"} and index == 1:
-            raise self.error(index, f"expected the first step to be given or a definition, found rule={step.rule!r}")
+            raise self.error(
+                index, f"expected the first step to be given or a definition, found rule={step.rule!r}"
+            )
         if step.rule == "implies" and (step.by is None) == (step.solve_for is None):
-            raise self.error(index, "expected an implies step to give exactly one of by=... (multiply) or solve_for=...")
+            raise self.error(
+                index, "expected an implies step to give exactly one of by=... (multiply) or solve_for=..."
+            )
         if step.by is not None and step.rule not in ("equivalent", "implies"):
-            raise self.error(index, f"expected by=... only on equivalent or implies steps, found rule={step.rule!r}")
+            raise self.error(
+                index, f"expected by=... only on equivalent or implies steps, found rule={step.rule!r}"
+            )
         if step.rule == "equivalent" and step.by is not None and _prove.is_matrix(step.by):
-            raise self.error(index, "expected a nonzero scalar `by` in an equivalent step; multiply by a matrix with rule implies")
+            raise self.error(
+                index,
+                "expected a nonzero scalar `by` in an equivalent step; multiply by a matrix with rule implies",
+            )
         if step.rule == "positive" and not isinstance(step.claim, sympy.StrictGreaterThan):
             raise self.error(index, f"expected a positive step to claim e > 0, found {step.claim}")
         if step.rule == "stationary" and not (_prove.is_equation(step.claim) and step.claim.rhs == 0):
@@ -448,10 +470,15 @@ class _Prover:
                 f"expected solve_for to be a scalar Symbol, found {step.solve_for!r}; for a matrix unknown "
                 "multiply by the inverse with by=...",
             )
-        if step.rule == "implies" and step.solve_for is not None and not (
-            isinstance(step.claim, sympy.Eq) and step.claim.lhs == step.solve_for
+        if (
+            step.rule == "implies"
+            and step.solve_for is not None
+            and not (isinstance(step.claim, sympy.Eq) and step.claim.lhs == step.solve_for)
         ):
-            raise self.error(index, f"expected `{step.solve_for} = value` when solving for {step.solve_for}, found {step.claim}")
+            raise self.error(
+                index,
+                f"expected `{step.solve_for} = value` when solving for {step.solve_for}, found {step.claim}",
+            )
         if step.rule in ("expectation", "variance") and not self.noise:
             raise self.error(index, f"expected Derivation.noise for a {step.rule} step, found none")
         if step.rule not in ("given", "definition", "positive"):
@@ -465,7 +492,9 @@ class _Prover:
         if step.rule == "implies":
             ref = self.der.steps[(step.ref or index - 1) - 1].claim
             if not _prove.is_equation(ref):
-                raise self.error(index, f"expected an implies step to follow from an equation, found the reference {ref}")
+                raise self.error(
+                    index, f"expected an implies step to follow from an equation, found the reference {ref}"
+                )
 
     # -- the run ----------------------------------------------------------------------------
 
@@ -487,7 +516,9 @@ class _Prover:
                 try:
                     outcome = self.check(index, step)
                 except _CAN_FAIL as exc:
-                    outcome = Outcome(False, "not decided", f"SymPy could not check this step: {type(exc).__name__}: {exc}")
+                    outcome = Outcome(
+                        False, "not decided", f"SymPy could not check this step: {type(exc).__name__}: {exc}"
+                    )
                 status = "proved" if outcome.ok else "failed"
             self.proofs.append(
                 StepProof(
@@ -543,7 +574,11 @@ class _Prover:
             if not last.ok:
                 return Outcome(False, last.method, last.reason + " in a sign case the premises allow")
         steps = ", ".join(str(k) for k in step.using)
-        return Outcome(True, last.method, f"{last.reason} in each of the {len(cases)} sign cases allowed by step(s) {steps}")
+        return Outcome(
+            True,
+            last.method,
+            f"{last.reason} in each of the {len(cases)} sign cases allowed by step(s) {steps}",
+        )
 
     def compare(self, claim_value: Any, target: Any, step: Step, what: str) -> Outcome:
         if not _prove.same_shape(claim_value, target) and not (
@@ -551,23 +586,37 @@ class _Prover:
         ):
             return Outcome(False, "shape check", f"{what}: a scalar and a matrix cannot be equal")
         if _prove.is_matrix(claim_value) and not _prove.same_shape(claim_value, target):
-            return Outcome(False, "shape check", f"{what}: shapes differ, {claim_value.shape} vs {target.shape}")
+            return Outcome(
+                False, "shape check", f"{what}: shapes differ, {claim_value.shape} vs {target.shape}"
+            )
         return self.zero(claim_value - target, step, what)
 
     # -- one method per rule ----------------------------------------------------------------
 
     def check_equivalent(self, step: Step, ref: Step) -> Outcome:
         claim = step.claim
-        both_equations = _prove.is_equation(claim) and _prove.is_equation(ref.claim) and self.label_of(step) is None
+        both_equations = (
+            _prove.is_equation(claim) and _prove.is_equation(ref.claim) and self.label_of(step) is None
+        )
         if not both_equations:
-            return self.compare(self.expand(_prove.value_of(claim)), self.expand(_prove.value_of(ref.claim)), step, "the value differs from the reference's")
+            return self.compare(
+                self.expand(_prove.value_of(claim)),
+                self.expand(_prove.value_of(ref.claim)),
+                step,
+                "the value differs from the reference's",
+            )
         mine = self.expand(_prove.residual(claim))
         theirs = self.expand(_prove.residual(ref.claim))
         if step.by is not None:
             nonzero = self.nonzero(step.by, step)
             if not nonzero.ok:
                 return nonzero
-            outcome = self.compare(mine, _prove.distribute(self.expand(step.by), theirs), step, "(lhs - rhs) - by·(reference's lhs - rhs)")
+            outcome = self.compare(
+                mine,
+                _prove.distribute(self.expand(step.by), theirs),
+                step,
+                "(lhs - rhs) - by·(reference's lhs - rhs)",
+            )
             return Outcome(outcome.ok, outcome.method, f"{outcome.reason}; {nonzero.reason}")
         direct = self.compare(mine, theirs, step, "(lhs - rhs) - (reference's lhs - rhs)")
         if direct.ok:
@@ -581,16 +630,29 @@ class _Prover:
         for case in cases:
             value = sympy.sympify(factor).xreplace(case)
             if value.is_nonzero is not True and sympy.simplify(value).is_nonzero is not True:
-                return Outcome(False, "assumptions", f"cannot show that {factor} is nonzero from the assumptions and premises")
+                return Outcome(
+                    False,
+                    "assumptions",
+                    f"cannot show that {factor} is nonzero from the assumptions and premises",
+                )
         return Outcome(True, "assumptions", f"{factor} is nonzero under the assumptions")
 
     def check_implies(self, step: Step, ref: Step) -> Outcome:
         theirs = self.expand(_prove.residual(ref.claim))
         if step.by is not None:
             mine = self.expand(_prove.residual(step.claim))
-            outcome = self.compare(mine, _prove.distribute(self.expand(step.by), theirs), step, "(lhs - rhs) - by·(reference's lhs - rhs)")
+            outcome = self.compare(
+                mine,
+                _prove.distribute(self.expand(step.by), theirs),
+                step,
+                "(lhs - rhs) - by·(reference's lhs - rhs)",
+            )
             if outcome.ok:
-                return Outcome(True, outcome.method, f"{outcome.reason}: the claim is the reference multiplied on the left by {step.by}")
+                return Outcome(
+                    True,
+                    outcome.method,
+                    f"{outcome.reason}: the claim is the reference multiplied on the left by {step.by}",
+                )
             return outcome
         unknown = step.solve_for
         value = self.expand(step.claim.rhs)
@@ -606,7 +668,9 @@ class _Prover:
         match = self.compare(value, solutions[0], step, f"the claimed value minus the solution for {unknown}")
         if not match.ok:
             return match
-        back = self.zero(theirs.xreplace({unknown: value}), step, "the reference with the value substituted back")
+        back = self.zero(
+            theirs.xreplace({unknown: value}), step, "the reference with the value substituted back"
+        )
         if not back.ok:
             return back
         denominator = sympy.denom(sympy.together(value))
@@ -624,14 +688,25 @@ class _Prover:
 
     def check_derivative(self, step: Step, ref: Step) -> Outcome:
         target = _prove.derivative(self.expand(_prove.value_of(ref.claim)), step.wrt)
-        return self.compare(self.expand(_prove.value_of(step.claim)), target, step, f"the claim minus d/d{step.wrt} of the reference")
+        return self.compare(
+            self.expand(_prove.value_of(step.claim)),
+            target,
+            step,
+            f"the claim minus d/d{step.wrt} of the reference",
+        )
 
     def check_stationary(self, step: Step, ref: Step) -> Outcome:
         target = _prove.derivative(self.expand(_prove.value_of(ref.claim)), step.wrt)
-        outcome = self.compare(self.expand(step.claim.lhs), target, step, f"the left side minus d/d{step.wrt} of the reference")
+        outcome = self.compare(
+            self.expand(step.claim.lhs), target, step, f"the left side minus d/d{step.wrt} of the reference"
+        )
         if not outcome.ok:
             return outcome
-        return Outcome(True, outcome.method, f"{outcome.reason}: the gradient of the reference's objective, set to 0 (first-order condition)")
+        return Outcome(
+            True,
+            outcome.method,
+            f"{outcome.reason}: the gradient of the reference's objective, set to 0 (first-order condition)",
+        )
 
     def check_expectation(self, step: Step, ref: Step) -> Outcome:
         return self.moment_check(step, ref, _prove.expectation, "E")
@@ -644,7 +719,8 @@ class _Prover:
         claim_value = self.expand(_prove.value_of(step.claim))
         found = compute(source, self.noise, self.sizes)
         laws = ", ".join(
-            f"{nz.family} ~ {nz.distribution.capitalize()}({', '.join(map(str, nz.params))})" for nz in self.der.noise
+            f"{nz.family} ~ {nz.distribution.capitalize()}({', '.join(map(str, nz.params))})"
+            for nz in self.der.noise
         )
         if isinstance(found, tuple):
             value, method = found
@@ -655,7 +731,9 @@ class _Prover:
             residual = _prove.instantiate(claim_value, self.sizes, values) - exact
             if sympy.simplify(residual) != 0:
                 at = ", ".join(f"{s}={v}" for s, v in zip(self.sizes.symbols, values, strict=True))
-                return Outcome(False, "exact moments at concrete dimensions", f"{name} differs at {at}: {residual}")
+                return Outcome(
+                    False, "exact moments at concrete dimensions", f"{name} differs at {at}: {residual}"
+                )
         return Outcome(
             True,
             f"exact moments at concrete dimensions {self.sizes.describe()} ({laws})",
@@ -668,8 +746,16 @@ class _Prover:
         for case in cases:
             value = expr.xreplace(case)
             if value.is_positive is not True and sympy.simplify(value).is_positive is not True:
-                return Outcome(False, "assumptions", f"cannot show {sympy.simplify(value)} > 0 in a sign case the premises allow")
-        where = f" in each of the {len(cases)} sign cases allowed by step(s) {', '.join(map(str, step.using))}" if step.using else ""
+                return Outcome(
+                    False,
+                    "assumptions",
+                    f"cannot show {sympy.simplify(value)} > 0 in a sign case the premises allow",
+                )
+        where = (
+            f" in each of the {len(cases)} sign cases allowed by step(s) {', '.join(map(str, step.using))}"
+            if step.using
+            else ""
+        )
         return Outcome(True, "symbolic (SymPy assumptions)", f"positive by the symbols' assumptions{where}")
 
     def check_coefficient(self, step: Step, ref: Step) -> Outcome:
@@ -681,4 +767,9 @@ class _Prover:
         coefficient = sympy.diff(replaced, marker)
         if coefficient.has(marker):
             return Outcome(False, "symbolic", f"the reference is not linear in {step.of}")
-        return self.compare(self.expand(_prove.value_of(step.claim)), coefficient, step, f"the claim minus the coefficient of {step.of}")
+        return self.compare(
+            self.expand(_prove.value_of(step.claim)),
+            coefficient,
+            step,
+            f"the claim minus the coefficient of {step.of}",
+        )

@@ -74,7 +74,9 @@ class DerivationsFile(pytest.File):
             module = import_module(package)
             derivations: tuple[Derivation, ...] = module.all_derivations()
         except Exception as exc:  # a broken derivations package is a collection error, never a crash
-            raise self.CollectError(f"{self.path}: cannot load derivations from {package!r}: {exc!r}") from exc
+            raise self.CollectError(
+                f"{self.path}: cannot load derivations from {package!r}: {exc!r}"
+            ) from exc
         for derivation in derivations:
             yield DerivationCollector.from_parent(self, name=derivation.question, derivation=derivation)
 
@@ -90,7 +92,9 @@ class DerivationCollector(pytest.Collector):
 
     def collect(self) -> Iterator[pytest.Item]:
         for index, step in enumerate(self.derivation.steps, start=1):
-            yield StepItem.from_parent(self, name=f"step {index}", index=index, justification=step.justification)
+            yield StepItem.from_parent(
+                self, name=f"step {index}", index=index, justification=step.justification
+            )
 
     def report(self) -> DerivationReport:
         """The derivation's report, proved on first use.

@@ -31,7 +31,10 @@ class DropoutSymbols:
     @property
     def noise(self) -> tuple[Noise, Noise]:
         """m ~ Bernoulli(p) (keep probability), π ~ N(0, σ²), all i.i.d."""
-        return (Noise(self.m, "bernoulli", (self.p,)), Noise(self.pi, "normal", (sympy.Integer(0), self.sigma)))
+        return (
+            Noise(self.m, "bernoulli", (self.p,)),
+            Noise(self.pi, "normal", (sympy.Integer(0), self.sigma)),
+        )
 
 
 def dropout_symbols(question: str) -> DropoutSymbols:

@@ -25,7 +25,9 @@ def derivation() -> Derivation:
         Step(sympy.Gt(x * w, 0), "assume x and w* share a sign (w*x > 0)", "given"),
         Step(sympy.Eq(f, w * x), "the linear model in 1-D: f(x; w*) = w* x", "definition"),
         Step(sympy.Eq(grad, w), "differentiate w* x with respect to x", "derivative", wrt=x),
-        Step(sympy.Eq(x_adv, x - eps * sympy.sign(grad)), "the FGSM attack x' = x − ε sgn(∇ₓf)", "definition"),
+        Step(
+            sympy.Eq(x_adv, x - eps * sympy.sign(grad)), "the FGSM attack x' = x − ε sgn(∇ₓf)", "definition"
+        ),
         Step(sympy.Eq(w * x_adv, 0), "require the attacked logit f(x'; w*) = w* x' to vanish", "given"),
         Step(sympy.Eq(w * x - eps * w * sympy.sign(w), 0), "substitute x' and expand", "equivalent"),
         Step(
@@ -34,7 +36,9 @@ def derivation() -> Derivation:
             "implies",
             solve_for=eps,
         ),
-        Step(sympy.Eq(eps, sympy.Abs(x)), "x and w* share a sign, so x·sgn(w*) = |x|", "equivalent", using=(1,)),
+        Step(
+            sympy.Eq(eps, sympy.Abs(x)), "x and w* share a sign, so x·sgn(w*) = |x|", "equivalent", using=(1,)
+        ),
         Step(
             sympy.Eq(slope, 0),
             "|x| does not depend on λ: weight decay does not make the model more robust to FGSM",

@@ -32,7 +32,9 @@ def derivation() -> Derivation:
             "inverted dropout on example i, masks m_j^{(i)} ~ Bernoulli(p) i.i.d.",
             "definition",
         ),
-        Step(sympy.Eq(y, sympy.Sum(w[j] * x[i, j], (j, 1, d))), "the prediction without dropout", "definition"),
+        Step(
+            sympy.Eq(y, sympy.Sum(w[j] * x[i, j], (j, 1, d))), "the prediction without dropout", "definition"
+        ),
         Step(sympy.Eq(mean, y), "linearity of E, E[m_j] = p", "expectation", ref=1),
         Step(
             sympy.Eq(var, (1 - p) / p * sympy.Sum((w[j] * x[i, j]) ** 2, (j, 1, d))),

@@ -26,10 +26,28 @@ def derivation() -> Derivation:
     var_pi = sympy.Symbol(r"\operatorname{Var}_{\pi}[\hat{y}_{\pi}]", real=True)
     signal = sympy.Sum((w[j] * x[j]) ** 2, (j, 1, d))
     steps = (
-        Step(sympy.Eq(y_m, sympy.Sum(m[j] * w[j] * x[j], (j, 1, d)) / p), "inverted dropout on the inputs", "definition"),
-        Step(sympy.Eq(y_pi, sympy.Sum((1 + pi[j]) * w[j] * x[j], (j, 1, d))), "Gaussian noise on the inputs", "definition"),
-        Step(sympy.Eq(mean_m, sympy.Sum(w[j] * x[j], (j, 1, d))), "linearity of E, E[m_j] = p", "expectation", ref=1),
-        Step(sympy.Eq(mean_pi, sympy.Sum(w[j] * x[j], (j, 1, d))), "linearity of E, E[π_j] = 0", "expectation", ref=2),
+        Step(
+            sympy.Eq(y_m, sympy.Sum(m[j] * w[j] * x[j], (j, 1, d)) / p),
+            "inverted dropout on the inputs",
+            "definition",
+        ),
+        Step(
+            sympy.Eq(y_pi, sympy.Sum((1 + pi[j]) * w[j] * x[j], (j, 1, d))),
+            "Gaussian noise on the inputs",
+            "definition",
+        ),
+        Step(
+            sympy.Eq(mean_m, sympy.Sum(w[j] * x[j], (j, 1, d))),
+            "linearity of E, E[m_j] = p",
+            "expectation",
+            ref=1,
+        ),
+        Step(
+            sympy.Eq(mean_pi, sympy.Sum(w[j] * x[j], (j, 1, d))),
+            "linearity of E, E[π_j] = 0",
+            "expectation",
+            ref=2,
+        ),
         Step(sympy.Eq(mean_pi, mean_m), "the two models have the same mean", "equivalent"),
         Step(
             sympy.Eq(var_m, (1 - p) / p * signal),
@@ -37,7 +55,9 @@ def derivation() -> Derivation:
             "variance",
             ref=1,
         ),
-        Step(sympy.Eq(var_pi, sigma**2 * signal), "independent noise: Var = Σ (w_j x_j)² σ²", "variance", ref=2),
+        Step(
+            sympy.Eq(var_pi, sigma**2 * signal), "independent noise: Var = Σ (w_j x_j)² σ²", "variance", ref=2
+        ),
         Step(sympy.Gt(signal, 0), "assume the input carries signal: Σ (w_j x_j)² > 0", "given"),
         Step(
             sympy.Eq(var_pi, var_m),
@@ -51,7 +71,12 @@ def derivation() -> Derivation:
             by=1 / signal,
             using=(8,),
         ),
-        Step(sympy.Eq(sigma, sympy.sqrt((1 - p) / p)), "take the positive root (σ > 0)", "implies", solve_for=sigma),
+        Step(
+            sympy.Eq(sigma, sympy.sqrt((1 - p) / p)),
+            "take the positive root (σ > 0)",
+            "implies",
+            solve_for=sigma,
+        ),
     )
     return Derivation(
         name="q3_2",

@@ -62,7 +62,12 @@ BAD = (
         "MatrixEquation",
     ),
     Bad("swapped-product-shape", _push_through_swapped, 6, "shape mismatch"),
-    Bad("sides-of-different-shape", lambda: with_step("q1_2_2", 5, claim=MatrixEquation(w, t)), 5, "shape mismatch"),
+    Bad(
+        "sides-of-different-shape",
+        lambda: with_step("q1_2_2", 5, claim=MatrixEquation(w, t)),
+        5,
+        "shape mismatch",
+    ),
     Bad(
         "unknown-symbol",
         lambda: with_step("q1_2_2", 5, claim=MatrixEquation(w, sympy.Symbol("z") * w)),
@@ -71,18 +76,27 @@ BAD = (
     ),
     Bad(
         "symbol-with-other-assumptions",
-        lambda: with_step("q1_2_2", 2, claim=MatrixEquation(get("q1_2_2").steps[1].claim.lhs, sympy.Symbol("lambda") * w)),
+        lambda: with_step(
+            "q1_2_2", 2, claim=MatrixEquation(get("q1_2_2").steps[1].claim.lhs, sympy.Symbol("lambda") * w)
+        ),
         2,
         "unknown symbol(s) lambda",
     ),
-    Bad("unknown-rule", lambda: with_step("q1_2_2", 4, rule="by-inspection"), 4, "expected rule to be one of"),
+    Bad(
+        "unknown-rule", lambda: with_step("q1_2_2", 4, rule="by-inspection"), 4, "expected rule to be one of"
+    ),
     Bad("empty-justification", lambda: with_step("q1_2_2", 4, justification="  "), 4, "justification"),
     Bad("reference-to-a-later-step", lambda: with_step("q1_2_2", 4, ref=5), 4, "earlier steps 1..3"),
     Bad("using-a-non-inequality", lambda: with_step("q1_2_3", 11, using=(2,)), 11, "premises e > 0"),
     Bad("derivative-without-wrt", lambda: with_step("q1_2_2", 2, wrt=None), 2, "give wrt"),
     Bad("implies-without-how", lambda: with_step("q1_2_2", 5, by=None), 5, "exactly one of by"),
     Bad("matrix-by-in-equivalent", lambda: with_step("q1_2_2", 4, by=X.T * X), 4, "nonzero scalar"),
-    Bad("redefinition", lambda: with_step("q1_2_3", 5, claim=sympy.Eq(key_symbols("1.2.3")["w"], 1)), 5, "definition"),
+    Bad(
+        "redefinition",
+        lambda: with_step("q1_2_3", 5, claim=sympy.Eq(key_symbols("1.2.3")["w"], 1)),
+        5,
+        "definition",
+    ),
     Bad(
         "first-step-not-given",
         lambda: _derivation_of(dataclasses.replace(GIVEN, rule="equivalent")),

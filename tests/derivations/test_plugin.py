@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 FAKE = textwrap.dedent(
-    '''
+    """
     import sympy
     from checker.derivation import Derivation, Step
 
@@ -30,7 +30,7 @@ FAKE = textwrap.dedent(
             Step(sympy.Eq(a, b), "trust me", "magic"),
         ))
         return (good, bad)
-    '''
+    """
 )
 
 
@@ -65,7 +65,9 @@ def test_one_item_per_step_and_the_wrong_step_fails(tmp_path: Path) -> None:
 
 
 def test_a_bad_package_name_is_a_collection_error(tmp_path: Path) -> None:
-    (tmp_path / "derivations.toml").write_text('[derivcheck]\npackage = "no_such_pkg_xyz"\n', encoding="utf-8")
+    (tmp_path / "derivations.toml").write_text(
+        '[derivcheck]\npackage = "no_such_pkg_xyz"\n', encoding="utf-8"
+    )
     run = _run_pytest(tmp_path)
     assert run.returncode != 0
     assert "cannot load derivations from 'no_such_pkg_xyz'" in run.stdout

@@ -24,7 +24,9 @@ COMMANDS = ("check", "steps", "grade", "verify", "gradescope-bundle")
 @pytest.mark.parametrize("module", MODULES)
 def test_every_module_imports_on_its_own(module: str) -> None:
     # A fresh interpreter: an import that only works after another module was imported fails here.
-    proc = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", f"import {module}"], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stderr
 
 
@@ -53,7 +55,9 @@ def test_every_cli_command_has_help_text(command: str) -> None:
 
 
 def test_cli_help_runs_as_a_process() -> None:
-    proc = subprocess.run([sys.executable, "-m", "checker.cli", "--help"], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "checker.cli", "--help"], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0
     for command in COMMANDS:
         assert command in proc.stdout

@@ -13,7 +13,12 @@ nonzero = small.filter(bool)
 positive = st.fractions(min_value=Fraction(1, 100), max_value=10, max_denominator=100)
 
 
-@given(st.integers(1, 8).flatmap(lambda d: st.tuples(st.lists(small, min_size=d, max_size=d), st.lists(small, min_size=d, max_size=d))), positive)
+@given(
+    st.integers(1, 8).flatmap(
+        lambda d: st.tuples(st.lists(small, min_size=d, max_size=d), st.lists(small, min_size=d, max_size=d))
+    ),
+    positive,
+)
 def test_fgm_logit_is_wtx_minus_eps_norm(xw: tuple[list[int], list[int]], eps: Fraction) -> None:
     x, w = col(xw[0]), col(xw[1])
     attacked = add(x, w, scale=-eps)  # x' = x − ε ∇ₓ(wᵀx) = x − ε w
@@ -51,7 +56,9 @@ def test_1d_fgm_eps_zeroes_the_logit(problem: tuple[list[int], list[int], int], 
 
 
 @given(one_d(), positive, positive)
-def test_1d_fgm_eps_grows_with_lambda(problem: tuple[list[int], list[int], int], lam: Fraction, more: Fraction) -> None:
+def test_1d_fgm_eps_grows_with_lambda(
+    problem: tuple[list[int], list[int], int], lam: Fraction, more: Fraction
+) -> None:
     X, t, x = problem
     n = len(X)
     assert eps_fgm(X, t, x, lam + more) > eps_fgm(X, t, x, lam)
@@ -60,7 +67,9 @@ def test_1d_fgm_eps_grows_with_lambda(problem: tuple[list[int], list[int], int],
 
 
 @given(one_d(), positive, positive)
-def test_1d_fgsm_eps_is_abs_x_for_every_lambda(problem: tuple[list[int], list[int], int], lam: Fraction, other: Fraction) -> None:
+def test_1d_fgsm_eps_is_abs_x_for_every_lambda(
+    problem: tuple[list[int], list[int], int], lam: Fraction, other: Fraction
+) -> None:
     X, t, x = problem
     for value in (lam, other):
         w = w_star(X, t, value)

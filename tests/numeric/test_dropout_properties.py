@@ -25,7 +25,9 @@ K_SIGMA = 6.0  # under the CLT a 6-standard-error deviation has probability ~2e-
 SEED = 20261129
 
 values = st.integers(min_value=-5, max_value=5)
-keep = st.sampled_from([Fraction(1, 10), Fraction(1, 4), Fraction(1, 3), Fraction(1, 2), Fraction(2, 3), Fraction(9, 10)])
+keep = st.sampled_from(
+    [Fraction(1, 10), Fraction(1, 4), Fraction(1, 3), Fraction(1, 2), Fraction(2, 3), Fraction(9, 10)]
+)
 
 
 @st.composite
@@ -49,7 +51,9 @@ def dropout_moments(a: list[Fraction], p: Fraction, target: Fraction) -> tuple[F
     return mean, second - mean**2, loss
 
 
-def gaussian_moments(a: list[Fraction], sigma2: Fraction, target: Fraction) -> tuple[Fraction, Fraction, Fraction]:
+def gaussian_moments(
+    a: list[Fraction], sigma2: Fraction, target: Fraction
+) -> tuple[Fraction, Fraction, Fraction]:
     """E[ŷ_π], Var[ŷ_π], E[(ŷ_π − t)²] by the exact two-point rule πⱼ = sⱼσ, sⱼ = ±1."""
     base = sum(a, Fraction(0))
     weight = Fraction(1, 2 ** len(a))
@@ -65,7 +69,9 @@ def gaussian_moments(a: list[Fraction], sigma2: Fraction, target: Fraction) -> t
 
 
 @given(models(), values)
-def test_exact_means_and_variances_match_at_sigma2(model: tuple[list[Fraction], Fraction], target: int) -> None:
+def test_exact_means_and_variances_match_at_sigma2(
+    model: tuple[list[Fraction], Fraction], target: int
+) -> None:
     a, p = model
     sigma2 = (1 - p) / p
     m_mean, m_var, m_loss = dropout_moments(a, p, Fraction(target))
@@ -102,7 +108,9 @@ def _tolerances(variance: float, mu4: float, k: int = K_SAMPLES) -> tuple[float,
     return K_SIGMA * mean_se, K_SIGMA * var_se
 
 
-def _sample_both(a: list[Fraction], p: Fraction, sigma2: Fraction, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _sample_both(
+    a: list[Fraction], p: Fraction, sigma2: Fraction, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     av = np.array([float(aj) for aj in a])
     masks = rng.random((K_SAMPLES, len(a))) < float(p)

@@ -47,7 +47,9 @@ def test_closed_form_zeroes_the_gradient(problem: tuple[Matrix, Matrix, Fraction
 
 
 @given(problems(), st.data())
-def test_closed_form_beats_every_perturbation(problem: tuple[Matrix, Matrix, Fraction], data: st.DataObject) -> None:
+def test_closed_form_beats_every_perturbation(
+    problem: tuple[Matrix, Matrix, Fraction], data: st.DataObject
+) -> None:
     X, t, lam = problem
     w = ridge(X, t, lam)
     d = len(w)
