@@ -99,6 +99,15 @@ def _parser() -> Lark:
     return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
 
 
+@functools.lru_cache(maxsize=64)
+def _resolver(table: SymbolTable) -> Resolver:
+    """The spelling index of a table, built once per table: every parse of a class reuses it.
+
+    Keyed by the frozen, hashable table, so a different key or question never shares an index.
+    """
+    return Resolver.build(table)
+
+
 def parse(source: str, table: SymbolTable, *, options: ParseOptions = ParseOptions()) -> Parsed:
     """Read one expression or equation chain of LaTeX as typed SymPy.
 
@@ -122,7 +131,7 @@ def parse(source: str, table: SymbolTable, *, options: ParseOptions = ParseOptio
     '- \\\\epsilon \\\\left(w^{T} w\\\\right) + \\\\left(w^{T} x\\\\right)'
     """
     try:
-        return _parse(source, Resolver.build(table), options, frozenset())
+        return _parse(source, _resolver(table), options, frozenset())
     except RecursionError as exc:  # only reachable with a very large options.max_depth
         raise UnsupportedConstructError(
             f"expected an expression Python can hold, found nesting too deep for it "
