@@ -201,13 +201,36 @@ def _cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_OK
     if args.question is None or args.answer is None:
         raise _usage("check needs QUESTION and ANSWER (or --batch FILE.jsonl)")
-    key = _key(args)
-    verdict = check_answer(key, args.question, args.answer, config=_config(args))
+    try:
+        key = _key(args)
+        verdict = check_answer(key, args.question, args.answer, config=_config(args))
+    except CheckerError as exc:
+        if args.format == "json":
+            # A script reading stdout gets a verdict object either way; the exit status says usage.
+            _print_json(out, _error_verdict(args.question, exc))
+        raise
     if args.format == "json":
         _print_json(out, verdict.to_json())
     else:
         out.print(render_verdict_text(verdict))
     return EXIT_OK
+
+
+def _error_verdict(question: str, exc: CheckerError) -> dict[str, Any]:
+    """The contract's verdict object for a check that could not run (unknown question, bad key)."""
+    return {
+        "question": question,
+        "verdict": "error",
+        "score": 0.0,
+        "max_score": 0.0,
+        "feedback": exc.render(),
+        "answer": None,
+        "read_as": None,
+        "evidence": None,
+        "answer_note": "error",
+        "steps": [],
+        "first_invalid": None,
+    }
 
 
 def _json_lines(stream: IO[str]) -> Iterator[dict[str, Any]]:
@@ -293,6 +316,9 @@ def _cmd_grade(args: argparse.Namespace, out: Console, err: Console) -> int:
     finally:
         if stream is not None and stream is not sys.stdout:
             stream.close()
+    # Reports list submissions in the order given, whatever order the workers finished in.
+    order = {path: i for i, path in enumerate(paths)}
+    results.sort(key=lambda r: order.get(r.submission, len(order)))
     if args.format == "json":
         if done:
             err.print(f"resumed: skipped {len(done)} submission(s) already in {args.out}", markup=False)
