@@ -67,7 +67,7 @@ def test_check_json_verdicts(
     code, out, _ = run(capsys, "check", question, answer, "--format", "json")
     assert code == 0
     obj = json.loads(out)
-    assert VERDICT_FIELDS <= set(obj)
+    assert set(obj) >= VERDICT_FIELDS
     assert (obj["question"], obj["verdict"]) == (question, verdict), obj["feedback"]
     if note is not None:
         assert obj["answer_note"] == note
