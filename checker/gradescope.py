@@ -144,7 +144,7 @@ def _add_installed_source(zf: zipfile.ZipFile) -> None:
         requires = [r for r in metadata.requires("derivcheck") or [] if "extra ==" not in r]
         version = metadata.version("derivcheck")
     except metadata.PackageNotFoundError:
-        requires, version = ["sympy>=1.13,<2", "lark>=1.2,<2", "latex2sympy2>=1.9.1,<2", "rich>=13.7"], "0"
+        requires, version = ["sympy>=1.13,<2", "lark>=1.2,<2", "rich>=13.7"], "0"
     deps = "".join(f"    {json.dumps(r)},\n" for r in requires)
     zf.writestr(
         "derivcheck/pyproject.toml",
