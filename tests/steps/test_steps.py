@@ -6,7 +6,7 @@ import json
 
 import pytest
 import sympy
-from chain_symbols import el, question, symbols, table
+from hw3_symbols import el, question, symbols, table
 
 from checker.errors import LatexSyntaxError, ShapeError
 from checker.key import SymbolTable

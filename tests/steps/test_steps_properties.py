@@ -8,7 +8,7 @@ For a random scalar equation ``u·a = b`` (a, b random in p, λ, ε, nonzero a):
 from __future__ import annotations
 
 import sympy
-from chain_symbols import symbols, table
+from hw3_symbols import symbols, table
 from hypothesis import given
 from hypothesis import strategies as st
 
