@@ -29,11 +29,13 @@ at the sizes sampled and, for |·| and sgn, that their sign regions were sampled
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
@@ -49,6 +51,7 @@ from checker.verdict import Equivalence
 __all__ = [
     "CASCADE",
     "Comparison",
+    "PointMemo",
     "by_instantiation",
     "by_shape",
     "by_structure",
@@ -81,6 +84,26 @@ _PLAIN_NAMES: Mapping[str, str] = MappingProxyType(
 )
 
 
+class PointMemo:
+    """Exact values at sampled points, remembered for one call (a judgement, a step check).
+
+    Created by the caller and dropped with it, never shared between calls.  Within a judgement the
+    candidate is compared with the reference, the accepted forms and the known mistakes at the same
+    deterministic points, so its value at a point is computed once.  With ``reference_fixed`` every
+    ``reference`` compared under this memo is the key's side (fixed per question): its values are
+    taken from a process-wide cache of pure values keyed by the expression, the sampled variables,
+    the sizes, the config and the point's index (:func:`_fixed_value`); never a verdict.
+
+    Args:
+        reference_fixed: whether every reference compared under this memo comes from the answer key.
+    """
+
+    def __init__(self, *, reference_fixed: bool = False) -> None:
+        self.reference_fixed = reference_fixed
+        self.values: dict[tuple[sympy.Basic, _Point], _Evaluated] = {}
+        self.variables: dict[tuple[sympy.Basic, sympy.Basic, SymbolTable], inst.Variables] = {}
+
+
 @dataclass(frozen=True)
 class Comparison:
     """One question put to the cascade: definitions already substituted, zeros sized.
@@ -91,6 +114,7 @@ class Comparison:
         table: the question's symbol table (assumptions, bounds, LaTeX names).
         config: the cascade's knobs.
         substituted: whether definitions were substituted (for the evidence).
+        memo: values at sampled points already computed in this call (see :class:`PointMemo`).
     """
 
     reference: sympy.Basic
@@ -98,6 +122,7 @@ class Comparison:
     table: SymbolTable
     config: EquivalenceConfig = field(default_factory=EquivalenceConfig)
     substituted: bool = False
+    memo: PointMemo = field(default_factory=PointMemo, compare=False, repr=False)
 
 
 Stage = Callable[[Comparison], Equivalence | None]
@@ -110,6 +135,7 @@ def compare(
     *,
     config: EquivalenceConfig = EquivalenceConfig(),
     definitions: Mapping[sympy.Basic, sympy.Basic] | None = None,
+    memo: PointMemo | None = None,
 ) -> Equivalence:
     """Decide whether ``candidate`` is equivalent to ``reference``.
 
@@ -119,6 +145,8 @@ def compare(
         table: the question's symbol table.
         config: points, sizes, entry bound, seed, precision.
         definitions: symbol → expression (``x' := x - εw``) substituted into both sides first.
+        memo: the caller's per-call memo of point values (a fresh one by default); it changes how
+            fast the answer comes, never the answer.
 
     Returns:
         The decision with its method and evidence: ``shape``, ``structural``, ``symbolic``,
@@ -147,7 +175,7 @@ def compare(
         substituted = ref != reference or cand != candidate
     ref, cand = _scalarize(ref), _scalarize(cand)
     ref, cand = _size_zero(ref, cand), _size_zero(cand, ref)
-    case = Comparison(ref, cand, table, config, substituted)
+    case = Comparison(ref, cand, table, config, substituted, memo or PointMemo())
     for stage in CASCADE:
         decision = stage(case)
         if decision is not None:
@@ -309,15 +337,90 @@ def by_symbolic(case: Comparison) -> Equivalence | None:
 def _differs_somewhere(case: Comparison) -> bool:
     """A cheap pre-test: do the sides differ at one random exact point?  (Decides nothing.)"""
     try:
-        variables = inst.collect([case.reference, case.candidate], case.table)
+        variables = _variables(case)
         dims = inst.dimension_points(variables, case.config)[0]
-        env = inst.sample(variables, dims, case.config, -1, 0)
         zt = ZeroTest(digits=case.config.digits)
-        return not values_equal(
-            inst.evaluate(case.reference, env, zt), inst.evaluate(case.candidate, env, zt), zt
-        )
+        ref_value, cand_value = _values_at(case, _Point(variables, dims, case.config, -1, 0, None), zt)
+        return not values_equal(ref_value, cand_value, zt)
     except (Singular, Unsupported):
         return False
+
+
+# ---------------------------------------------------------------------------------------------
+# values at sampled points, computed once per call (and once per process for the key's side)
+# ---------------------------------------------------------------------------------------------
+
+
+class _Point(NamedTuple):
+    """One deterministic sample point: what is drawn, at which sizes, with which seed and index."""
+
+    variables: inst.Variables
+    dims: tuple[tuple[str, int], ...]
+    config: EquivalenceConfig
+    number: int  # the point's index
+    attempt: int
+    bound: int | None  # the entry bound override (2 for small, readable values)
+
+
+@dataclass(frozen=True)
+class _Evaluated:
+    """One expression's value at one point, or why it has none, with the zero-test notes it left."""
+
+    value: Value | None
+    error: tuple[type[Singular] | type[Unsupported], str] | None
+    algebraic: bool
+    numeric_only: bool
+
+
+@functools.lru_cache(maxsize=1024)
+def _sampled(point: _Point) -> Mapping[str, Value]:
+    """:func:`checker._instantiate.sample`, a pure function of frozen values, drawn once."""
+    variables, dims, config, index, attempt, bound = point
+    return MappingProxyType(inst.sample(variables, dims, config, index, attempt, bound=bound))
+
+
+def _evaluate_at(expr: sympy.Basic, point: _Point) -> _Evaluated:
+    zt = ZeroTest(digits=point.config.digits)
+    try:
+        value = inst.evaluate(expr, _sampled(point), zt)
+    except (Singular, Unsupported) as exc:
+        return _Evaluated(None, (type(exc), str(exc)), zt.algebraic, zt.numeric_only)
+    return _Evaluated(value, None, zt.algebraic, zt.numeric_only)
+
+
+# The key's side of a question is fixed: its value at a deterministic point is computed once per
+# process (workers forked after a warm-up inherit it).  Keyed by frozen values only.
+_fixed_value = functools.lru_cache(maxsize=8192)(_evaluate_at)
+
+
+def _value_at(case: Comparison, expr: sympy.Basic, fixed: bool, point: _Point, zt: ZeroTest) -> Value:
+    if fixed:
+        got = _fixed_value(expr, point)
+    else:
+        found = case.memo.values.get((expr, point))
+        got = found if found is not None else _evaluate_at(expr, point)
+        case.memo.values[expr, point] = got
+    zt.algebraic = zt.algebraic or got.algebraic
+    zt.numeric_only = zt.numeric_only or got.numeric_only
+    if got.error is not None:
+        raise got.error[0](got.error[1])
+    assert got.value is not None
+    return got.value
+
+
+def _values_at(case: Comparison, point: _Point, zt: ZeroTest) -> tuple[Value, Value]:
+    """Both sides at one point (the reference first: a singular reference spares the candidate)."""
+    ref_value = _value_at(case, case.reference, case.memo.reference_fixed, point, zt)
+    return ref_value, _value_at(case, case.candidate, False, point, zt)
+
+
+def _variables(case: Comparison) -> inst.Variables:
+    """What to sample for this comparison, collected once per call."""
+    key = (case.reference, case.candidate, case.table)
+    found = case.memo.variables.get(key)
+    if found is None:
+        found = case.memo.variables[key] = inst.collect([case.reference, case.candidate], case.table)
+    return found
 
 
 def values_equal(a: Value, b: Value, zt: ZeroTest) -> bool:
@@ -397,7 +500,7 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
     """
     config = case.config
     try:
-        variables = inst.collect([case.reference, case.candidate], case.table)
+        variables = _variables(case)
         live = list(inst.dimension_points(variables, config))
         size = inst.set_size(variables, config)
     except Unsupported as exc:
@@ -495,14 +598,14 @@ def _simpler_refutation(
     sizes = sorted(live, key=lambda dims: (math.prod(v for _, v in dims), dims))[:2]
     for dims in sizes:
         for attempt in range(_SIMPLE_ATTEMPTS):
-            env = inst.sample(variables, dims, case.config, 0, attempt, bound=2)
+            point = _Point(variables, dims, case.config, 0, attempt, 2)
+            env = _sampled(point)
             try:
-                ref_value = inst.evaluate(case.reference, env, zt)
-                cand_value = inst.evaluate(case.candidate, env, zt)
+                ref_value, cand_value = _values_at(case, point, zt)
             except Singular:
                 continue
             if not values_equal(ref_value, cand_value, zt):
-                return env, ref_value, cand_value
+                return dict(env), ref_value, cand_value
     return None
 
 
@@ -514,13 +617,13 @@ def _one_point(
     zt: ZeroTest,
 ) -> tuple[dict[str, Value], Value, Value] | None:
     for attempt in range(_ATTEMPTS):
-        env = inst.sample(variables, dims, case.config, index, attempt)
+        point = _Point(variables, dims, case.config, index, attempt, None)
+        env = _sampled(point)
         try:
-            ref_value = inst.evaluate(case.reference, env, zt)
-            cand_value = inst.evaluate(case.candidate, env, zt)
+            ref_value, cand_value = _values_at(case, point, zt)
         except Singular:
             continue
-        return env, ref_value, cand_value
+        return dict(env), ref_value, cand_value
     return None
 
 

@@ -281,6 +281,14 @@ class _Judging:
         self.engine = engine
         self.read_as: str | None = None
         self.note = ""  # how the value was taken from the answer, prefixed to the evidence
+        # The real engine remembers values at its sampled points for this judgement (the
+        # candidate is compared with several key forms at the same points); fakes take no memo.
+        from checker import equivalence  # noqa: PLC0415  (loaded by default_engine already)
+
+        self.memo_of: Callable[[bool], Any] | None = None
+        if engine.compare is equivalence.compare:
+            memos = {fixed: equivalence.PointMemo(reference_fixed=fixed) for fixed in (True, False)}
+            self.memo_of = memos.__getitem__
 
     # -- verdict builders -----------------------------------------------------------------------
 
@@ -313,7 +321,19 @@ class _Judging:
         )
         return replace(verdict, method="shape", evidence=exc.message)
 
-    def compare(self, reference: Any, candidate: Any, definitions: Mapping[Any, Any] | None) -> Equivalence:
+    def compare(
+        self, reference: Any, candidate: Any, definitions: Mapping[Any, Any] | None, *, from_key: bool = True
+    ) -> Equivalence:
+        """Compare with the engine; ``from_key`` says the reference is the key's own material."""
+        if self.memo_of is not None:
+            return self.engine.compare(
+                reference,
+                candidate,
+                self.q.symbols,
+                config=self.config,
+                definitions=definitions,
+                memo=self.memo_of(from_key),
+            )
         return self.engine.compare(
             reference, candidate, self.q.symbols, config=self.config, definitions=definitions
         )
@@ -477,7 +497,8 @@ class _Judging:
             return None  # an unreadable earlier answer earns no follow-through
         value = scalar(parsed.sides[-1])
         expected = side.follow_reference.xreplace({side.follow_symbol: value})
-        found = self.compare(expected, candidate, side.follow_definitions)
+        # The expected value holds this student's earlier answer: not the key's fixed side.
+        found = self.compare(expected, candidate, side.follow_definitions, from_key=False)
         if found.outcome != "equivalent":
             return None
         source = ft.source
