@@ -320,6 +320,10 @@ def by_symbolic(case: Comparison) -> Equivalence | None:
     """
     if not case.config.symbolic or _shape(case.reference) is not None:
         return None
+    # First, since it is cheap and its point is the first one by_instantiation evaluates: sides
+    # that differ somewhere cannot cancel, so nothing else is paid for.
+    if _differs_somewhere(case):
+        return None
     (reference, candidate), _ = _atomized(case.reference, case.candidate)
     if not (_small(reference) and _small(candidate)):
         return None
@@ -327,20 +331,22 @@ def by_symbolic(case: Comparison) -> Equivalence | None:
         bound = inst.degree(side, {})
         if bound.num + bound.den > _SYMBOLIC_MAX_DEGREE or bound.transcendental:
             return None
-    if _differs_somewhere(case):  # cancel could not succeed: do not pay for it
-        return None
     if sympy.cancel(sympy.together(reference - candidate)) == 0:
         return Equivalence("equivalent", "symbolic", "proved: the difference cancels to 0")
     return None
 
 
 def _differs_somewhere(case: Comparison) -> bool:
-    """A cheap pre-test: do the sides differ at one random exact point?  (Decides nothing.)"""
+    """A cheap pre-test: do the sides differ at one random exact point?  (Decides nothing.)
+
+    The point is the first one :func:`by_instantiation` draws (first sizes, index 0, attempt 0), so
+    its values are computed once for both stages (:class:`PointMemo`).
+    """
     try:
         variables = _variables(case)
         dims = inst.dimension_points(variables, case.config)[0]
         zt = ZeroTest(digits=case.config.digits)
-        ref_value, cand_value = _values_at(case, _Point(variables, dims, case.config, -1, 0, None), zt)
+        ref_value, cand_value = _values_at(case, _Point(variables, dims, case.config, 0, 0, None), zt)
         return not values_equal(ref_value, cand_value, zt)
     except (Singular, Unsupported):
         return False
