@@ -102,6 +102,13 @@ class PointMemo:
         self.reference_fixed = reference_fixed
         self.values: dict[tuple[sympy.Basic, _Point], _Evaluated] = {}
         self.variables: dict[tuple[sympy.Basic, sympy.Basic, SymbolTable], inst.Variables] = {}
+        self.checked: dict[sympy.Basic, str | None] = {}
+
+    def too_large(self, expr: sympy.Basic) -> str | None:
+        """:func:`checker._instantiate.too_large`, walked once per expression in this call."""
+        if expr not in self.checked:
+            self.checked[expr] = inst.too_large(expr)
+        return self.checked[expr]
 
 
 @dataclass(frozen=True)
@@ -163,8 +170,9 @@ def compare(
     >>> compare(sympy.sqrt((1 - p) / p), sympy.sqrt(1 - p) / sympy.sqrt(p), table).outcome
     'equivalent'
     """
-    for side in (reference, candidate):
-        problem = inst.too_large(side)
+    memo = memo or PointMemo()
+    for side, fixed in ((reference, memo.reference_fixed), (candidate, False)):
+        problem = _too_large_fixed(side) if fixed else memo.too_large(side)
         if problem is not None:  # guarded before any stage recurses into it
             return Equivalence("undecided", "none", f"not compared: {problem}")
     ref, cand = reference, candidate
@@ -175,7 +183,7 @@ def compare(
         substituted = ref != reference or cand != candidate
     ref, cand = _scalarize(ref), _scalarize(cand)
     ref, cand = _size_zero(ref, cand), _size_zero(cand, ref)
-    case = Comparison(ref, cand, table, config, substituted, memo or PointMemo())
+    case = Comparison(ref, cand, table, config, substituted, memo)
     for stage in CASCADE:
         decision = stage(case)
         if decision is not None:
@@ -393,6 +401,9 @@ def _evaluate_at(expr: sympy.Basic, point: _Point) -> _Evaluated:
         return _Evaluated(None, (type(exc), str(exc)), zt.algebraic, zt.numeric_only)
     return _Evaluated(value, None, zt.algebraic, zt.numeric_only)
 
+
+# The key's side is walked once per process for its size (a pure function of a frozen expression).
+_too_large_fixed = functools.lru_cache(maxsize=1024)(inst.too_large)
 
 # The key's side of a question is fixed: its value at a deterministic point is computed once per
 # process (workers forked after a warm-up inherit it).  Keyed by frozen values only.

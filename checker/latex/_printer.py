@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 from sympy.printing.latex import LatexPrinter
@@ -85,16 +87,23 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
         return r"\operatorname{sgn}\left(" + str(self._print(expr.args[0])) + r"\right)"
 
 
-def render(expr: sympy.Basic, table: SymbolTable) -> str:
-    """``expr`` in LaTeX with the table's spellings; see :func:`checker.latex.to_latex`."""
-    names: dict[sympy.Basic, str] = {}
+@functools.lru_cache(maxsize=64)
+def _spellings(table: SymbolTable) -> tuple[tuple[tuple[sympy.Basic, str], ...], str]:
+    """The table's (symbol, LaTeX) pairs and the identity's spelling, built once per table."""
+    names: list[tuple[sympy.Basic, str]] = []
     identity = "I"
     for spec in table.symbols:
         if spec.shape == "identity":
             identity = spec.latex
             continue
-        names[sympy_symbol(spec, table)] = spec.latex
-    printer = _Printer(names, identity)
+        names.append((sympy_symbol(spec, table), spec.latex))
+    return tuple(names), identity
+
+
+def render(expr: sympy.Basic, table: SymbolTable) -> str:
+    """``expr`` in LaTeX with the table's spellings; see :func:`checker.latex.to_latex`."""
+    names, identity = _spellings(table)
+    printer = _Printer(dict(names), identity)
     if isinstance(expr, MatrixElement) and expr.parent.shape == (1, 1):
         return str(printer.doprint(expr.parent))
     if isinstance(expr, sympy.Identity):

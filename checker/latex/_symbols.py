@@ -8,11 +8,14 @@ A key is ``(accent, base, stars, primes, subscripts, superscript words)``.  Spel
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
+
+import sympy
 
 from checker.errors import CheckerError
 from checker.key import FunctionSpec, SymbolSpec, SymbolTable
+from checker.symbols import sympy_symbol
 
 from ._normalize import GREEK, PRIME, STAR, SUPWORD_CLOSE, SUPWORD_OPEN, WORD_CLOSE, WORD_OPEN, normalize
 
@@ -106,6 +109,7 @@ class Resolver:
     table: SymbolTable
     by_key: dict[SymbolKey, SymbolSpec]
     functions: dict[str, FunctionSpec]
+    objects: dict[str, tuple[SymbolSpec, sympy.Basic]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, table: SymbolTable) -> Resolver:
@@ -117,7 +121,17 @@ class Resolver:
                 if key is not None and key not in by_key:
                     by_key[key] = spec
         functions = {fn.name: fn for fn in table.functions}
-        return cls(table, by_key, functions)
+        objects = {
+            spec.name: (spec, sympy_symbol(spec, table)) for spec in table.symbols if spec.shape != "identity"
+        }
+        return cls(table, by_key, functions, objects)
+
+    def symbol(self, spec: SymbolSpec) -> sympy.Basic:
+        """:func:`checker.symbols.sympy_symbol` of one of the table's own specs, built once per table."""
+        found = self.objects.get(spec.name)
+        if found is not None and found[0] is spec:
+            return found[1]
+        return sympy_symbol(spec, self.table)
 
     def lookup(self, key: SymbolKey) -> SymbolSpec | None:
         return self.by_key.get(key)

@@ -23,7 +23,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
 from checker.errors import LatexSyntaxError, ShapeError, UnknownSymbolError, UnsupportedConstructError
 from checker.key import FunctionSpec, SymbolSpec
-from checker.symbols import dimension, shape_of, sympy_symbol
+from checker.symbols import dimension, shape_of
 
 from . import _algebra as alg
 from ._algebra import Ctx, Item, Unsized
@@ -269,7 +269,7 @@ class Build(Transformer[Token, object]):
                 start,
                 end,
             )
-        var = sympy_symbol(spec, self.resolver.table)
+        var = self.resolver.symbol(spec)
         value = self.value(body).value
         target = value.args[0] if isinstance(value, MatrixElement) else value
         try:
@@ -358,7 +358,7 @@ class Build(Transformer[Token, object]):
 
     def _symbol(self, spec: SymbolSpec, scripts: list[tuple[str, str]]) -> object:
         if spec.shape != "identity":
-            return sympy_symbol(spec, self.resolver.table)
+            return self.resolver.symbol(spec)
         subs = [script_text(t) for k, t in scripts if k == "SUB"]
         if subs:
             sub = subs[0]
@@ -374,7 +374,7 @@ class Build(Transformer[Token, object]):
         dims = shape_of(spec, self.resolver.table)
         if dims is None or not (dims[0] == 1 or dims[1] == 1) or len(index) != 1 or not index.isalpha():
             return None
-        vector = sympy_symbol(spec, self.resolver.table)
+        vector = self.resolver.symbol(spec)
         assert isinstance(vector, sympy.MatrixSymbol)
         symbol = sympy.Symbol(f"{spec.name}[{index}]", real=True)
         self.placeholders[symbol] = Placeholder(vector, index, primary.start, sub.end_pos or 0)
@@ -541,7 +541,7 @@ class Build(Transformer[Token, object]):
         for param, raw_arg in zip(spec.params, args, strict=False):
             arg = self.value(raw_arg)
             param_spec = self.resolver.table.symbol(param)
-            symbol = sympy_symbol(param_spec, self.resolver.table)
+            symbol = self.resolver.symbol(param_spec)
             value = arg.value
             want, got = alg.shape(symbol), alg.shape(value)
             if want != got:
