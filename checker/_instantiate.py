@@ -336,13 +336,25 @@ def set_size(variables: Variables, config: EquivalenceConfig) -> float:
 # ---------------------------------------------------------------------------------------------
 
 
-def evaluate(expr: sympy.Basic, env: Env, zt: ZeroTest) -> Value:
+def evaluate(
+    expr: sympy.Basic,
+    env: Env,
+    zt: ZeroTest,
+    *,
+    shared: dict[sympy.Basic, Value] | None = None,
+    varying: str | None = None,
+) -> Value:
     """The exact value of ``expr`` at the point ``env`` (names → values).
 
     Args:
         expr: typed SymPy: scalars, matrix expressions, 1×1 results as ``M[0, 0]``.
         env: a value for every symbol name in ``expr`` (dimension symbols included).
         zt: per-call zero-test settings and notes.
+        shared: the caller's memo of subexpression values for repeated evaluations at points that
+            differ only in ``varying`` (solving for an unknown evaluates the same sides at many
+            values of it); subexpressions free of ``varying`` are read from and stored in it.
+            Only valid with the same ``zt`` and the same values of every other name.
+        varying: the one name whose value changes between calls sharing ``shared``.
 
     Returns:
         A Fraction, a SymPy number (radicals), or a :class:`~checker._exact.Mat`.
@@ -355,21 +367,43 @@ def evaluate(expr: sympy.Basic, env: Env, zt: ZeroTest) -> Value:
     >>> evaluate(1 / x + 1, {"x": Fraction(2)}, ZeroTest())
     Fraction(3, 2)
     """
-    return _Evaluator(env, zt).run(expr)
+    return _Evaluator(env, zt, shared, varying).run(expr)
 
 
 class _Evaluator:
-    def __init__(self, env: Env, zt: ZeroTest) -> None:
+    def __init__(
+        self,
+        env: Env,
+        zt: ZeroTest,
+        shared: dict[sympy.Basic, Value] | None = None,
+        varying: str | None = None,
+    ) -> None:
         self.env = env
         self.zt = zt
         self.memo: dict[sympy.Basic, Value] = {}
+        self.shared = shared
+        self.varying = varying
+        self.touches = 0  # reads of ``varying`` (a Sum counts as one: its index varies)
+        self.varied: set[sympy.Basic] = set()
 
     def run(self, expr: sympy.Basic) -> Value:
         hit = self.memo.get(expr)
         if hit is not None:
+            if expr in self.varied:
+                self.touches += 1
             return hit
+        if self.shared is not None:
+            hit = self.shared.get(expr)
+            if hit is not None:
+                self.memo[expr] = hit
+                return hit
+        before = self.touches
         value = self._eval(expr)
         self.memo[expr] = value
+        if self.touches != before:
+            self.varied.add(expr)
+        elif self.shared is not None:
+            self.shared[expr] = value
         return value
 
     def scalar(self, expr: sympy.Basic) -> Scalar:
@@ -391,6 +425,8 @@ class _Evaluator:
         if isinstance(e, sympy.Rational):
             return Fraction(int(e.p), int(e.q))
         if isinstance(e, sympy.Symbol | sympy.MatrixSymbol):
+            if e.name == self.varying:
+                self.touches += 1
             try:
                 return self.env[e.name]
             except KeyError:
@@ -531,6 +567,7 @@ class _Evaluator:
             raise Unsupported("summation bounds are not integers")
         if hi_v - lo_v > 2_000:
             raise Unsupported("summation range too long")
+        self.touches += 1  # never shared: the body's names are not tracked through the index
         acc: Scalar = Fraction(0)
         for k in range(int(lo_v), int(hi_v) + 1):
             inner = _Evaluator({**self.env, var.name: Fraction(k)}, self.zt)

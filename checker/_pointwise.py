@@ -30,14 +30,24 @@ __all__ = ["obeys", "residual", "solve_at_point"]
 _MAX_DEGREE = 4
 
 
-def residual(sides: Sequence[sympy.Basic], env: Mapping[str, Value], zt: ZeroTest) -> list[Scalar]:
+def residual(
+    sides: Sequence[sympy.Basic],
+    env: Mapping[str, Value],
+    zt: ZeroTest,
+    *,
+    shared: dict[sympy.Basic, Value] | None = None,
+    varying: str | None = None,
+) -> list[Scalar]:
     """Entries of left − right for every equality of a chain, at a point.
+
+    ``shared`` and ``varying`` are passed to :func:`checker._instantiate.evaluate`: repeated
+    residuals at one point that differ only in the unknown compute the rest once.
 
     Raises:
         Singular: a side is undefined at the point.
         Unsupported: the sides' values have different shapes.
     """
-    values = [inst.evaluate(s, env, zt) for s in sides]
+    values = [inst.evaluate(s, env, zt, shared=shared, varying=varying) for s in sides]
     out: list[Scalar] = []
     for a, b in itertools.pairwise(values):
         out.extend(_difference(a, b))
@@ -105,8 +115,11 @@ def solve_at_point(
     count = 1 if shape is None else shape[0] * shape[1]
     values = inst.sample_set(inst.Rule(), entry_bound)
 
+    # Everything but the unknown is fixed at this point: its subexpressions are computed once.
+    shared: dict[sympy.Basic, Value] = {}
+
     def at(flat: Sequence[Scalar]) -> list[Scalar]:
-        return residual(sides, {**env, unknown: _shaped(flat, shape)}, zt)
+        return residual(sides, {**env, unknown: _shaped(flat, shape)}, zt, shared=shared, varying=unknown)
 
     zero = [Fraction(0)] * count
     try:
