@@ -22,6 +22,7 @@ A broken step is itself a constraint for the steps after it, so one slip is repo
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import random
@@ -38,7 +39,7 @@ from checker import _instantiate as inst
 from checker import _pointwise as pw
 from checker import latex
 from checker._exact import Mat, Singular, Unsupported, Value, ZeroTest
-from checker.config import EquivalenceConfig
+from checker.config import EquivalenceConfig, ParseOptions
 from checker.equivalence import (
     plain_name,
     point_text,
@@ -212,18 +213,21 @@ def check_steps(
             read.append(ReadStep(raw, error=exc))
             continue
         read.append(ReadStep(raw, tuple(parsed.sides), read_as=parsed.read_as))
-    target: sympy.Basic | None = None
-    if question.target:
-        try:
-            candidate = latex.parse(question.target, table, options=options).expr
-        except CheckerError:
-            candidate = None
-        if isinstance(candidate, sympy.Symbol | sympy.MatrixSymbol):
-            target = candidate
+    target = _target(question.target, table, options) if question.target else None
     definitions = latex.definitions(table, options)
     return check_chain(
         read, table, question=question.id, target=target, definitions=definitions, config=config
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _target(text: str, table: SymbolTable, options: ParseOptions) -> sympy.Basic | None:
+    """The key's target symbol, parsed once per question's (frozen) table: key material only."""
+    try:
+        candidate = latex.parse(text, table, options=options).expr
+    except CheckerError:
+        return None
+    return candidate if isinstance(candidate, sympy.Symbol | sympy.MatrixSymbol) else None
 
 
 def check_chain(

@@ -355,9 +355,15 @@ def definitions(table: SymbolTable, options: ParseOptions = ParseOptions()) -> d
     >>> [str(k) for k in definitions(table)]
     ['x_adv']
     """
-    out: dict[sympy.Basic, sympy.Basic] = {}
+    return dict(_definitions(table, options))
+
+
+@functools.lru_cache(maxsize=64)
+def _definitions(table: SymbolTable, options: ParseOptions) -> tuple[tuple[sympy.Basic, sympy.Basic], ...]:
+    """The key's definitions, parsed once per (frozen) table and options: key material only."""
+    out: list[tuple[sympy.Basic, sympy.Basic]] = []
     for spec in table.symbols:
         if spec.define is None or spec.shape == "identity":
             continue
-        out[sympy_symbol(spec, table)] = parse(spec.define, table, options=options).expr
-    return out
+        out.append((sympy_symbol(spec, table), parse(spec.define, table, options=options).expr))
+    return tuple(out)
