@@ -741,6 +741,11 @@ def format_value(value: Value) -> str:
     if isinstance(value, Mat):
         rows = " \\\\ ".join(" & ".join(format_value(v) for v in row) for row in value.data)
         return "\\begin{pmatrix} " + rows + " \\end{pmatrix}"
+    if isinstance(value, Fraction):  # what sympy.latex prints for the Rational, without building it
+        if value.denominator == 1:
+            return str(value.numerator)
+        sign = "- " if value.numerator < 0 else ""
+        return f"{sign}\\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
     return str(sympy.latex(ex.to_sympy(value)))
 
 
