@@ -192,6 +192,23 @@ def key_side(question: Question, engine: Engine) -> KeySide:
     )
 
 
+def warm_key(key: Key) -> None:
+    """Parse every math question's key material now (:func:`key_side`), in this process.
+
+    Called by the parent before it forks its worker pool: the workers inherit the parsed key
+    (and the parser) instead of each building it on its first answer.  A question whose key does
+    not parse is left for the judgement that needs it, which reports it as a key error.
+    """
+    engine = default_engine()
+    for question in key.questions:
+        if question.kind == "choice":
+            continue
+        try:
+            key_side(question, engine)
+        except AnswerKeyError:
+            continue
+
+
 # ----------------------------------------------------------------------------------------------
 # judging
 # ----------------------------------------------------------------------------------------------

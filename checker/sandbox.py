@@ -685,6 +685,9 @@ def check_batch(
     ...                               load_key(validate_latex=False))]
     [7]
     """
+    from checker.judge import warm_key  # noqa: PLC0415  (judge imports this module)
+
+    warm_key(key)  # before the pool forks: every worker inherits the parsed key
     window = 4 * config.jobs
     ready: dict[int, dict[str, Any]] = {}
     in_flight: dict[Task, tuple[int, Mapping[str, Any], Question, str]] = {}
