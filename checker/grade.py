@@ -217,6 +217,14 @@ def _real_judge() -> Callable[..., QuestionVerdict]:
     return judge
 
 
+def _warm(key: Key, engine: Engine) -> None:
+    """Before a pool forks: parse the key once here, so that every worker inherits it."""
+    if engine.judge is None:
+        from checker.judge import warm_key  # noqa: PLC0415  (SymPy: the workers need it anyway)
+
+        warm_key(key)
+
+
 def _real_check_steps() -> Callable[..., _StepsResult]:
     from checker.steps import check_steps  # noqa: PLC0415  (workers only)
 
@@ -478,6 +486,7 @@ def grade_text(
     if pool is None:
         from checker.sandbox import WorkerPool  # noqa: PLC0415  (sandbox imports the judge lazily too)
 
+        _warm(key, engine)
         with WorkerPool(config.budget, workers=config.jobs) as own:
             return grade_text(text, key, config=config, name=name, pool=own, engine=engine)
     text = text.replace("\r\n", "\n")
@@ -548,6 +557,7 @@ def grade_paths(
     if pool is None:
         from checker.sandbox import WorkerPool  # noqa: PLC0415
 
+        _warm(key, engine)
         own = WorkerPool(config.budget, workers=config.jobs)
         pool = own
     else:
