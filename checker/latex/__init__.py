@@ -273,7 +273,7 @@ def _check_depth(tree: Tree[Token], ctx: Ctx) -> None:
 
 
 def _finish(ctx: Ctx, build: Build, sides: list[Item | None]) -> list[tuple[Item, sympy.Basic]]:
-    items = [build.value(s) for s in sides if s is not None]
+    items = [build._value(s) for s in sides if s is not None]
     if len(items) < len(sides):
         ctx.note("dropped a side with no math (prose only)")
     if not items:

@@ -129,13 +129,13 @@ class Build(Transformer[Token, object]):
             if isinstance(child, Token):
                 sign = -1 if child == "-" else 1
             else:
-                terms.append((sign, self.value(child)))
+                terms.append((sign, self._value(child)))
         return Item(alg.add(self.ctx, terms), *_pos(meta))
 
     def product(self, meta: Meta, *children: Item | Token) -> Item:
-        acc = self.value(children[0])  # type: ignore[arg-type]
+        acc = self._value(children[0])  # type: ignore[arg-type]
         for op, operand in zip(children[1::2], children[2::2], strict=True):
-            right = self.value(operand)  # type: ignore[arg-type]
+            right = self._value(operand)  # type: ignore[arg-type]
             if str(op) == "/":
                 value = alg.divide(self.ctx, acc, right)
             else:
@@ -144,7 +144,7 @@ class Build(Transformer[Token, object]):
         return acc
 
     def signed(self, meta: Meta, *children: Item | Token) -> Item:
-        item = self.value(children[-1])  # type: ignore[arg-type]
+        item = self._value(children[-1])  # type: ignore[arg-type]
         minus = sum(1 for c in children[:-1] if c == "-") % 2 == 1
         return Item(alg.negate(item.value) if minus else item.value, *_pos(meta))
 
@@ -164,7 +164,7 @@ class Build(Transformer[Token, object]):
                     )
                 item = self._apply_function(item, factors[i + 1])
                 i += 1
-            item = self.value(item)
+            item = self._value(item)
             acc = item if acc is None else Item(alg.multiply(self.ctx, acc, item, ""), acc.start, item.end)
             i += 1
         assert acc is not None
@@ -176,7 +176,7 @@ class Build(Transformer[Token, object]):
         start, end = _pos(meta)
         sub = next((c for c in children if isinstance(c, Token) and c.type == "SUB"), None)
         upper = next((c for c in children if isinstance(c, Item) and c.kind == "sup"), None)
-        body = self.value(children[-1])  # type: ignore[arg-type]
+        body = self._value(children[-1])  # type: ignore[arg-type]
         if sub is None:
             raise self.ctx.fail(
                 UnsupportedConstructError,
@@ -270,7 +270,7 @@ class Build(Transformer[Token, object]):
                 end,
             )
         var = self.resolver.symbol(spec)
-        value = self.value(body).value
+        value = self._value(body).value
         target = value.args[0] if isinstance(value, MatrixElement) else value
         try:
             grad = target.diff(var)  # type: ignore[union-attr]
@@ -287,7 +287,7 @@ class Build(Transformer[Token, object]):
         return Item(alg.collapse(grad), start, end)
 
     def apply(self, meta: Meta, func: Token, arg: Item) -> Item:
-        item = self.value(arg)
+        item = self._value(arg)
         if not isinstance(item.value, sympy.Expr) or isinstance(item.value, MatrixExpr):
             raise self.ctx.fail(
                 ShapeError,
@@ -382,11 +382,11 @@ class Build(Transformer[Token, object]):
 
     def _script(self, item: Item, script: Token | Item) -> Item:
         if isinstance(script, Item):  # a superscript: a power
-            base = self.value(item)
+            base = self._value(item)
             return Item(alg.power(self.ctx, base, script), item.start, script.end + 1)
         end = script.end_pos or 0
         if script.type == "TRANSPOSE":
-            return Item(alg.transpose(self.value(item).value), item.start, end)
+            return Item(alg.transpose(self._value(item).value), item.start, end)
         if script.type == "SUB" and item.kind == "norm" and script_text(str(script)) == "2":
             return Item(item.value, item.start, end)
         if item.kind == "norm" and script.type == "SUB":
@@ -405,7 +405,7 @@ class Build(Transformer[Token, object]):
         )
 
     def sup(self, meta: Meta, expr: Item) -> Item:
-        return Item(self.value(expr).value, expr.start, expr.end, "sup")
+        return Item(self._value(expr).value, expr.start, expr.end, "sup")
 
     # ---- primaries ------------------------------------------------------------------------
 
@@ -442,14 +442,14 @@ class Build(Transformer[Token, object]):
         return Item(Args(items), *_pos(meta))
 
     def frac(self, meta: Meta, num: Item, den: Item) -> Item:
-        return Item(alg.divide(self.ctx, self.value(num), self.value(den)), *_pos(meta))
+        return Item(alg.divide(self.ctx, self._value(num), self._value(den)), *_pos(meta))
 
     def sqrt(self, meta: Meta, arg: Item) -> Item:
         half = Item(sympy.Rational(1, 2), arg.start, arg.end)
         return Item(self._root(arg, half), *_pos(meta))
 
     def root(self, meta: Meta, index: Item, arg: Item) -> Item:
-        k = self.value(index).value
+        k = self._value(index).value
         if not (isinstance(k, sympy.Integer) and 2 <= k <= self.ctx.options.max_exponent):
             raise self.ctx.fail(
                 UnsupportedConstructError,
@@ -461,7 +461,7 @@ class Build(Transformer[Token, object]):
         return Item(self._root(arg, Item(sympy.Rational(1, k), index.start, index.end)), *_pos(meta))
 
     def _root(self, arg: Item, exponent: Item) -> object:
-        item = self.value(arg)
+        item = self._value(arg)
         if alg.shape(item.value) is not None or isinstance(item.value, Unsized):
             raise self.ctx.fail(
                 ShapeError,
@@ -473,10 +473,10 @@ class Build(Transformer[Token, object]):
         return alg.power(self.ctx, item, exponent)
 
     def norm(self, meta: Meta, expr: Item) -> Item:
-        return Item(self._magnitude(self.value(expr)), *_pos(meta), kind="norm")
+        return Item(self._magnitude(self._value(expr)), *_pos(meta), kind="norm")
 
     def abs(self, meta: Meta, expr: Item) -> Item:
-        return Item(self._magnitude(self.value(expr)), *_pos(meta))
+        return Item(self._magnitude(self._value(expr)), *_pos(meta))
 
     def _magnitude(self, item: Item) -> object:
         value = item.value
@@ -496,7 +496,7 @@ class Build(Transformer[Token, object]):
 
     # ---- helpers ---------------------------------------------------------------------------
 
-    def value(self, item: Item) -> Item:
+    def _value(self, item: Item) -> Item:
         """``item`` checked to be a value (not a bare function name or argument list)."""
         if isinstance(item.value, FuncRef):
             raise self.ctx.fail(
@@ -539,7 +539,7 @@ class Build(Transformer[Token, object]):
         body = self.body_parser(spec, self.expanding | {spec.name})
         mapping: dict[sympy.Basic, sympy.Basic] = {}
         for param, raw_arg in zip(spec.params, args, strict=False):
-            arg = self.value(raw_arg)
+            arg = self._value(raw_arg)
             param_spec = self.resolver.table.symbol(param)
             symbol = self.resolver.symbol(param_spec)
             value = arg.value
