@@ -34,6 +34,7 @@ import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -339,9 +340,32 @@ def by_symbolic(case: Comparison) -> Equivalence | None:
         bound = inst.degree(side, {})
         if bound.num + bound.den > _SYMBOLIC_MAX_DEGREE or bound.transcendental:
             return None
+    if _atoms_differ(reference, candidate, case):  # cancel could not succeed: do not pay for it
+        return None
     if sympy.cancel(sympy.together(reference - candidate)) == 0:
         return Equivalence("equivalent", "symbolic", "proved: the difference cancels to 0")
     return None
+
+
+def _atoms_differ(reference: sympy.Basic, candidate: sympy.Basic, case: Comparison) -> bool:
+    """Do the atomized sides differ, exactly, at one point?  Then ``cancel`` cannot give 0.
+
+    ``cancel`` treats every entry ``M[0, 0]`` (now a symbol) and every radical as an independent
+    generator, so sides that agree as functions (``(w^T x)[0,0]`` against ``(w^T (x - εw))[0,0]``
+    + ...) may still not cancel.  A rational, nonzero difference at a point drawn under every
+    symbol's assumptions proves the atomized difference is not identically 0, so cancel would not
+    prove; any other outcome (a singular point, a radical) leaves the decision to cancel.
+    """
+    try:
+        variables = inst.collect([reference, candidate], case.table)
+        dims = inst.dimension_points(variables, case.config)[0]
+        env = inst.sample(variables, dims, case.config, 0, 0)
+        zt = ZeroTest(digits=case.config.digits)
+        ref_value = inst.evaluate(reference, env, zt)
+        cand_value = inst.evaluate(candidate, env, zt)
+    except (Singular, Unsupported):
+        return False
+    return isinstance(ref_value, Fraction) and isinstance(cand_value, Fraction) and ref_value != cand_value
 
 
 def _differs_somewhere(case: Comparison) -> bool:
