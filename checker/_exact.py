@@ -410,12 +410,59 @@ def inverse(a: Mat, zt: ZeroTest) -> Mat:
     if a.rows != a.cols:
         raise Unsupported(f"inverse of a non-square {a.rows}x{a.cols} matrix")
     n = a.rows
+    if n <= _FAST_INVERSE_SIZE and _all_rational(a) and _small_entries(a):
+        return _integer_inverse(a)
     one, zero = Fraction(1), Fraction(0)
     rows: list[list[Scalar]] = [[*a.data[i], *(one if i == j else zero for j in range(n))] for i in range(n)]
     rows, pivots = _eliminate(rows, n, zt)
     if len(pivots) < n:
         raise Singular("inverse of a singular matrix")
     return Mat(n, n, tuple(tuple(row[n:]) for row in rows))
+
+
+# The integer fast path of :func:`inverse`: small matrices of small rationals, where neither path
+# comes near the size bound (_MAX_BITS), so both give the same exact inverse or both Singular.
+_FAST_INVERSE_SIZE = 8
+_FAST_INVERSE_BITS = 256
+
+
+def _small_entries(a: Mat) -> bool:
+    return all(
+        v.numerator.bit_length() + v.denominator.bit_length() <= _FAST_INVERSE_BITS
+        for row in cast(tuple[tuple[Fraction, ...], ...], a.data)
+        for v in row
+    )
+
+
+def _integer_inverse(a: Mat) -> Mat:
+    """The exact inverse of a small rational matrix by Gauss-Jordan on integer rows.
+
+    Each row of [A | I] is scaled to integers; elimination combines rows without dividing
+    (``row_i * pivot - f * row_r``, then divided by the row's gcd), and the inverse's row r is
+    its right half over its pivot.  The inverse is unique: the values equal the Fraction path's.
+    """
+    n = a.rows
+    rows: list[list[int]] = []
+    for i, row in enumerate(cast(tuple[tuple[Fraction, ...], ...], a.data)):
+        scale = math.lcm(*(v.denominator for v in row))
+        rows.append(
+            [v.numerator * (scale // v.denominator) for v in row] + [scale if i == j else 0 for j in range(n)]
+        )
+    for c in range(n):
+        pivot = next((i for i in range(c, n) if rows[i][c] != 0), None)
+        if pivot is None:
+            raise Singular("inverse of a singular matrix")
+        rows[c], rows[pivot] = rows[pivot], rows[c]
+        p_row = rows[c]
+        p = p_row[c]
+        for i in range(n):
+            f = rows[i][c]
+            if i == c or f == 0:
+                continue
+            new = [v * p - f * w for v, w in zip(rows[i], p_row, strict=True)]
+            g = math.gcd(*new)
+            rows[i] = [v // g for v in new] if g > 1 else new
+    return Mat(n, n, tuple(tuple(Fraction(v, rows[r][r]) for v in rows[r][n:]) for r in range(n)))
 
 
 def determinant(a: Mat, zt: ZeroTest) -> Scalar:
