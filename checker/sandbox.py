@@ -59,6 +59,10 @@ OutcomeError = Literal["time limit", "memory limit", "worker crashed", "exceptio
 traceback); the other three are budget or process failures."""
 
 _POLL_SECONDS = 1.0  # how often an idle worker checks that its parent is still alive
+# Tasks handed to one worker at a time: the one it runs and one waiting in its pipe, so that the
+# worker never idles through a round trip to the parent.  A waiting task's budget clock starts
+# only when the task before it has replied (the worker starts it right after replying).
+_QUEUE_DEPTH = 2
 
 
 @dataclass(frozen=True)
@@ -111,9 +115,7 @@ class Task:
     def result(self) -> Outcome[Any]:
         """Block (driving the pool) until the task has an outcome, and return it."""
         while self.outcome is None:
-            if self._pool._closed:
-                raise RuntimeError("WorkerPool is closed; expected an open pool, found it closed")
-            self._pool._step()
+            self._pool._step_for((self,))
         return self.outcome
 
     def __repr__(self) -> str:
@@ -121,16 +123,24 @@ class Task:
 
 
 class _Worker:
-    """One worker process, its pipe, and the task it is running."""
+    """One worker process, its pipe, and its tasks: the head is running, the rest wait in order.
 
-    __slots__ = ("conn", "deadline", "proc", "started", "task")
+    ``started`` and ``deadline`` belong to the head task.
+    """
+
+    __slots__ = ("conn", "deadline", "proc", "started", "tasks")
 
     def __init__(self, proc: Any, conn: multiprocessing.connection.Connection) -> None:
         self.proc = proc
         self.conn = conn
-        self.task: Task | None = None
+        self.tasks: deque[Task] = deque()
         self.deadline = 0.0
         self.started = 0.0
+
+    @property
+    def task(self) -> Task | None:
+        """The task the worker is running, or None when it is idle."""
+        return self.tasks[0] if self.tasks else None
 
 
 def _worker_main(
@@ -381,9 +391,7 @@ class WorkerPool:
                 assert task.outcome is not None
                 yield task, task.outcome
             if waiting:
-                if self._closed:
-                    raise RuntimeError("WorkerPool is closed; expected an open pool, found it closed")
-                self._step()
+                self._step_for(waiting)
 
     def map_unordered(
         self,
@@ -422,17 +430,20 @@ class WorkerPool:
     # -- driving ------------------------------------------------------------------------------
 
     def _running(self) -> list[Task]:
-        return [w.task for w in self._pool if w.task is not None]
+        return [task for w in self._pool for task in w.tasks]
 
     def _dispatch(self) -> None:
         """Hand pending tasks to idle workers, starting workers up to ``self.workers``."""
         while self._pending:
-            idle = next((w for w in self._pool if w.task is None), None)
-            if idle is None:
-                if len(self._pool) >= self.workers:
-                    return
+            # An idle worker first, then a new one (up to self.workers), then a waiting slot.
+            idle = next((w for w in self._pool if not w.tasks), None)
+            if idle is None and len(self._pool) < self.workers:
                 idle = self._spawn()
                 self._pool.append(idle)
+            if idle is None:
+                idle = min(self._pool, key=lambda w: len(w.tasks), default=None)
+                if idle is None or len(idle.tasks) >= _QUEUE_DEPTH:
+                    return
             task = self._pending.popleft()
             try:
                 idle.conn.send((task.id, task.fn, task.args))
@@ -446,9 +457,27 @@ class WorkerPool:
                     error="exception", detail=f"the task could not be sent to a worker: {exc!r}"
                 )
                 continue
-            idle.task = task
-            idle.started = time.monotonic()
-            idle.deadline = idle.started + self.budget.seconds
+            idle.tasks.append(task)
+            if len(idle.tasks) == 1:
+                idle.started = time.monotonic()
+                idle.deadline = idle.started + self.budget.seconds
+
+    def _step_for(self, waiting: Iterable[Task]) -> None:
+        """Drive the pool one event further on behalf of unfinished ``waiting`` tasks.
+
+        Raises:
+            RuntimeError: the pool is closed, or a task is held by no one (a bug in the pool):
+                failing loudly beats waiting forever.
+        """
+        if self._closed:
+            raise RuntimeError("WorkerPool is closed; expected an open pool, found it closed")
+        held = {id(t) for t in self._pending} | {id(t) for w in self._pool for t in w.tasks}
+        lost = [t for t in waiting if t.outcome is None and id(t) not in held]
+        if lost:
+            raise RuntimeError(
+                f"internal error: the pool lost task(s) {lost}; expected each pending or held by a worker"
+            )
+        self._step()
 
     def _step(self) -> None:
         """Wait for one event (a result, a death, a deadline) and settle what happened."""
@@ -506,12 +535,17 @@ class WorkerPool:
         self._finish(worker, Outcome(value, error, detail, elapsed), replace=error == "memory limit")
 
     def _finish(self, worker: _Worker, outcome: Outcome[Any], *, replace: bool) -> None:
-        task = worker.task
-        assert task is not None
+        task = worker.tasks.popleft()
         task.outcome = outcome
-        worker.task = None
         if replace:
+            # Tasks waiting behind the failed one never started: back to the front, uncharged.
+            self._pending.extendleft(reversed(worker.tasks))
+            worker.tasks.clear()
             self._replace(worker)
+        elif worker.tasks:
+            # The worker started the next task as soon as it sent this reply.
+            worker.started = time.monotonic()
+            worker.deadline = worker.started + self.budget.seconds
 
 
 # ----------------------------------------------------------------------------------------------

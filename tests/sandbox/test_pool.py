@@ -190,3 +190,39 @@ def test_start_methods_handle_every_failure(method: str) -> None:
         assert p.run(os._exit, 5).error == "worker crashed"
         assert p.run(divmod, 1, 0).error == "exception"
         assert p.run(divmod, 9, 4).value == (2, 1)
+
+
+# --- one task waits in each worker's pipe behind the running one (_QUEUE_DEPTH) -----------------
+
+
+def test_a_waiting_task_is_not_charged_for_the_wait() -> None:
+    # One worker, two naps that each fit the budget but not together: the second task's clock
+    # starts when the first replies, so neither is a time limit.
+    with WorkerPool(BUDGET, workers=1) as pool:
+        first, second = pool.submit(nap, 0.35), pool.submit(nap, 0.35)
+        assert first.result().ok and first.result().value == 0.35
+        assert second.result().ok and second.result().value == 0.35
+
+
+@pytest.mark.parametrize(
+    ("fn", "args", "error"),
+    [(nap, (5.0,), "time limit"), (hard_exit, (3,), "worker crashed"), (grow_forever, (), "memory limit")],
+    ids=["behind-a-time-limit", "behind-a-crash", "behind-a-memory-limit"],
+)
+def test_tasks_waiting_behind_a_failure_still_run(fn: object, args: tuple[object, ...], error: str) -> None:
+    with WorkerPool(BUDGET, workers=1) as pool:
+        bad = pool.submit(fn, *args)  # type: ignore[arg-type]
+        queued = [pool.submit(pid) for _ in range(3)]
+        assert bad.result().error == error
+        outcomes = [t.result() for t in queued]
+        assert all(o.ok for o in outcomes), outcomes
+        # They ran in the replacement worker, not in the one that failed.
+        assert len({o.value for o in outcomes}) == 1
+
+
+def test_many_tasks_on_two_workers_all_finish_once() -> None:
+    with WorkerPool(BUDGET, workers=2) as pool:
+        tasks = [pool.submit(nap, 0.001 * (i % 3)) for i in range(40)]
+        results = dict(pool.as_completed(tasks))
+        assert set(results) == set(tasks)
+        assert all(o.ok for o in results.values())
