@@ -33,6 +33,7 @@ from checker.config import Budget, EquivalenceConfig, GradeConfig
 from checker.errors import CheckerError, SubmissionError
 from checker.extract import AnswerChoice, QuestionBlock, extract, final_answer
 from checker.key import Key, Question
+from checker.sandbox import verdict_from_outcome
 from checker.verdict import QuestionVerdict, StepCheck, SubmissionResult
 
 __all__ = [
@@ -424,36 +425,6 @@ def _tasks(
     return known, tasks, extraction.warnings
 
 
-def _from_outcome(task: QuestionTask, outcome: Any, budget: Budget) -> QuestionVerdict:
-    if outcome.error is None and isinstance(outcome.value, QuestionVerdict):
-        return outcome.value
-    question = task.question
-    if outcome.error == "time limit":
-        feedback, note = (
-            f"time limit ({budget.seconds:g} s) exceeded; a TA will grade it by hand",
-            "time_limit",
-        )
-    elif outcome.error == "memory limit":
-        feedback, note = (
-            f"memory limit ({budget.memory_mb} MiB) exceeded; a TA will grade it by hand",
-            "memory_limit",
-        )
-    else:
-        feedback, note = (
-            "internal error while grading this question; a TA will grade it by hand",
-            "internal_error",
-        )
-    return QuestionVerdict(
-        question=question.id,
-        verdict="error",
-        score=0.0,
-        max_score=question.points,
-        feedback=feedback,
-        answer_note=note,
-        internal=f"{outcome.error}: {outcome.detail}",
-    )
-
-
 def grade_text(
     text: str,
     key: Key,
@@ -656,7 +627,7 @@ class _Scheduler:
             again = replace(submitted, check_steps=False)
             self.in_flight[self.pool.submit(grade_question, again)] = (fp, again, True)
             return
-        verdict = _from_outcome(submitted, outcome, self.pool.budget)
+        verdict = verdict_from_outcome(submitted.question, outcome, self.pool.budget)
         if retried and outcome.error is None:
             verdict = replace(
                 verdict, evidence=_join(verdict.evidence, "steps not checked: the time limit was reached")

@@ -583,9 +583,28 @@ def _too_long(question: Question, answer: str, budget: Budget) -> QuestionVerdic
     )
 
 
-def _from_outcome(
-    question: Question, answer: str, outcome: Outcome[QuestionVerdict], budget: Budget
+def verdict_from_outcome(
+    question: Question, outcome: Outcome[Any], budget: Budget, *, answer: str | None = None
 ) -> QuestionVerdict:
+    """The verdict a worker's outcome stands for: its value, or an ``error`` for a TA.
+
+    An overrun is undecided, never wrong: time and memory limits say so; anything else (a crash,
+    our bug) is an internal error whose detail stays in the staff-only ``internal`` field.
+
+    Args:
+        question: the question the task judged.
+        outcome: what the worker pool reported.
+        budget: the budget the task ran under (named in the feedback).
+        answer: the answer text, echoed in the verdict.
+
+    Returns:
+        The worker's verdict, or an ``error`` verdict worth 0.
+
+    >>> from checker.key import load_key
+    >>> q = load_key(validate_latex=False).question("3.2")
+    >>> verdict_from_outcome(q, Outcome(error="time limit"), Budget(seconds=2)).feedback
+    'time limit (2 s) exceeded; a TA will grade it by hand'
+    """
     if outcome.ok and isinstance(outcome.value, QuestionVerdict):
         return outcome.value
     if outcome.error == "time limit":
@@ -647,7 +666,7 @@ def check_answer(
     else:
         with WorkerPool(budget) as own:
             outcome = own.run(_judge_task, question, answer, config.equivalence, None, None)
-    return _from_outcome(question, answer, outcome, budget)
+    return verdict_from_outcome(question, outcome, budget, answer=answer)
 
 
 def _bad_record(record: Any, problem: str, question: Question | None = None) -> dict[str, Any]:
@@ -766,4 +785,6 @@ def check_batch(
                 continue
             task, outcome = next(pool.as_completed(list(in_flight)))
             index, record, question, answer = in_flight.pop(task)
-            ready[index] = _merge(record, _from_outcome(question, answer, outcome, config.budget))
+            ready[index] = _merge(
+                record, verdict_from_outcome(question, outcome, config.budget, answer=answer)
+            )

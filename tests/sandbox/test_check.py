@@ -10,7 +10,7 @@ from checker.config import Budget, GradeConfig
 from checker.errors import BudgetExceeded, UnknownQuestionError
 from checker.judge import check_chain
 from checker.key import Key, load_key
-from checker.sandbox import Outcome, WorkerPool, _from_outcome, check_answer, check_batch
+from checker.sandbox import Outcome, WorkerPool, check_answer, check_batch, verdict_from_outcome
 
 CONFIG = GradeConfig(budget=Budget(seconds=2.0))
 
@@ -85,7 +85,9 @@ def test_hostile_answers_get_a_clear_verdict(
 
 def test_time_limit_outcome_becomes_error_verdict(key: Key) -> None:
     question = key.question("1.2.2")
-    verdict = _from_outcome(question, "w", Outcome(error="time limit", detail="killed"), Budget(seconds=2))
+    verdict = verdict_from_outcome(
+        question, Outcome(error="time limit", detail="killed"), Budget(seconds=2), answer="w"
+    )
     assert verdict.verdict == "error"
     assert verdict.feedback == "time limit (2 s) exceeded; a TA will grade it by hand"
     assert verdict.evidence is None and verdict.score == 0.0
@@ -93,7 +95,9 @@ def test_time_limit_outcome_becomes_error_verdict(key: Key) -> None:
 
 
 def test_memory_limit_outcome_becomes_error_verdict(key: Key) -> None:
-    verdict = _from_outcome(key.question("3.2"), "s", Outcome(error="memory limit"), Budget(memory_mb=512))
+    verdict = verdict_from_outcome(
+        key.question("3.2"), Outcome(error="memory limit"), Budget(memory_mb=512), answer="s"
+    )
     assert verdict.verdict == "error" and "memory limit (512 MiB)" in verdict.feedback
 
 
