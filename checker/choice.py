@@ -273,14 +273,8 @@ def grade_choice(question: Question, answer: str) -> QuestionVerdict:
     'correct'
     """
     if not answer.strip():
-        return QuestionVerdict(
-            question=question.id,
-            verdict="missing",
-            score=0.0,
-            max_score=question.points,
-            feedback=f"No answer was found for question {question.id}.",
-            answer=answer,
-            answer_note="missing",
+        return QuestionVerdict.missing(
+            question.id, question.points, f"No answer was found for question {question.id}.", answer=answer
         )
     decisions = [decide_part(question, part, answer) for part in question.parts]
     right = sum(d.right for d in decisions)

@@ -162,13 +162,10 @@ def _grade_question(task: QuestionTask) -> QuestionVerdict:
     judge = engine.judge or _real_judge()
     choice = final_answer(task.block, question, parse=engine.parse)
     if choice is None:
-        return QuestionVerdict(
-            question=question.id,
-            verdict="missing",
-            score=0.0,
-            max_score=question.points,
-            feedback=f"Question {question.id} is labelled but no answer was found after the label.",
-            answer_note="missing",
+        return QuestionVerdict.missing(
+            question.id,
+            question.points,
+            f"Question {question.id} is labelled but no answer was found after the label.",
         )
     prior: dict[str, str] = {}
     for earlier, block in task.prior:
@@ -354,17 +351,6 @@ class _Pending:
     warnings: tuple[str, ...]
 
 
-def _missing(question: Question) -> QuestionVerdict:
-    return QuestionVerdict(
-        question=question.id,
-        verdict="missing",
-        score=0.0,
-        max_score=question.points,
-        feedback=f"No answer labelled {question.id} was found.",
-        answer_note="missing",
-    )
-
-
 def _unreadable(name: str, key: Key, message: str) -> SubmissionResult:
     questions = tuple(
         QuestionVerdict(
@@ -390,7 +376,9 @@ def _tasks(
     for question in key.graded:
         block = extraction.block(question.id)
         if block is None:
-            known[question.id] = _missing(question)
+            known[question.id] = QuestionVerdict.missing(
+                question.id, question.points, f"No answer labelled {question.id} was found."
+            )
             continue
         if len(block.text) > config.budget.max_input_chars:
             known[question.id] = QuestionVerdict(

@@ -151,6 +151,25 @@ class QuestionVerdict:
                 f"score must lie in [0, max_score], got score={self.score}, max_score={self.max_score}"
             )
 
+    @classmethod
+    def missing(
+        cls, question: str, max_score: float, feedback: str, *, answer: str | None = None
+    ) -> QuestionVerdict:
+        """A question with no answer: verdict and answer note ``missing``, zero points.
+
+        >>> QuestionVerdict.missing("3.2", 1.0, "No answer labelled 3.2 was found.").score
+        0.0
+        """
+        return cls(
+            question=question,
+            verdict="missing",
+            score=0.0,
+            max_score=max_score,
+            feedback=feedback,
+            answer=answer,
+            answer_note="missing",
+        )
+
     def to_json(self, *, include_internal: bool = False) -> dict[str, Any]:
         """The contract's JSON object (``internal`` only when asked, for staff)."""
         out: dict[str, Any] = {
