@@ -527,8 +527,9 @@ def extract(text: str, key: Key) -> Extraction:
     warnings: list[str] = []
     if not labels:
         known = ", ".join(q.id for q in key.graded)
+        found = "an empty submission" if not text.strip() else "none"
         warnings.append(
-            "expected question labels such as '1.2.2' or 'Q3.2' at the start of a line, found none; "
+            f"expected question labels such as '1.2.2' or 'Q3.2' at the start of a line, found {found}; "
             f"every question is graded as missing (the key's questions: {known})"
         )
         return Extraction((), tuple(warnings), text)

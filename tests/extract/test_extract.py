@@ -343,3 +343,12 @@ HOSTILE = [
 def test_hostile_input_is_read_in_linear_time(text: str, blocks: int) -> None:
     ex = extract(text, KEY)
     assert len(ex.blocks) == blocks
+
+
+def test_an_empty_submission_says_so() -> None:
+    key = load_key(validate_latex=False)
+    for text in ("", "  \n\n\t \n"):
+        (warning,) = extract(text, key).warnings
+        assert "found an empty submission" in warning
+    (warning,) = extract("my name, and no labels at all", key).warnings
+    assert "found none" in warning
