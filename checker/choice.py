@@ -44,6 +44,12 @@ _NEG_AFTER = re.compile(
 # A clause that sets up the situation instead of answering: "as batch size increases", "with
 # larger batch size", "when B grows", "if ...", "since ...", "because ...".
 _PREMISE = re.compile(r"^\W*(?:as|when|whenever|if|with|since|because|while|once|given)\b", re.IGNORECASE)
+# A prepositional premise carries no verb of its own, so without a comma it ends where the main
+# clause's subject begins: "with a bigger batch | the best learning rate is higher".  (A "when"
+# clause has its own subject, "when the batch grows", so it cannot be cut this way.)
+_PREP_PREMISE = re.compile(
+    r"^\W*(?:with|given)\s+(?:[\w-]+\s+){1,4}?(?=(?:the|our|its|a|an)\b)", re.IGNORECASE
+)
 _CONCLUSION = re.compile(r"^\W*(?:so|thus|hence|therefore|\\therefore|∴)\b", re.IGNORECASE)
 _CORRELATIVE = re.compile(r"^\W*the\s+(?:\w+er|more|less|fewer)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<!\d)[.!?](?!\d)|\n\s*\n|\\therefore|∴|;")
@@ -193,7 +199,8 @@ def _in_premise(text: str, pos: int) -> bool:
     c_start, c_end = _clause_bounds(text, pos)
     clause = text[c_start:c_end]
     if _PREMISE.search(clause):
-        return True
+        prep = _PREP_PREMISE.match(clause)
+        return prep is None or pos < c_start + prep.end()
     if _CORRELATIVE.search(clause):
         # "the larger the batch, the larger the learning rate": only the first half is a premise.
         rest = text[c_end:]

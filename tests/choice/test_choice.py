@@ -59,6 +59,29 @@ def test_sample_submission_answers_grade_correct(key: Key, qid: str) -> None:
 CASES: list[tuple[str, str, str, str, float]] = [
     # 2.1.1: free wording
     ("lr-goes-up", "2.1.1", "The optimal learning rate goes up.", "correct", 1.0),
+    # A prepositional premise without a comma ends where the main clause begins.
+    (
+        "lr-with-premise-no-comma",
+        "2.1.1",
+        "With a bigger batch the best learning rate is higher.",
+        "correct",
+        1.0,
+    ),
+    (
+        "lr-with-premise-no-comma-wrong",
+        "2.1.1",
+        "With a bigger batch the best learning rate is lower.",
+        "incorrect",
+        0.0,
+    ),
+    (
+        "lr-given-premise-no-comma",
+        "2.1.1",
+        "Given a larger batch the learning rate should grow.",
+        "correct",
+        1.0,
+    ),
+    ("lr-premise-only", "2.1.1", "With a bigger batch.", "needs_review", 0.0),
     ("lr-increases", "2.1.1", "It increases.", "correct", 1.0),
     ("lr-higher", "2.1.1", "You can use a higher learning rate.", "correct", 1.0),
     ("lr-scales-up", "2.1.1", "The best learning rate scales up roughly linearly with B.", "correct", 1.0),
