@@ -63,6 +63,10 @@ _POLL_SECONDS = 1.0  # how often an idle worker checks that its parent is still 
 # worker never idles through a round trip to the parent.  A waiting task's budget clock starts
 # only when the task before it has replied (the worker starts it right after replying).
 _QUEUE_DEPTH = 2
+# A new worker says it is ready (imports done under spawn, initializer run) before any task's
+# budget clock starts; past this many seconds the pool stops waiting and lets the budget decide.
+_READY = "ready"
+_STARTUP_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,10 @@ def _serve(
             initializer(*initargs)
         except BaseException:
             init_error = "worker initializer failed:\n" + traceback.format_exc()
+    try:
+        conn.send(_READY)
+    except (EOFError, OSError):
+        return
     while True:
         try:
             if not conn.poll(_POLL_SECONDS):
@@ -320,6 +328,11 @@ class WorkerPool:
         finally:
             gc.unfreeze()
         child_end.close()
+        # Start-up is not charged to the first task: wait (bounded) for the worker's word that it
+        # is ready.  A worker that dies starting is found by the next send or wait, as a crash.
+        with contextlib.suppress(EOFError, OSError):
+            if parent_end.poll(_STARTUP_SECONDS):
+                parent_end.recv()
         return _Worker(proc, parent_end)
 
     @staticmethod

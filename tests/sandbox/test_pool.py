@@ -59,6 +59,10 @@ def set_marker(value: str) -> None:
     os.environ["DERIVCHECK_TEST_MARKER"] = value
 
 
+def slow_initializer(seconds: float) -> None:
+    time.sleep(seconds)
+
+
 def failing_initializer() -> None:
     raise RuntimeError("no key")
 
@@ -234,3 +238,13 @@ def test_many_tasks_on_two_workers_all_finish_once() -> None:
         results = dict(pool.as_completed(tasks))
         assert set(results) == set(tasks)
         assert all(o.ok for o in results.values())
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_worker_start_up_is_not_charged_to_the_first_task(method: str) -> None:
+    # The initializer alone takes longer than the budget; the first task must still get all of it.
+    with WorkerPool(
+        Budget(seconds=0.5), initializer=slow_initializer, initargs=(0.8,), start_method=method
+    ) as p:  # type: ignore[arg-type]
+        outcome = p.run(divmod, 9, 4)
+        assert outcome.ok and outcome.value == (2, 1), outcome
