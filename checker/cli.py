@@ -187,7 +187,7 @@ def _print_json(console: Console, obj: Any) -> None:
 
 
 def _cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from checker.judge import check_answer, check_batch  # noqa: PLC0415  (keeps `--help` fast)
+    from checker.check import check_answer, check_batch  # noqa: PLC0415  (keeps `--help` fast)
     from checker.report import render_verdict_text  # noqa: PLC0415
 
     if args.batch:
@@ -255,7 +255,7 @@ def _json_lines(stream: IO[str]) -> Iterator[dict[str, Any]]:
 
 
 def _cmd_steps(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from checker.judge import check_chain  # noqa: PLC0415
+    from checker.check import check_chain  # noqa: PLC0415
     from checker.report import render_steps_text  # noqa: PLC0415
 
     key = _key(args)

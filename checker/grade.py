@@ -29,11 +29,11 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from checker.check import verdict_from_outcome
 from checker.config import Budget, EquivalenceConfig, GradeConfig
 from checker.errors import CheckerError, SubmissionError
 from checker.extract import AnswerChoice, QuestionBlock, extract, final_answer
 from checker.key import Key, Question
-from checker.sandbox import verdict_from_outcome
 from checker.verdict import QuestionVerdict, StepCheck, SubmissionResult
 
 __all__ = [

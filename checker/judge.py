@@ -23,9 +23,8 @@ default) so tests can drive the logic with small fakes.  The key's side of a que
 reference, accepted forms, mistakes, definitions) is cached per (question, engine); verdicts are
 never cached.
 
-:func:`check_answer` and :func:`check_batch` (budgeted, in worker processes) live in
-:mod:`checker.sandbox` and are re-exported here for the command line, beside :func:`check_chain`
-(the budgeted steps check of ``derivcheck steps``).
+Judging untrusted text under a time and memory budget, in worker processes, is
+:mod:`checker.check`'s job; this module judges in-process.
 """
 
 from __future__ import annotations
@@ -36,18 +35,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from checker.config import EquivalenceConfig, GradeConfig
-from checker.errors import AnswerKeyError, BudgetExceeded, CheckerError, ShapeError
+from checker.config import EquivalenceConfig
+from checker.errors import AnswerKeyError, CheckerError, ShapeError
 from checker.key import FollowThrough, Key, Mistake, Question, SymbolTable
-from checker.sandbox import WorkerPool, check_answer, check_batch
 from checker.verdict import Equivalence, QuestionVerdict
 
 __all__ = [
     "Engine",
     "KeySide",
-    "check_answer",
-    "check_batch",
-    "check_chain",
     "default_engine",
     "judge",
     "key_side",
@@ -225,7 +220,7 @@ def judge(
 ) -> QuestionVerdict:
     """Judge one answer to one question, in process and without a budget.
 
-    Use :func:`checker.sandbox.check_answer` for untrusted input: it runs this under a time and
+    Use :func:`checker.check.check_answer` for untrusted input: it runs this under a time and
     memory budget in a worker process.
 
     Args:
@@ -559,80 +554,3 @@ def scalar(value: Any) -> Any:
     if getattr(value, "is_Matrix", False) and getattr(value, "shape", None) == (1, 1):
         return value[0, 0]
     return value
-
-
-# ----------------------------------------------------------------------------------------------
-# a chain of steps under the budget (derivcheck steps)
-# ----------------------------------------------------------------------------------------------
-
-
-def _steps_task(question: Question, lines: tuple[str, ...], config: EquivalenceConfig) -> Any:
-    """Run in a worker: check a chain of steps (top-level so that it pickles under spawn)."""
-    from checker.steps import check_steps  # noqa: PLC0415  (SymPy work stays in workers)
-
-    return check_steps(lines, question, config=config)
-
-
-def check_chain(
-    key: Key,
-    qid: str,
-    text: str,
-    *,
-    config: GradeConfig = GradeConfig(),
-    pool: WorkerPool | None = None,
-) -> Any:
-    """Check a chain of steps for question ``qid`` in a budgeted worker (``derivcheck steps``).
-
-    The text is split into steps in this process (text only, no SymPy); the steps are checked by
-    :func:`checker.steps.check_steps` in a worker with ``Budget.seconds`` per step.
-
-    Args:
-        key: the answer key.
-        qid: the question id.
-        text: the chain, one step per line (``$$``, ``\\\\`` and ``&=`` allowed).
-        config: budget and equivalence knobs.
-        pool: a pool to reuse (its own budget then applies to the whole chain).
-
-    Returns:
-        The :class:`checker.steps.StepsResult` (``.to_json()`` is the contract's object).
-
-    Raises:
-        UnknownQuestionError: when the key has no question ``qid``.
-        BudgetExceeded: when checking ran past the time or memory budget (undecided).
-        RuntimeError: when the worker crashed or the checker failed (our bug; detail for staff).
-
-    >>> from checker.key import load_key
-    >>> chain = "\\\\sigma^2 = \\\\frac{1-p}{p}\\n\\\\sigma = \\\\frac{1-p}{p}"
-    >>> check_chain(load_key(), "3.2", chain).first_invalid
-    2
-    """
-    from checker.steps import split_steps  # noqa: PLC0415
-
-    question = key.question(qid)
-    lines = split_steps(text)
-    budget = config.budget
-    if len(text) > budget.max_input_chars * max(1, len(lines)):
-        raise BudgetExceeded(
-            f"expected at most {budget.max_input_chars} characters per step, found length={len(text)} "
-            f"for {len(lines)} step(s); fix: check the chain in shorter pieces"
-        )
-    if pool is not None:
-        outcome = pool.run(_steps_task, question, lines, config.equivalence)
-        seconds = pool.budget.seconds
-    else:
-        seconds = budget.seconds * max(1, len(lines))
-        with WorkerPool(replace(budget, seconds=seconds)) as own:
-            outcome = own.run(_steps_task, question, lines, config.equivalence)
-    if outcome.ok:
-        return outcome.value
-    if outcome.error == "time limit":
-        raise BudgetExceeded(
-            f"expected the steps to be checked within {seconds:g} s, found the time limit exceeded; "
-            "fix: check fewer steps at a time, or grade this chain by hand"
-        )
-    if outcome.error == "memory limit":
-        raise BudgetExceeded(
-            f"expected the steps to be checked within {budget.memory_mb} MiB, found the memory limit "
-            "exceeded; fix: check fewer steps at a time, or grade this chain by hand"
-        )
-    raise RuntimeError(f"internal error while checking the steps ({outcome.error}):\n{outcome.detail}")

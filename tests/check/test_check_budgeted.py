@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
+from checker.check import check_answer, check_batch, check_chain, verdict_from_outcome
 from checker.config import Budget, GradeConfig
 from checker.errors import BudgetExceeded, UnknownQuestionError
-from checker.judge import check_chain
 from checker.key import Key, load_key
-from checker.sandbox import Outcome, WorkerPool, check_answer, check_batch, verdict_from_outcome
+from checker.sandbox import Outcome, WorkerPool
 
 CONFIG = GradeConfig(budget=Budget(seconds=2.0))
 
