@@ -15,7 +15,7 @@ from typing import Any
 
 from checker.config import Budget, EquivalenceConfig, GradeConfig
 from checker.errors import BudgetExceeded, CheckerError
-from checker.judge import judge, warm_key
+from checker.judge import internal_error, judge, warm_key
 from checker.key import Key, Question
 from checker.sandbox import Outcome, Task, WorkerPool
 from checker.verdict import QuestionVerdict
@@ -83,8 +83,7 @@ def verdict_from_outcome(
         feedback = f"memory limit ({budget.memory_mb} MiB) exceeded; a TA will grade it by hand"
         note = "memory_limit"
     else:
-        feedback = "internal error while checking this answer; a TA will grade it by hand"
-        note = "internal_error"
+        return internal_error(question, answer, f"{outcome.error}: {outcome.detail}")
     return QuestionVerdict(
         question=question.id,
         verdict="error",

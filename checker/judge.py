@@ -44,6 +44,7 @@ __all__ = [
     "Engine",
     "KeySide",
     "default_engine",
+    "internal_error",
     "judge",
     "key_side",
     "scalar",
@@ -254,12 +255,20 @@ def judge(
     except MemoryError:
         raise  # the worker reports it as "memory limit"
     except AnswerKeyError as exc:
-        return _error(question, answer, f"answer key problem: {exc.render()}")
+        return internal_error(question, answer, f"answer key problem: {exc.render()}")
     except Exception:
-        return _error(question, answer, traceback.format_exc())
+        return internal_error(question, answer, traceback.format_exc())
 
 
-def _error(question: Question, answer: str, internal: str) -> QuestionVerdict:
+def internal_error(question: Question, answer: str | None, internal: str) -> QuestionVerdict:
+    """The verdict for our own failure on an answer: ``error``, 0 points, a TA grades it by hand.
+
+    The student sees only that; ``internal`` (a traceback, a worker's report) is kept for staff.
+
+    >>> from checker.key import load_key
+    >>> internal_error(load_key(validate_latex=False).question("3.2"), "x", "boom").answer_note
+    'internal_error'
+    """
     return QuestionVerdict(
         question=question.id,
         verdict="error",
