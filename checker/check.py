@@ -84,15 +84,12 @@ def verdict_from_outcome(
         note = "memory_limit"
     else:
         return internal_error(question, answer, f"{outcome.error}: {outcome.detail}")
-    return QuestionVerdict(
-        question=question.id,
-        verdict="error",
-        score=0.0,
-        max_score=question.points,
-        feedback=feedback,
+    return QuestionVerdict.error(
+        question.id,
+        question.points,
+        feedback,
+        note,
         answer=answer,
-        evidence=None,
-        answer_note=note,
         internal=f"{outcome.error}: {outcome.detail}",
     )
 
@@ -139,13 +136,11 @@ def check_answer(
 
 def _bad_record(record: Any, problem: str, question: Question | None = None) -> dict[str, Any]:
     qid = record.get("question") if isinstance(record, Mapping) else None
-    verdict = QuestionVerdict(
-        question=question.id if question is not None else (qid if isinstance(qid, str) else str(qid)),
-        verdict="error",
-        score=0.0,
-        max_score=question.points if question is not None else 0.0,
-        feedback=problem,
-        answer_note="bad_record",
+    verdict = QuestionVerdict.error(
+        question.id if question is not None else (qid if isinstance(qid, str) else str(qid)),
+        question.points if question is not None else 0.0,
+        problem,
+        "bad_record",
     )
     out = _merge(record, verdict)
     if not isinstance(qid, str):

@@ -33,6 +33,7 @@ from checker.check import verdict_from_outcome
 from checker.config import Budget, EquivalenceConfig, GradeConfig
 from checker.errors import CheckerError, SubmissionError
 from checker.extract import AnswerChoice, QuestionBlock, extract, final_answer
+from checker.judge import internal_error
 from checker.key import Key, Question
 from checker.verdict import QuestionVerdict, StepCheck, SubmissionResult
 
@@ -146,15 +147,7 @@ def grade_question(task: QuestionTask) -> QuestionVerdict:
     except MemoryError:
         raise  # the pool reports it as "memory limit"
     except Exception:
-        return QuestionVerdict(
-            question=question.id,
-            verdict="error",
-            score=0.0,
-            max_score=question.points,
-            feedback="internal error while grading this question; a TA will grade it by hand",
-            answer_note="internal_error",
-            internal=traceback.format_exc(),
-        )
+        return internal_error(question, None, traceback.format_exc())
 
 
 def _grade_question(task: QuestionTask) -> QuestionVerdict:
@@ -353,13 +346,8 @@ class _Pending:
 
 def _unreadable(name: str, key: Key, message: str) -> SubmissionResult:
     questions = tuple(
-        QuestionVerdict(
-            question=q.id,
-            verdict="error",
-            score=0.0,
-            max_score=q.points,
-            feedback="the submission file could not be read: " + message,
-            answer_note="unreadable_submission",
+        QuestionVerdict.error(
+            q.id, q.points, "the submission file could not be read: " + message, "unreadable_submission"
         )
         for q in key.graded
     )

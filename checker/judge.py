@@ -269,14 +269,12 @@ def internal_error(question: Question, answer: str | None, internal: str) -> Que
     >>> internal_error(load_key(validate_latex=False).question("3.2"), "x", "boom").answer_note
     'internal_error'
     """
-    return QuestionVerdict(
-        question=question.id,
-        verdict="error",
-        score=0.0,
-        max_score=question.points,
-        feedback=INTERNAL_ERROR_FEEDBACK,
+    return QuestionVerdict.error(
+        question.id,
+        question.points,
+        INTERNAL_ERROR_FEEDBACK,
+        "internal_error",
         answer=answer,
-        answer_note="internal_error",
         internal=internal,
     )
 

@@ -170,6 +170,36 @@ class QuestionVerdict:
             answer_note="missing",
         )
 
+    @classmethod
+    def error(
+        cls,
+        question: str,
+        max_score: float,
+        feedback: str,
+        note: str,
+        *,
+        answer: str | None = None,
+        internal: str | None = None,
+    ) -> QuestionVerdict:
+        """A question that could not be checked automatically: verdict ``error``, zero points.
+
+        ``feedback`` says why in words a student may read; ``internal`` (a traceback, a worker's
+        report) is for staff only.
+
+        >>> QuestionVerdict.error("3.2", 1.0, "time limit (2 s) exceeded", "time_limit").answer_note
+        'time_limit'
+        """
+        return cls(
+            question=question,
+            verdict="error",
+            score=0.0,
+            max_score=max_score,
+            feedback=feedback,
+            answer=answer,
+            answer_note=note,
+            internal=internal,
+        )
+
     def to_json(self, *, include_internal: bool = False) -> dict[str, Any]:
         """The contract's JSON object (``internal`` only when asked, for staff)."""
         out: dict[str, Any] = {
