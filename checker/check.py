@@ -20,7 +20,7 @@ from checker.key import Key, Question
 from checker.sandbox import Outcome, Task, WorkerPool
 from checker.verdict import QuestionVerdict
 
-__all__ = ["check_answer", "check_batch", "check_chain", "verdict_from_outcome"]
+__all__ = ["check_answer", "check_batch", "check_chain", "too_long", "verdict_from_outcome"]
 
 
 def _judge_task(
@@ -35,7 +35,16 @@ def _judge_task(
     return judge(question, answer, config=config, prior=prior, key=key)
 
 
-def _too_long(question: Question, answer: str, budget: Budget) -> QuestionVerdict | None:
+def too_long(question: Question, answer: str, budget: Budget) -> QuestionVerdict | None:
+    """An ``unparsed`` verdict for an answer longer than the budget allows, or None when it fits.
+
+    Checked before any parsing, in the parent process: no work is spent on a 1 MB answer.
+
+    >>> from checker.key import load_key
+    >>> q = load_key(validate_latex=False).question("3.2")
+    >>> too_long(q, "p" * 30, Budget(max_input_chars=20)).answer_note
+    'too_long'
+    """
     if len(answer) <= budget.max_input_chars:
         return None
     return QuestionVerdict(
@@ -123,7 +132,7 @@ def check_answer(
     """
     question = key.question(qid)
     budget = pool.budget if pool is not None else config.budget
-    refused = _too_long(question, answer, budget)
+    refused = too_long(question, answer, budget)
     if refused is not None:
         return refused
     if pool is not None:
@@ -230,7 +239,7 @@ def check_batch(
                     ready[index] = _bad_record(record, checked)
                     continue
                 question, answer, prior = checked
-                refused = _too_long(question, answer, config.budget)
+                refused = too_long(question, answer, config.budget)
                 if refused is not None:
                     ready[index] = _merge(record, refused)
                     continue

@@ -29,7 +29,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from checker.check import verdict_from_outcome
+from checker.check import too_long, verdict_from_outcome
 from checker.config import Budget, EquivalenceConfig, GradeConfig
 from checker.errors import CheckerError, SubmissionError
 from checker.extract import AnswerChoice, QuestionBlock, extract, final_answer
@@ -368,19 +368,9 @@ def _tasks(
                 question.id, question.points, f"No answer labelled {question.id} was found."
             )
             continue
-        if len(block.text) > config.budget.max_input_chars:
-            known[question.id] = QuestionVerdict(
-                question=question.id,
-                verdict="unparsed",
-                score=0.0,
-                max_score=question.points,
-                feedback=(
-                    f"Your answer is too long to check: expected at most {config.budget.max_input_chars} "
-                    f"characters, found length={len(block.text)}. A TA will grade it by hand."
-                ),
-                answer=block.text[:200] + "…",
-                answer_note="too_long",
-            )
+        refused = too_long(question, block.text, config.budget)
+        if refused is not None:
+            known[question.id] = refused
             continue
         prior: list[tuple[Question, QuestionBlock]] = []
         ft = question.follow_through
