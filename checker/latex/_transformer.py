@@ -21,7 +21,13 @@ from lark.exceptions import GrammarError, VisitError
 from lark.tree import Meta
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
-from checker.errors import LatexSyntaxError, ShapeError, UnknownSymbolError, UnsupportedConstructError
+from checker.errors import (
+    CheckerError,
+    LatexSyntaxError,
+    ShapeError,
+    UnknownSymbolError,
+    UnsupportedConstructError,
+)
 from checker.key import FunctionSpec, SymbolSpec
 from checker.symbols import dimension, shape_of
 
@@ -155,13 +161,7 @@ class Build(Transformer[Token, object]):
             item = factors[i]
             if isinstance(item.value, FuncRef):
                 if i + 1 >= len(factors):
-                    raise self.ctx.fail(
-                        LatexSyntaxError,
-                        f"expected arguments after the function {item.value.spec.name}, found none; "
-                        f"fix: write {item.value.spec.name}({', '.join(item.value.spec.params)})",
-                        item.start,
-                        item.end,
-                    )
+                    raise self._no_arguments(item, item.value)
                 item = self._apply_function(item, factors[i + 1])
                 i += 1
             item = self._value(item)
@@ -496,16 +496,20 @@ class Build(Transformer[Token, object]):
 
     # ---- helpers ---------------------------------------------------------------------------
 
+    def _no_arguments(self, item: Item, ref: FuncRef) -> CheckerError:
+        """The error for a function name written without its arguments (``f`` instead of ``f(x; w)``)."""
+        return self.ctx.fail(
+            LatexSyntaxError,
+            f"expected arguments after the function {ref.spec.name}, found none; "
+            f"fix: write {ref.spec.name}({', '.join(ref.spec.params)})",
+            item.start,
+            item.end,
+        )
+
     def _value(self, item: Item) -> Item:
         """``item`` checked to be a value (not a bare function name or argument list)."""
         if isinstance(item.value, FuncRef):
-            raise self.ctx.fail(
-                LatexSyntaxError,
-                f"expected arguments after the function {item.value.spec.name}, found none; "
-                f"fix: write {item.value.spec.name}({', '.join(item.value.spec.params)})",
-                item.start,
-                item.end,
-            )
+            raise self._no_arguments(item, item.value)
         if isinstance(item.value, Args):
             raise self.ctx.fail(
                 LatexSyntaxError,
