@@ -104,11 +104,23 @@ def _parser() -> Lark:
     return Lark(
         grammar,
         parser="lalr",
-        propagate_positions=True,
+        keep_all_tokens=True,  # punctuation gives rule spans; the transformer drops it (Build)
+        propagate_positions=False,
         maybe_placeholders=False,
         cache=cache or False,
         cache_grammar=cache is not None,  # the grammar stays inspectable (grammar fuzzing)
     )
+
+
+@functools.cache
+def _meaningful() -> frozenset[str]:
+    """The token types the transformer's methods receive: the grammar's named terminals.
+
+    Lark drops anonymous string terminals (``"("``, ``"="``) and ``_``-named ones from the
+    children it hands a rule; the parser keeps them (their positions make the rule's span) and
+    :class:`~._transformer.Build` drops them by this same rule.
+    """
+    return frozenset(name for name, _ in _parser().grammar.term_defs if not name.startswith("_"))
 
 
 def _parser_cache() -> str | None:
@@ -198,7 +210,7 @@ def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: fr
     def body_parser(spec: FunctionSpec, inner: frozenset[str]) -> sympy.Basic:
         return _parse(spec.body, resolver, options, inner).expr
 
-    build = Build(ctx, resolver, body_parser, expanding)
+    build = Build(ctx, resolver, body_parser, expanding, _meaningful())
     try:
         sides: list[Item | None] = build.transform(tree)  # type: ignore[assignment]
     except VisitError as exc:
@@ -259,7 +271,7 @@ def _check_depth(tree: Tree[Token], ctx: Ctx) -> None:
     while stack:
         node, depth, total = stack.pop()
         if depth > ctx.options.max_depth or total > _MAX_TREE_DEPTH:
-            start, end = (node.meta.start_pos, node.meta.end_pos) if not node.meta.empty else (0, 1)
+            start, end = _tree_span(node)
             raise ctx.fail(
                 UnsupportedConstructError,
                 f"expected groups nested at most max_depth={ctx.options.max_depth} deep, found deeper nesting; "
@@ -270,6 +282,24 @@ def _check_depth(tree: Tree[Token], ctx: Ctx) -> None:
         for child in node.children:
             if isinstance(child, Tree):
                 stack.append((child, depth + (child.data in _NESTING), total + 1))
+
+
+def _tree_span(node: Tree[Token]) -> tuple[int, int]:
+    """The span of a subtree: its leftmost token's start to its rightmost token's end ((0, 1) if none)."""
+
+    def edge(children: list[Tree[Token] | Token], last: bool) -> Token | None:
+        stack = list(children) if last else list(reversed(children))
+        while stack:
+            child = stack.pop()
+            if isinstance(child, Token):
+                return child
+            stack.extend(child.children if last else reversed(child.children))
+        return None
+
+    first, final = edge(node.children, last=False), edge(node.children, last=True)
+    if first is None or final is None:
+        return (0, 1)
+    return (first.start_pos or 0, final.end_pos or 0)
 
 
 def _finish(ctx: Ctx, build: Build, sides: list[Item | None]) -> list[tuple[Item, sympy.Basic]]:

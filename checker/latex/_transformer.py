@@ -1,7 +1,7 @@
 """Parse tree → typed SymPy: one method per grammar rule, named like the rule.
 
-Lark calls the methods bottom-up with the rule's meaningful children (punctuation is dropped in
-the grammar) and its position.  Every method returns an :class:`~._algebra.Item` (value + span in
+Lark calls the methods bottom-up; :meth:`Build._call_userfunc` gives each the rule's meaningful
+children (punctuation is dropped here, see below) and its span.  Every method returns an :class:`~._algebra.Item` (value + span in
 the normalized text) so that later errors can name and point at the operands.  Names are resolved
 in :meth:`Build.postfix`, where the decorations that follow a name (``^*``, ``'``, ``_{ridge}``) are
 known.
@@ -18,7 +18,6 @@ from types import MappingProxyType
 import sympy
 from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import GrammarError, VisitError
-from lark.tree import Meta
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
 from checker.errors import (
@@ -35,7 +34,7 @@ from . import _algebra as alg
 from ._algebra import Ctx, Item, Unsized
 from ._symbols import NameRef, Resolver, base_text, make_key, script_text
 
-__all__ = ["Args", "Build", "FuncRef", "Placeholder"]
+__all__ = ["Args", "Build", "FuncRef", "Placeholder", "Span", "SpanTransformer"]
 
 _NAMEABLE = frozenset({"SUB", "STAR", "PRIME", "SUPWORD"})
 _FUNCS = MappingProxyType({"\\exp": sympy.exp, "\\log": sympy.log, "\\ln": sympy.log, "\\sgn": sympy.sign})
@@ -70,8 +69,8 @@ class Placeholder:
 BodyParser = Callable[[FunctionSpec, frozenset[str]], sympy.Basic]
 
 
-def _pos(meta: Meta) -> tuple[int, int]:
-    return (meta.start_pos or 0, meta.end_pos or 0) if not meta.empty else (0, 0)
+Span = tuple[int, int]
+"""A rule's ``(start, end)`` in the normalized text, punctuation included (``(0, 0)`` when empty)."""
 
 
 @functools.cache
@@ -85,50 +84,112 @@ def _rule_function(cls: type, rule: str) -> Callable[..., object] | None:
     return None
 
 
+class SpanTransformer(Transformer[Token, object]):
+    """Rule spans and meaningful children for a tree parsed with every token kept.
+
+    The parser keeps every token (``keep_all_tokens``) and computes no positions of its own:
+    Lark's ``propagate_positions`` costs as much as the whole parse without it.  Here a rule's
+    span runs from its first child's start to its last child's end, punctuation included, exactly
+    as Lark's would (children with no text, such as an empty side, are skipped); then the
+    punctuation, every token type not in ``meaningful``, is dropped, as Lark's default filter
+    would, and :meth:`rule` gets the rest.  Errors are wrapped in ``VisitError`` as Lark does.
+    """
+
+    def __init__(self, meaningful: frozenset[str]) -> None:
+        super().__init__()
+        self.meaningful = meaningful
+        # Span of every subtree transformed so far, by id (the tree is alive for the whole
+        # transform); None for a rule with no text.
+        self._spans: dict[int, Span | None] = {}
+
+    def rule(self, tree: Tree[Token], span: Span | None, children: list[object]) -> object:
+        """Build the value of one rule from its span and its meaningful, transformed children."""
+        raise NotImplementedError
+
+    def _call_userfunc(self, tree: Tree[Token], new_children: list[object] | None = None) -> object:
+        raw = tree.children
+        values = new_children if new_children is not None else raw
+        span = self._span(raw)
+        self._spans[id(tree)] = span
+        kept = [
+            value
+            for child, value in zip(raw, values, strict=True)
+            if not (isinstance(child, Token) and child.type not in self.meaningful)
+        ]
+        try:
+            return self.rule(tree, span, kept)
+        except GrammarError:
+            raise
+        except Exception as exc:
+            raise VisitError(str(tree.data), tree, exc) from exc  # type: ignore[no-untyped-call]
+
+    def _span(self, raw: list[Tree[Token] | Token]) -> Span | None:
+        spans = self._spans
+        start = end = None
+        for child in raw:
+            if isinstance(child, Token):
+                start = child.start_pos
+                break
+            found = spans.get(id(child))
+            if found is not None:
+                start = found[0]
+                break
+        if start is None:
+            return None
+        for child in reversed(raw):
+            if isinstance(child, Token):
+                end = child.end_pos
+                break
+            found = spans.get(id(child))
+            if found is not None:
+                end = found[1]
+                break
+        return (start or 0, end or 0)
+
+
 @v_args(inline=True, meta=True)
-class Build(Transformer[Token, object]):
+class Build(SpanTransformer):
     """The transformer of one parse; holds the per-parse context (no module state)."""
 
     def __init__(
-        self, ctx: Ctx, resolver: Resolver, body_parser: BodyParser, expanding: frozenset[str]
+        self,
+        ctx: Ctx,
+        resolver: Resolver,
+        body_parser: BodyParser,
+        expanding: frozenset[str],
+        meaningful: frozenset[str],
     ) -> None:
-        super().__init__()
+        super().__init__(meaningful)
         self.ctx = ctx
         self.resolver = resolver
         self.body_parser = body_parser
         self.expanding = expanding
         self.placeholders: dict[sympy.Symbol, Placeholder] = {}
 
-    def _call_userfunc(self, tree: Tree[Token], new_children: list[object] | None = None) -> object:
-        """Call the rule's method as ``method(meta, *children)``, as ``v_args`` does.
+    def rule(self, tree: Tree[Token], span: Span | None, children: list[object]) -> object:
+        """Call the rule's method as ``method(span, *children)``.
 
         Lark's ``v_args`` wrapper rebinds the method and copies its metadata (``update_wrapper``)
         on every node; the plain function found once per rule does the same call for a fraction
-        of the cost.  Errors are wrapped in ``VisitError`` exactly as Lark does.
+        of the cost.
         """
         func = _rule_function(type(self), str(tree.data))
         if func is None:
-            return super()._call_userfunc(tree, new_children)  # type: ignore[no-untyped-call]
-        children = new_children if new_children is not None else tree.children
-        try:
-            return func(self, tree.meta, *children)
-        except GrammarError:
-            raise
-        except Exception as exc:
-            raise VisitError(str(tree.data), tree, exc) from exc  # type: ignore[no-untyped-call]
+            raise LookupError(f"internal error: the grammar rule {tree.data!r} has no transformer method")
+        return func(self, span or (0, 0), *children)
 
     # ---- structure ------------------------------------------------------------------------
 
-    def start(self, meta: Meta, chain: list[Item | None]) -> list[Item | None]:
+    def start(self, span: Span, chain: list[Item | None]) -> list[Item | None]:
         return chain
 
-    def chain(self, meta: Meta, *sides: Item | None) -> list[Item | None]:
+    def chain(self, span: Span, *sides: Item | None) -> list[Item | None]:
         return list(sides)
 
-    def side(self, meta: Meta, expr: Item | None = None) -> Item | None:
+    def side(self, span: Span, expr: Item | None = None) -> Item | None:
         return expr
 
-    def sum(self, meta: Meta, *children: Item | Token) -> Item:
+    def sum(self, span: Span, *children: Item | Token) -> Item:
         terms: list[tuple[int, Item]] = []
         sign = 1
         for child in children:
@@ -136,9 +197,9 @@ class Build(Transformer[Token, object]):
                 sign = -1 if child == "-" else 1
             else:
                 terms.append((sign, self._value(child)))
-        return Item(alg.add(self.ctx, terms), *_pos(meta))
+        return Item(alg.add(self.ctx, terms), *span)
 
-    def product(self, meta: Meta, *children: Item | Token) -> Item:
+    def product(self, span: Span, *children: Item | Token) -> Item:
         acc = self._value(children[0])  # type: ignore[arg-type]
         for op, operand in zip(children[1::2], children[2::2], strict=True):
             right = self._value(operand)  # type: ignore[arg-type]
@@ -149,12 +210,12 @@ class Build(Transformer[Token, object]):
             acc = Item(value, acc.start, right.end)
         return acc
 
-    def signed(self, meta: Meta, *children: Item | Token) -> Item:
+    def signed(self, span: Span, *children: Item | Token) -> Item:
         item = self._value(children[-1])  # type: ignore[arg-type]
         minus = sum(1 for c in children[:-1] if c == "-") % 2 == 1
-        return Item(alg.negate(item.value) if minus else item.value, *_pos(meta))
+        return Item(alg.negate(item.value) if minus else item.value, *span)
 
-    def implicit(self, meta: Meta, *factors: Item) -> Item:
+    def implicit(self, span: Span, *factors: Item) -> Item:
         acc: Item | None = None
         i = 0
         while i < len(factors):
@@ -172,8 +233,8 @@ class Build(Transformer[Token, object]):
 
     # ---- big operators --------------------------------------------------------------------
 
-    def bigsum(self, meta: Meta, *children: Item | Token) -> Item:
-        start, end = _pos(meta)
+    def bigsum(self, span: Span, *children: Item | Token) -> Item:
+        start, end = span
         sub = next((c for c in children if isinstance(c, Token) and c.type == "SUB"), None)
         upper = next((c for c in children if isinstance(c, Item) and c.kind == "sup"), None)
         body = self._value(children[-1])  # type: ignore[arg-type]
@@ -258,8 +319,8 @@ class Build(Transformer[Token, object]):
     def _as_column(m: sympy.MatrixSymbol) -> sympy.Basic:
         return sympy.Transpose(m) if m.shape[0] == 1 else m
 
-    def nabla(self, meta: Meta, sub: Token, body: Item) -> Item:
-        start, end = _pos(meta)
+    def nabla(self, span: Span, sub: Token, body: Item) -> Item:
+        start, end = span
         name = script_text(sub)
         spec = self.resolver.lookup(make_key(NameRef("", name), []))
         if spec is None or spec.shape == "identity":
@@ -286,7 +347,7 @@ class Build(Transformer[Token, object]):
             grad = sympy.Transpose(grad)
         return Item(alg.collapse(grad), start, end)
 
-    def apply(self, meta: Meta, func: Token, arg: Item) -> Item:
+    def apply(self, span: Span, func: Token, arg: Item) -> Item:
         item = self._value(arg)
         if not isinstance(item.value, sympy.Expr) or isinstance(item.value, MatrixExpr):
             raise self.ctx.fail(
@@ -297,11 +358,11 @@ class Build(Transformer[Token, object]):
                 item.end,
             )
         fn = _FUNCS["".join(str(func).split())]
-        return Item(fn(item.value), *_pos(meta))
+        return Item(fn(item.value), *span)
 
     # ---- postfix: names, scripts, powers --------------------------------------------------
 
-    def postfix(self, meta: Meta, primary: Item, *scripts: Token | Item) -> Item:
+    def postfix(self, span: Span, primary: Item, *scripts: Token | Item) -> Item:
         rest: list[Token | Item] = list(scripts)
         item = primary
         if isinstance(primary.value, NameRef):
@@ -404,13 +465,13 @@ class Build(Transformer[Token, object]):
             end,
         )
 
-    def sup(self, meta: Meta, expr: Item) -> Item:
+    def sup(self, span: Span, expr: Item) -> Item:
         return Item(self._value(expr).value, expr.start, expr.end, "sup")
 
     # ---- primaries ------------------------------------------------------------------------
 
-    def number(self, meta: Meta, token: Token) -> Item:
-        start, end = _pos(meta)
+    def number(self, span: Span, token: Token) -> Item:
+        start, end = span
         if len(token) > _MAX_DIGITS:
             raise self.ctx.fail(
                 UnsupportedConstructError,
@@ -421,34 +482,34 @@ class Build(Transformer[Token, object]):
         value = Fraction(str(token))
         return Item(sympy.Rational(value.numerator, value.denominator), start, end)
 
-    def name(self, meta: Meta, token: Token | Item) -> Item:
+    def name(self, span: Span, token: Token | Item) -> Item:
         if isinstance(token, Item):  # an accent's inner name
             return token
-        return Item(NameRef("", base_text(str(token))), *_pos(meta))
+        return Item(NameRef("", base_text(str(token))), *span)
 
-    def accent(self, meta: Meta, accent: Token, inner: Item) -> Item:
+    def accent(self, span: Span, accent: Token, inner: Item) -> Item:
         ref = inner.value
         assert isinstance(ref, NameRef)
         name = str(accent).strip()[1:]
-        return Item(NameRef(f"{name}+{ref.accent}" if ref.accent else name, ref.base), *_pos(meta))
+        return Item(NameRef(f"{name}+{ref.accent}" if ref.accent else name, ref.base), *span)
 
-    def paren(self, meta: Meta, expr: Item) -> Item:
-        return Item(expr.value, *_pos(meta), kind="paren")
+    def paren(self, span: Span, expr: Item) -> Item:
+        return Item(expr.value, *span, kind="paren")
 
-    def group(self, meta: Meta, expr: Item) -> Item:
-        return Item(expr.value, *_pos(meta), kind="group")
+    def group(self, span: Span, expr: Item) -> Item:
+        return Item(expr.value, *span, kind="group")
 
-    def arguments(self, meta: Meta, *items: Item) -> Item:
-        return Item(Args(items), *_pos(meta))
+    def arguments(self, span: Span, *items: Item) -> Item:
+        return Item(Args(items), *span)
 
-    def frac(self, meta: Meta, num: Item, den: Item) -> Item:
-        return Item(alg.divide(self.ctx, self._value(num), self._value(den)), *_pos(meta))
+    def frac(self, span: Span, num: Item, den: Item) -> Item:
+        return Item(alg.divide(self.ctx, self._value(num), self._value(den)), *span)
 
-    def sqrt(self, meta: Meta, arg: Item) -> Item:
+    def sqrt(self, span: Span, arg: Item) -> Item:
         half = Item(sympy.Rational(1, 2), arg.start, arg.end)
-        return Item(self._root(arg, half), *_pos(meta))
+        return Item(self._root(arg, half), *span)
 
-    def root(self, meta: Meta, index: Item, arg: Item) -> Item:
+    def root(self, span: Span, index: Item, arg: Item) -> Item:
         k = self._value(index).value
         if not (isinstance(k, sympy.Integer) and 2 <= k <= self.ctx.options.max_exponent):
             raise self.ctx.fail(
@@ -458,7 +519,7 @@ class Build(Transformer[Token, object]):
                 index.start,
                 index.end,
             )
-        return Item(self._root(arg, Item(sympy.Rational(1, k), index.start, index.end)), *_pos(meta))
+        return Item(self._root(arg, Item(sympy.Rational(1, k), index.start, index.end)), *span)
 
     def _root(self, arg: Item, exponent: Item) -> object:
         item = self._value(arg)
@@ -472,11 +533,11 @@ class Build(Transformer[Token, object]):
             )
         return alg.power(self.ctx, item, exponent)
 
-    def norm(self, meta: Meta, expr: Item) -> Item:
-        return Item(self._magnitude(self._value(expr)), *_pos(meta), kind="norm")
+    def norm(self, span: Span, expr: Item) -> Item:
+        return Item(self._magnitude(self._value(expr)), *span, kind="norm")
 
-    def abs(self, meta: Meta, expr: Item) -> Item:
-        return Item(self._magnitude(self._value(expr)), *_pos(meta))
+    def abs(self, span: Span, expr: Item) -> Item:
+        return Item(self._magnitude(self._value(expr)), *span)
 
     def _magnitude(self, item: Item) -> object:
         value = item.value
