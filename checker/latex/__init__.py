@@ -208,7 +208,7 @@ def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: fr
     _check_depth(tree, ctx)
 
     def body_parser(spec: FunctionSpec, inner: frozenset[str]) -> sympy.Basic:
-        return _parse(spec.body, resolver, options, inner).expr
+        return _function_body(resolver.table, spec, options, inner)
 
     build = Build(ctx, resolver, body_parser, expanding, _meaningful())
     try:
@@ -229,6 +229,18 @@ def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: fr
     exprs = tuple(value for _, value in values)
     read_as = " = ".join(to_latex(e, table) for e in exprs)
     return Parsed(source, exprs, spans, read_as, tuple(ctx.notes))
+
+
+@functools.lru_cache(maxsize=256)
+def _function_body(
+    table: SymbolTable, spec: FunctionSpec, options: ParseOptions, expanding: frozenset[str]
+) -> sympy.Basic:
+    """A key function's body (``f(x; w) := w^T x``), parsed once per process, not per call of ``f``.
+
+    Key material only (the table's own function and the frozen options), so the cache is bounded
+    by the key; an answer's text is never a key here.
+    """
+    return _parse(spec.body, _resolver(table), options, expanding).expr
 
 
 def _lark_parse(norm: Normalized) -> Tree[Token]:

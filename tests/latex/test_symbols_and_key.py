@@ -6,7 +6,7 @@ import pytest
 from helpers_latex import key, table
 
 from checker.key import SymbolSpec, SymbolTable, load_key
-from checker.latex import parse
+from checker.latex import _function_body, parse
 from checker.latex._symbols import Resolver, spelling_key
 from checker.symbols import sympy_symbol
 
@@ -82,3 +82,14 @@ def test_every_key_answer_has_the_target_shape() -> None:
         for accepted in q.accepted:
             other = parse(accepted, q.symbols, options=q.options).expr
             assert getattr(other, "shape", None) == getattr(reference, "shape", None), (q.id, accepted)
+
+
+def test_a_key_function_body_is_parsed_once_however_often_it_is_applied() -> None:
+    tbl = table("1.1.2")
+    once = parse("f(x; w)", tbl).expr
+    before = _function_body.cache_info()
+    parse("f(x; w) - f(x'; w) + f(x; w)", tbl)
+    after = _function_body.cache_info()
+    assert after.misses == before.misses  # no new parse of the body ...
+    assert after.hits >= before.hits + 3  # ... for any of the three applications
+    assert parse("f(x; w)", tbl).expr == once  # and the cached body reads the same
