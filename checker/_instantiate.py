@@ -1,7 +1,8 @@
 """Random exact instantiation of typed SymPy expressions (internal).
 
 * :func:`collect` finds what must be sampled in some expressions: dimension symbols, scalar symbols
-  (with the table's assumptions and open bounds) and matrix symbols (with symbolic shapes).
+  (with the table's assumptions and open bounds) and matrix symbols (with symbolic shapes); it and
+  its parts live in ``checker._collect`` and are re-exported here.
 * :func:`dimension_points` turns ``EquivalenceConfig.dimensions`` into concrete sizes for the
   dimensions the expressions use (a question whose X is n×1 only varies n).
 * :func:`sample` draws one point, deterministically from the seed, the point's index and attempt:
@@ -15,10 +16,9 @@ from __future__ import annotations
 import functools
 import math
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
 
 import sympy
 from sympy.concrete.summations import Sum
@@ -26,13 +26,29 @@ from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from checker import _exact as ex
+from checker._collect import (
+    MAX_DEPTH,
+    MAX_NODES,
+    Rule,
+    Summary,
+    Variables,
+    collect,
+    rule_for,
+    summarize,
+    summarize_fixed,
+    too_large,
+    variables_of,
+    walk,
+)
 from checker._exact import Mat, Scalar, Singular, Unsupported, Value, ZeroTest
 from checker.config import EquivalenceConfig
-from checker.key import SymbolTable
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_NODES",
     "Degree",
     "Rule",
+    "Summary",
     "Variables",
     "collect",
     "degree",
@@ -45,30 +61,14 @@ __all__ = [
     "sample",
     "sample_set",
     "set_size",
+    "summarize",
+    "summarize_fixed",
     "too_large",
+    "variables_of",
     "walk",
 ]
 
 Env = Mapping[str, Value]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """How one scalar is sampled.
-
-    Attributes:
-        kind: ``rational`` (p/q), ``integer`` or ``interval`` (inside open bounds).
-        positive, nonnegative, nonzero: sign restrictions.
-        lower, upper: open bounds, or None.
-    """
-
-    kind: Literal["rational", "integer", "interval"] = "rational"
-    positive: bool = False
-    nonnegative: bool = False
-    nonzero: bool = False
-    lower: Fraction | None = None
-    upper: Fraction | None = None
-
 
 _ENTRY = Rule()
 
@@ -107,140 +107,6 @@ def sample_set(rule: Rule, bound: int) -> tuple[Fraction, ...]:
     if not values:
         raise Unsupported(f"no value satisfies the assumptions {rule}")
     return tuple(sorted(values))
-
-
-@dataclass(frozen=True)
-class Variables:
-    """What must be sampled to evaluate some expressions.
-
-    Attributes:
-        dims: dimension symbol names used (in shapes or as scalars), in table order.
-        scalars: (name, rule) of each scalar symbol, sorted by name.
-        matrices: (name, rows, cols) of each matrix symbol, shapes as SymPy expressions.
-        latex: (name, LaTeX) for people, from the table.
-    """
-
-    dims: tuple[str, ...]
-    scalars: tuple[tuple[str, Rule], ...]
-    matrices: tuple[tuple[str, sympy.Expr, sympy.Expr], ...]
-    latex: tuple[tuple[str, str], ...] = ()
-
-    def without(self, name: str) -> Variables:
-        """The same variables minus ``name`` (an unknown that is solved for, not sampled)."""
-        return Variables(
-            self.dims,
-            tuple(s for s in self.scalars if s[0] != name),
-            tuple(m for m in self.matrices if m[0] != name),
-            self.latex,
-        )
-
-
-def rule_for(symbol: sympy.Symbol, table: SymbolTable) -> Rule:
-    """The sampling rule of a scalar: its SymPy assumptions plus the table's open bounds."""
-    lower = upper = None
-    if table.has(symbol.name):
-        spec = table.symbol(symbol.name)
-        lower, upper = spec.lower, spec.upper
-    positive = bool(symbol.is_positive)
-    nonneg = bool(symbol.is_nonnegative) and not positive
-    nonzero = bool(symbol.is_nonzero) and not positive
-    if symbol.is_integer:
-        return Rule("integer", positive, nonneg, nonzero)
-    if lower is not None and upper is not None:
-        return Rule("interval", lower=lower, upper=upper)
-    if lower is not None:
-        return Rule("rational", lower=lower)
-    if upper is not None:
-        return Rule("rational", positive=positive, nonnegative=nonneg, nonzero=nonzero, upper=upper)
-    return Rule("rational", positive, nonneg, nonzero)
-
-
-def walk(expr: sympy.Basic, bound: frozenset[sympy.Basic], out: dict[str, sympy.Basic]) -> None:
-    """Collect the free symbols and matrix symbols of ``expr`` by name (summation indices excluded)."""
-    if isinstance(expr, Sum):
-        inner = bound | frozenset(expr.variables)
-        walk(expr.function, inner, out)
-        for limit in expr.limits:
-            for part in limit[1:]:
-                walk(part, bound, out)
-        return
-    if isinstance(expr, sympy.MatrixSymbol):
-        out[expr.name] = expr
-        for dim in expr.shape:
-            walk(dim, bound, out)
-        return
-    if isinstance(expr, sympy.Symbol):
-        if expr not in bound:
-            out[expr.name] = expr
-        return
-    for arg in expr.args:
-        if isinstance(arg, sympy.Basic):
-            walk(arg, bound, out)
-
-
-# Deepest expression tree evaluated (the evaluator recurses; Python's stack is finite).
-MAX_DEPTH = 120
-# Largest expression tree evaluated, in nodes.
-MAX_NODES = 50_000
-
-
-def too_large(expr: sympy.Basic) -> str | None:
-    """Why ``expr`` is too deep or too large to evaluate, or None; iterative, so it is safe itself.
-
-    >>> too_large(sympy.Symbol("x") + 1) is None
-    True
-    """
-    stack: list[tuple[sympy.Basic, int]] = [(expr, 1)]
-    nodes = 0
-    while stack:
-        node, depth = stack.pop()
-        nodes += 1
-        if depth > MAX_DEPTH:
-            return f"the expression is nested deeper than {MAX_DEPTH} levels"
-        if nodes > MAX_NODES:
-            return f"the expression has more than {MAX_NODES} nodes"
-        stack.extend((arg, depth + 1) for arg in node.args if isinstance(arg, sympy.Basic))
-    return None
-
-
-def collect(exprs: Iterable[sympy.Basic], table: SymbolTable) -> Variables:
-    """The variables of ``exprs``: dimensions, scalars with their sampling rules, matrices.
-
-    >>> from checker.key import SymbolSpec, SymbolTable
-    >>> table = SymbolTable((SymbolSpec("lambda", "\\\\lambda", assumptions=frozenset({"positive"})),))
-    >>> collect([sympy.Symbol("lambda", positive=True) + 1], table).scalars[0][1].positive
-    True
-    """
-    exprs = list(exprs)
-    for e in exprs:
-        problem = too_large(e)
-        if problem is not None:
-            raise Unsupported(problem)
-    found: dict[str, sympy.Basic] = {}
-    for e in exprs:
-        walk(e, frozenset(), found)
-    shape_dims: set[str] = set()
-    for obj in found.values():
-        if isinstance(obj, sympy.MatrixSymbol):
-            shape_dims |= {s.name for s in obj.shape[0].free_symbols | obj.shape[1].free_symbols}
-    for e in exprs:  # identities sized by a dimension
-        for ident in e.atoms(sympy.Identity):
-            shape_dims |= {s.name for s in ident.rows.free_symbols}
-    used = shape_dims | (set(table.dimensions) & set(found))
-    order = [spec.name for spec in table.symbols]
-    dims = tuple(sorted(used, key=lambda nm: (order.index(nm) if nm in order else len(order), nm)))
-    scalars = tuple(
-        (name, rule_for(obj, table))
-        for name, obj in sorted(found.items())
-        if isinstance(obj, sympy.Symbol) and name not in dims
-    )
-    matrices = tuple(
-        (name, obj.shape[0], obj.shape[1])
-        for name, obj in sorted(found.items())
-        if isinstance(obj, sympy.MatrixSymbol)
-    )
-    latex = tuple((spec.name, spec.latex) for spec in table.symbols if spec.name in found)
-    return Variables(dims, scalars, matrices, latex)
 
 
 def dimension_points(
