@@ -103,13 +103,18 @@ class PointMemo:
         self.reference_fixed = reference_fixed
         self.values: dict[tuple[sympy.Basic, _Point], _Evaluated] = {}
         self.variables: dict[tuple[sympy.Basic, sympy.Basic, SymbolTable], inst.Variables] = {}
-        self.checked: dict[sympy.Basic, str | None] = {}
+        self.summaries: dict[sympy.Basic, inst.Summary] = {}
+
+    def summary(self, expr: sympy.Basic) -> inst.Summary:
+        """:func:`checker._instantiate.summarize` (size, symbols), walked once per expression per call."""
+        found = self.summaries.get(expr)
+        if found is None:
+            found = self.summaries[expr] = inst.summarize(expr)
+        return found
 
     def too_large(self, expr: sympy.Basic) -> str | None:
         """:func:`checker._instantiate.too_large`, walked once per expression in this call."""
-        if expr not in self.checked:
-            self.checked[expr] = inst.too_large(expr)
-        return self.checked[expr]
+        return self.summary(expr).problem
 
 
 @dataclass(frozen=True)
@@ -173,7 +178,7 @@ def compare(
     """
     memo = memo or PointMemo()
     for side, fixed in ((reference, memo.reference_fixed), (candidate, False)):
-        problem = _too_large_fixed(side) if fixed else memo.too_large(side)
+        problem = inst.summarize_fixed(side).problem if fixed else memo.too_large(side)
         if problem is not None:  # guarded before any stage recurses into it
             return Equivalence("undecided", "none", f"not compared: {problem}")
     ref, cand = reference, candidate
@@ -426,9 +431,6 @@ def _evaluate_at(expr: sympy.Basic, point: _Point) -> _Evaluated:
     return _Evaluated(value, None, zt.algebraic, zt.numeric_only)
 
 
-# The key's side is walked once per process for its size (a pure function of a frozen expression).
-_too_large_fixed = functools.lru_cache(maxsize=1024)(inst.too_large)
-
 # The key's side of a question is fixed: its value at a deterministic point is computed once per
 # process (workers forked after a warm-up inherit it).  Keyed by frozen values only.
 _fixed_value = functools.lru_cache(maxsize=8192)(_evaluate_at)
@@ -456,11 +458,14 @@ def _values_at(case: Comparison, point: _Point, zt: ZeroTest) -> tuple[Value, Va
 
 
 def _variables(case: Comparison) -> inst.Variables:
-    """What to sample for this comparison, collected once per call."""
+    """What to sample for this comparison, collected once per call; the key's side is walked once
+    per process (:func:`checker._instantiate.summarize_fixed`), the candidate once per call."""
     key = (case.reference, case.candidate, case.table)
     found = case.memo.variables.get(key)
     if found is None:
-        found = case.memo.variables[key] = inst.collect([case.reference, case.candidate], case.table)
+        memo = case.memo
+        ref = inst.summarize_fixed(case.reference) if memo.reference_fixed else memo.summary(case.reference)
+        found = memo.variables[key] = inst.variables_of([ref, memo.summary(case.candidate)], case.table)
     return found
 
 
