@@ -13,6 +13,14 @@ Processes start with the ``fork`` method where the platform has it (fast: SymPy 
 imported), else ``spawn``.  The pool itself starts no threads and holds no locks, so forking a
 replacement worker in the middle of a run is safe.
 
+A pool may hold a *context*: one object (an answer key) that every worker holds for its whole
+life and that :meth:`WorkerPool.submit_with_context` passes to the task as its first argument, so
+that a task carries only small values (a question id, an answer) instead of pickling the shared
+object once per task.  Under ``fork`` the worker inherits the parent's very objects (caches keyed
+on them, filled in the parent before the fork, hit by identity); under ``spawn`` it is pickled
+once per worker, at start.  Either way it reaches the worker before the worker says it is ready,
+so its transfer is never charged to a task's budget.
+
 Checking answers, batches and chains of steps on top of the pool lives in :mod:`checker.check`.
 """
 
@@ -25,6 +33,7 @@ import itertools
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
 import resource
 import signal
 import time
@@ -89,18 +98,27 @@ class Task:
     Attributes:
         id: the pool's sequence number for the task.
         tag: what the caller attached (``map_unordered`` uses it; None for ``submit``).
+        with_context: the worker calls ``fn(context, *args)`` (:meth:`WorkerPool.submit_with_context`).
     """
 
-    __slots__ = ("_pool", "args", "fn", "id", "outcome", "tag")
+    __slots__ = ("_pool", "args", "fn", "id", "outcome", "tag", "with_context")
 
     def __init__(
-        self, pool: WorkerPool, task_id: int, fn: Callable[..., Any], args: tuple[Any, ...], tag: Any
+        self,
+        pool: WorkerPool,
+        task_id: int,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        tag: Any,
+        *,
+        with_context: bool = False,
     ) -> None:
         self._pool = pool
         self.id = task_id
         self.fn = fn
         self.args = args
         self.tag = tag
+        self.with_context = with_context  # the worker calls fn(context, *args)
         self.outcome: Outcome[Any] | None = None
 
     def done(self) -> bool:
@@ -138,12 +156,24 @@ class _Worker:
         return self.tasks[0] if self.tasks else None
 
 
+@dataclass(frozen=True)
+class _Setup:
+    """What a new worker is started with (pickled once per worker under spawn, inherited under fork).
+
+    ``context`` is the pool's shared object: a task sent ``with_context`` is called as
+    ``fn(context, *args)``.
+    """
+
+    memory_bytes: int
+    initializer: Callable[..., None] | None
+    initargs: tuple[Any, ...]
+    context: Any
+
+
 def _worker_main(
     conn: multiprocessing.connection.Connection,
     parent_end: multiprocessing.connection.Connection | None,
-    memory_bytes: int,
-    initializer: Callable[..., None] | None,
-    initargs: tuple[Any, ...],
+    setup: _Setup,
 ) -> None:
     """A worker process: serve tasks, then leave without running any exit machinery.
 
@@ -152,7 +182,7 @@ def _worker_main(
     and flushing it would deadlock.  Workers never write to the standard streams.
     """
     try:
-        _serve(conn, parent_end, memory_bytes, initializer, initargs)
+        _serve(conn, parent_end, setup)
     finally:
         os._exit(0)
 
@@ -160,11 +190,13 @@ def _worker_main(
 def _serve(
     conn: multiprocessing.connection.Connection,
     parent_end: multiprocessing.connection.Connection | None,
-    memory_bytes: int,
-    initializer: Callable[..., None] | None,
-    initargs: tuple[Any, ...],
+    setup: _Setup,
 ) -> None:
-    """The worker loop: cap memory, run the initializer, then run tasks until told to stop."""
+    """The worker loop: cap memory, run the initializer, then run tasks until told to stop.
+
+    The context is already here (inherited, or unpickled before this function runs), so the
+    worker says it is ready only once the context has arrived.
+    """
     if parent_end is not None:
         # With fork the child inherits the parent's end of its own pipe; close it so that the
         # worker sees EOF when the parent goes away.
@@ -172,12 +204,13 @@ def _serve(
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # A crash is reported as an outcome; the library never prints (pytest enables faulthandler).
     faulthandler.disable()
-    _limit_memory(memory_bytes)
+    _limit_memory(setup.memory_bytes)
     parent = os.getppid()
+    context = setup.context
     init_error: str | None = None
-    if initializer is not None:
+    if setup.initializer is not None:
         try:
-            initializer(*initargs)
+            setup.initializer(*setup.initargs)
         except BaseException:
             init_error = "worker initializer failed:\n" + traceback.format_exc()
     try:
@@ -195,13 +228,14 @@ def _serve(
             return
         if message is None:
             return
-        task_id, fn, args = message
+        task_id, fn, args, with_context = message
         reply: tuple[int, str | None, str, Any]
         if init_error is not None:
             reply = (task_id, "exception", init_error, None)
         else:
             try:
-                reply = (task_id, None, "", fn(*args))
+                value = fn(context, *args) if with_context else fn(*args)
+                reply = (task_id, None, "", value)
             except MemoryError:
                 reply = (
                     task_id,
@@ -240,6 +274,12 @@ class WorkerPool:
         workers: number of processes (>= 1).
         initializer: called once in each new worker (top-level, picklable under spawn).
         initargs: its arguments.
+        context: an object (not None) every worker holds for its whole life (a replacement too),
+            passed as the first argument to each task of :meth:`submit_with_context`.  Under
+            ``fork`` a worker inherits the parent's very objects as they are when it starts;
+            under ``spawn`` the context is pickled once per worker, at start.  Its transfer is
+            part of start-up, never charged to a task.  Treat it as read-only: what a task
+            changes in it stays in that one worker.
         start_method: how workers start; default ``fork`` where available (SymPy is already
             imported, so a fresh worker is ready in milliseconds), else ``spawn``.
 
@@ -259,12 +299,14 @@ class WorkerPool:
         workers: int = 1,
         initializer: Callable[..., None] | None = None,
         initargs: tuple[Any, ...] = (),
+        context: Any = None,
         start_method: Literal["fork", "spawn", "forkserver"] | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError(f"WorkerPool needs workers >= 1, got workers={workers}")
         self.budget = budget
         self.workers = workers
+        self.context = context
         self._initializer = initializer
         self._initargs = initargs
         if start_method is None:
@@ -303,12 +345,13 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         parent_end, child_end = self._ctx.Pipe(duplex=True)
-        memory = self.budget.memory_mb * 1024 * 1024
-        inherit = parent_end if self._ctx.get_start_method() == "fork" else None
+        method = self._ctx.get_start_method()
+        inherit = parent_end if method == "fork" else None
+        setup = _Setup(self.budget.memory_mb * 1024 * 1024, self._initializer, self._initargs, self.context)
+        # Under fork the arguments are not pickled: the worker inherits them, the context
+        # included, as the very objects the parent holds.  Under spawn they are pickled here.
         proc = self._ctx.Process(  # type: ignore[attr-defined]
-            target=_worker_main,
-            args=(child_end, inherit, memory, self._initializer, self._initargs),
-            daemon=True,
+            target=_worker_main, args=(child_end, inherit, setup), daemon=True
         )
         # Objects alive now (SymPy, the parsed key) go to the permanent generation for the fork:
         # the worker's collector never walks them (fewer copy-on-write faults, shorter full
@@ -316,6 +359,16 @@ class WorkerPool:
         gc.freeze()
         try:
             proc.start()
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            if method == "fork":
+                raise  # nothing is pickled under fork: not the caller's arguments
+            parent_end.close()
+            child_end.close()
+            raise TypeError(
+                f"a {method} worker could not be started: expected the initializer, its arguments "
+                f"and the context to pickle, found {exc!r}; fix: pass top-level functions and "
+                "picklable objects, or use start_method='fork'"
+            ) from exc
         finally:
             gc.unfreeze()
         child_end.close()
@@ -358,10 +411,35 @@ class WorkerPool:
         """
         return self._submit(fn, args, None)
 
-    def _submit(self, fn: Callable[..., Any], args: tuple[Any, ...], tag: Any) -> Task:
+    def submit_with_context(self, fn: Callable[..., T], *args: Any) -> Task:
+        """Queue ``fn(context, *args)``, with the worker's own copy of the pool's context.
+
+        Only ``fn`` and ``args`` travel to the worker: the context is already there (see the
+        ``context`` argument of the pool), so a task can name a part of a large shared object
+        (a question id) instead of carrying it.  Budget and outcomes are as for :meth:`submit`.
+
+        Raises:
+            ValueError: when the pool was built without a context.
+            RuntimeError: when the pool is closed.
+
+        >>> from checker.config import Budget
+        >>> with WorkerPool(Budget(seconds=5), context={"2.2": 3}) as pool:
+        ...     pool.submit_with_context(dict.get, "2.2").result().value
+        3
+        """
+        if self.context is None:
+            raise ValueError(
+                "submit_with_context needs a pool context; expected WorkerPool(..., context=obj), "
+                "found context=None; fix: build the pool with the object its tasks share, or use submit"
+            )
+        return self._submit(fn, args, None, with_context=True)
+
+    def _submit(
+        self, fn: Callable[..., Any], args: tuple[Any, ...], tag: Any, *, with_context: bool = False
+    ) -> Task:
         if self._closed:
             raise RuntimeError("WorkerPool is closed; expected an open pool, found it closed")
-        task = Task(self, next(self._ids), fn, args, tag)
+        task = Task(self, next(self._ids), fn, args, tag, with_context=with_context)
         self._pending.append(task)
         self._dispatch()
         return task
@@ -450,7 +528,7 @@ class WorkerPool:
                     return
             task = self._pending.popleft()
             try:
-                idle.conn.send((task.id, task.fn, task.args))
+                idle.conn.send((task.id, task.fn, task.args, task.with_context))
             except (BrokenPipeError, ConnectionResetError, EOFError):
                 # The idle worker died (e.g. killed from outside): replace it and retry the task.
                 self._replace(idle)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 import os
+import threading
 import time
 
 import pytest
@@ -248,3 +250,83 @@ def test_worker_start_up_is_not_charged_to_the_first_task(method: str) -> None:
     ) as p:  # type: ignore[arg-type]
         outcome = p.run(divmod, 9, 4)
         assert outcome.ok and outcome.value == (2, 1), outcome
+
+
+# --- a context every worker holds, passed to each task of submit_with_context -------------------
+
+
+class SlowToUnpickle:
+    """A context whose arrival in a spawned worker takes longer than a task's budget."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __reduce__(self) -> tuple[object, tuple[float]]:
+        return (arrive_slowly, (self.seconds,))
+
+
+def arrive_slowly(seconds: float) -> dict[str, str]:
+    time.sleep(seconds)
+    return {"key": "arrived"}
+
+
+CONTEXT = {"key": "hw3", "size": 3}
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_context_reaches_every_task_and_every_replacement_worker(method: str) -> None:
+    # Builtins only (they pickle by reference under spawn): operator.getitem(context, "key").
+    with WorkerPool(Budget(seconds=1.0), context=CONTEXT, start_method=method) as p:  # type: ignore[arg-type]
+        assert p.submit_with_context(operator.getitem, "key").result().value == "hw3"
+        first = p.run(os.getpid).value
+        assert p.run(time.sleep, 30).error == "time limit"
+        assert p.submit_with_context(operator.getitem, "size").result().value == 3
+        after_kill = p.run(os.getpid).value
+        assert p.run(os._exit, 5).error == "worker crashed"
+        assert p.submit_with_context(operator.getitem, "key").result().value == "hw3"
+        after_crash = p.run(os.getpid).value
+        assert len({first, after_kill, after_crash}) == 3  # each answer came from a new worker
+        # Plain submit is unchanged on a pool with a context: no context argument.
+        assert p.run(divmod, 7, 2).value == (3, 1)
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_context_task_waiting_behind_a_time_limit_keeps_its_context(method: str) -> None:
+    with WorkerPool(Budget(seconds=1.0), workers=1, context=CONTEXT, start_method=method) as p:  # type: ignore[arg-type]
+        bad = p.submit(time.sleep, 30)
+        queued = [p.submit_with_context(operator.getitem, "key") for _ in range(3)]
+        assert bad.result().error == "time limit"
+        assert [t.result().value for t in queued] == ["hw3"] * 3
+
+
+def test_fork_worker_holds_the_parents_very_object_and_never_pickles_it() -> None:
+    # A lock does not pickle: under fork the context is inherited, never sent with a task.
+    context = {"lock": threading.Lock(), "key": "hw3"}
+    with WorkerPool(BUDGET, workers=2, context=context, start_method="fork") as p:
+        tasks = [p.submit_with_context(id) for _ in range(4)]
+        assert {t.result().value for t in tasks} == {id(context)}
+        assert p.submit_with_context(operator.getitem, "key").result().value == "hw3"
+
+
+def test_spawn_context_that_does_not_pickle_names_cause_and_fix() -> None:
+    with (
+        WorkerPool(BUDGET, context=threading.Lock(), start_method="spawn") as p,
+        pytest.raises(TypeError, match=r"context to pickle.*fix"),
+    ):
+        p.submit_with_context(id)
+
+
+@pytest.mark.parametrize(
+    ("method", "arrives_as"), [("fork", SlowToUnpickle), ("spawn", dict)], ids=["fork", "spawn"]
+)
+def test_context_transfer_is_not_charged_to_the_first_task(method: str, arrives_as: type) -> None:
+    # Under spawn the context takes longer to arrive (unpickle) than the budget; the first task
+    # still gets all of it.  Under fork it is inherited as is, never unpickled.
+    with WorkerPool(Budget(seconds=0.5), context=SlowToUnpickle(0.8), start_method=method) as p:  # type: ignore[arg-type]
+        outcome = p.submit_with_context(type).result()
+        assert outcome.ok and outcome.value is arrives_as, outcome
+
+
+def test_submit_with_context_needs_a_context(pool: WorkerPool) -> None:
+    with pytest.raises(ValueError, match=r"context=None.*fix"):
+        pool.submit_with_context(id)
