@@ -35,6 +35,19 @@ def _judge_task(
     return judge(question, answer, config=config, prior=prior, key=key)
 
 
+def _judge_by_id(
+    key: Key, qid: str, answer: str, config: EquivalenceConfig, prior: dict[str, str] | None
+) -> QuestionVerdict:
+    """Run in a worker whose pool context is ``key``: judge one answer to question ``qid``.
+
+    Only the id, the answer, the knobs and the prior travel; the question is the worker's own
+    key's.  Under fork that is the very object the parent warmed (:func:`checker.judge.warm_key`),
+    so every cache keyed on it hits by identity instead of comparing a fresh copy field by field.
+    The key itself is passed on only for follow-through (a ``prior``), as :func:`check_answer` does.
+    """
+    return judge(key.question(qid), answer, config=config, prior=prior, key=key if prior else None)
+
+
 def too_long(question: Question, answer: str, budget: Budget) -> QuestionVerdict | None:
     """An ``unparsed`` verdict for an answer longer than the budget allows, or None when it fits.
 
@@ -219,14 +232,16 @@ def check_batch(
     [7]
     """
 
-    warm_key(key)  # before the pool forks: every worker inherits the parsed key
+    # Before the pool forks: every worker inherits the parsed key, and holds it as the pool's
+    # context, so that a task carries a question id and the answer, never the question itself.
+    warm_key(key)
     window = 4 * config.jobs
     ready: dict[int, dict[str, Any]] = {}
     in_flight: dict[Task, tuple[int, Mapping[str, Any], Question, str]] = {}
     source = enumerate(records)
     exhausted = False
     next_out = 0
-    with WorkerPool(config.budget, workers=config.jobs) as pool:
+    with WorkerPool(config.budget, workers=config.jobs, context=key) as pool:
         while True:
             while not exhausted and len(in_flight) < window:
                 item = next(source, None)
@@ -243,9 +258,7 @@ def check_batch(
                 if refused is not None:
                     ready[index] = _merge(record, refused)
                     continue
-                task = pool.submit(
-                    _judge_task, question, answer, config.equivalence, prior, key if prior else None
-                )
+                task = pool.submit_with_context(_judge_by_id, question.id, answer, config.equivalence, prior)
                 in_flight[task] = (index, record, question, answer)
             while next_out in ready:
                 yield ready.pop(next_out)

@@ -9,8 +9,9 @@ import pytest
 from checker.check import check_answer, check_batch, check_chain, verdict_from_outcome
 from checker.config import Budget, GradeConfig
 from checker.errors import BudgetExceeded, UnknownQuestionError
-from checker.key import Key, load_key
-from checker.sandbox import Outcome, WorkerPool
+from checker.judge import judge
+from checker.key import Key, Question, load_key
+from checker.sandbox import Outcome, Task, WorkerPool
 
 CONFIG = GradeConfig(budget=Budget(seconds=2.0))
 
@@ -188,3 +189,63 @@ def test_check_chain_over_budget_is_undecided_not_a_crash(key: Key) -> None:
     heavy = " ".join(["X^T X"] * 400)
     with WorkerPool(Budget(seconds=0.5)) as tight, pytest.raises(BudgetExceeded, match="time limit"):
         check_chain(key, "1.2.2", heavy, config=CONFIG, pool=tight)
+
+
+# --- check_batch: the workers hold the key (the pool's context); tasks carry ids, not questions ----
+
+SAME_AS_IN_PROCESS: list[tuple[str, dict[str, Any]]] = [
+    ("right", {"question": "3.2", "answer": r"\sigma = \sqrt{\frac{1-p}{p}}"}),
+    ("mistake", {"question": "3.2", "answer": r"\sigma = \frac{1-p}{p}"}),
+    ("matrix", {"question": "1.2.2", "answer": r"w^* = (X^T X + 2\lambda n I)^{-1} X^T t"}),
+    ("unparsed", {"question": "1.1.2", "answer": r"w^T (x - "}),
+    ("choice", {"question": "2.2", "answer": "a larger model"}),
+    (
+        "follow-through",
+        {
+            "question": "1.2.3",
+            "answer": r"\epsilon = \frac{x (X^2 + \lambda n)}{X t}",
+            "prior": {"1.2.2": r"w^* = (X^T X + \lambda n I)^{-1} X^T t"},
+        },
+    ),
+    (
+        "prior-not-needed",
+        {
+            "question": "1.2.3",
+            "answer": r"\epsilon = \frac{x (X^2 + 2\lambda n)}{X t}",
+            "prior": {"1.2.2": r"w^* = (X^T X + 2\lambda n I)^{-1} X^T t"},
+        },
+    ),
+]
+
+
+def test_check_batch_verdicts_equal_judging_in_process(key: Key) -> None:
+    records = [record for _, record in SAME_AS_IN_PROCESS]
+    out = list(check_batch(records, key, config=GradeConfig(jobs=2)))
+    for (name, record), got in zip(SAME_AS_IN_PROCESS, out, strict=True):
+        prior = record.get("prior")
+        expected = judge(
+            key.question(record["question"]), record["answer"], prior=prior, key=key if prior else None
+        )
+        assert got == {**record, **expected.to_json()}, name
+    assert out[5]["answer_note"] == "follow_through"
+
+
+def test_check_batch_tasks_carry_ids_and_answers_not_the_key(
+    key: Key, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[tuple[Any, ...]] = []
+    contexts: list[Any] = []
+    submit = WorkerPool.submit_with_context
+
+    def spy(pool: WorkerPool, fn: Any, *args: Any) -> Task:
+        sent.append(args)
+        contexts.append(pool.context)
+        return submit(pool, fn, *args)
+
+    monkeypatch.setattr(WorkerPool, "submit_with_context", spy)
+    records = [record for _, record in SAME_AS_IN_PROCESS]
+    out = list(check_batch(records, key, config=GradeConfig(jobs=2)))
+    assert len(sent) == len(records) and all(c is key for c in contexts)
+    assert [args[0] for args in sent] == [r["question"] for r in records]
+    assert not [a for args in sent for a in args if isinstance(a, (Key, Question))]
+    assert out[5]["answer_note"] == "follow_through"
