@@ -17,6 +17,12 @@ question an ``error`` worth 0; the batch goes on.
 
 Identical questions (same block text, same earlier answers) are judged once per run: a class
 repeats the same answers often, and a verdict depends only on the text and the key.
+
+A pool whose context is the key (:class:`~checker.sandbox.WorkerPool` ``context=key``, as the
+pools started here are) is sent question ids, not questions: each worker already holds the key,
+the very objects warmed in the parent under fork, so no question (nor, for follow-through, the
+whole key) is pickled per task and the key's caches hit by identity.  Any other pool is sent the
+whole :class:`QuestionTask`.
 """
 
 from __future__ import annotations
@@ -113,6 +119,43 @@ def _block_print(block: QuestionBlock) -> tuple[object, ...]:
     return (block.text, tuple((m.latex, m.display) for m in block.math))
 
 
+@dataclass(frozen=True)
+class _TaskById:
+    """A :class:`QuestionTask` as sent to a worker that holds the key: question ids, not questions."""
+
+    question: str
+    block: QuestionBlock
+    prior: tuple[tuple[str, QuestionBlock], ...]
+    follow_through: bool  # the task carried the key
+    config: EquivalenceConfig
+    engine: Engine
+    check_steps: bool
+
+    @classmethod
+    def of(cls, task: QuestionTask) -> _TaskById:
+        return cls(
+            question=task.question.id,
+            block=task.block,
+            prior=tuple((q.id, b) for q, b in task.prior),
+            follow_through=task.key is not None,
+            config=task.config,
+            engine=task.engine,
+            check_steps=task.check_steps,
+        )
+
+    def task(self, key: Key) -> QuestionTask:
+        """The task again, with the questions of ``key`` (the worker's own)."""
+        return QuestionTask(
+            question=key.question(self.question),
+            block=self.block,
+            prior=tuple((key.question(qid), b) for qid, b in self.prior),
+            key=key if self.follow_through else None,
+            config=self.config,
+            engine=self.engine,
+            check_steps=self.check_steps,
+        )
+
+
 # ----------------------------------------------------------------------------------------------
 # the worker side
 # ----------------------------------------------------------------------------------------------
@@ -148,6 +191,11 @@ def grade_question(task: QuestionTask) -> QuestionVerdict:
         raise  # the pool reports it as "memory limit"
     except Exception:
         return internal_error(question, None, traceback.format_exc())
+
+
+def _grade_by_id(key: Key, sent: _TaskById) -> QuestionVerdict:
+    """Run in a worker whose pool context is ``key``: :func:`grade_question` with the key's questions."""
+    return grade_question(sent.task(key))
 
 
 def _grade_question(task: QuestionTask) -> QuestionVerdict:
@@ -328,8 +376,11 @@ class _Pool(Protocol):
     """What grading needs of :class:`checker.sandbox.WorkerPool`."""
 
     budget: Budget
+    context: Any
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any: ...
+
+    def submit_with_context(self, fn: Callable[..., Any], *args: Any) -> Any: ...
 
     def as_completed(self, tasks: Any = None) -> Iterator[tuple[Any, Any]]: ...
 
@@ -424,7 +475,7 @@ def grade_text(
         from checker.sandbox import WorkerPool  # noqa: PLC0415  (sandbox imports the judge lazily too)
 
         _warm(key, engine)
-        with WorkerPool(config.budget, workers=config.jobs) as own:
+        with WorkerPool(config.budget, workers=config.jobs, context=key) as own:
             return grade_text(text, key, config=config, name=name, pool=own, engine=engine)
     text = text.replace("\r\n", "\n")
     results = list(
@@ -495,7 +546,7 @@ def grade_paths(
         from checker.sandbox import WorkerPool  # noqa: PLC0415
 
         _warm(key, engine)
-        own = WorkerPool(config.budget, workers=config.jobs)
+        own = WorkerPool(config.budget, workers=config.jobs, context=key)
         pool = own
     else:
         own = None
@@ -548,12 +599,19 @@ class _Scheduler:
         self.waiters: dict[tuple[object, ...], list[tuple[str, QuestionTask, _Stage]]] = {}
         self.finished: list[str] = []
         self._unique = 0
+        # The workers hold this very key: send question ids, not questions.
+        self.by_id = pool.context is key
 
     def _fingerprint(self, task: QuestionTask) -> tuple[object, ...]:
         if self.cache is None:  # no dedupe: every request is its own task
             self._unique += 1
             return (self._unique,)
         return task.fingerprint()
+
+    def _submit(self, task: QuestionTask) -> Any:
+        if self.by_id:
+            return self.pool.submit_with_context(_grade_by_id, _TaskById.of(task))
+        return self.pool.submit(grade_question, task)
 
     def plan(self, task: QuestionTask, name: str) -> None:
         if task.prior:
@@ -570,7 +628,7 @@ class _Scheduler:
             self.waiters[fp].append((name, full, stage))
         else:
             self.waiters[fp] = [(name, full, stage)]
-            self.in_flight[self.pool.submit(grade_question, submitted)] = (fp, submitted, False)
+            self.in_flight[self._submit(submitted)] = (fp, submitted, False)
 
     def done(self, name: str, full: QuestionTask, stage: _Stage, verdict: QuestionVerdict) -> None:
         kind, probe = stage
@@ -591,7 +649,7 @@ class _Scheduler:
         if outcome.error == "time limit" and submitted.check_steps:
             # The answer and its steps together overran: try the answer alone once.
             again = replace(submitted, check_steps=False)
-            self.in_flight[self.pool.submit(grade_question, again)] = (fp, again, True)
+            self.in_flight[self._submit(again)] = (fp, again, True)
             return
         verdict = verdict_from_outcome(submitted.question, outcome, self.pool.budget)
         if retried and outcome.error is None:

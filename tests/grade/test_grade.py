@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -12,8 +12,8 @@ from grade_fakes import FAKES, fake_check_steps, fake_judge, fake_parse
 from checker.config import Budget, GradeConfig
 from checker.errors import SubmissionError
 from checker.grade import Engine, expand_paths, grade_paths, grade_text, read_submission
-from checker.key import load_key
-from checker.sandbox import WorkerPool
+from checker.key import Key, Question, load_key
+from checker.sandbox import Task, WorkerPool
 from checker.verdict import SubmissionResult
 
 SAMPLE = Path(__file__).resolve().parents[1] / "extract" / "data" / "sample-submission.md"
@@ -250,3 +250,91 @@ def test_engine_parts_are_independent() -> None:
     # Only the judge replaced: the steps checker and parser default to the real modules.
     assert Engine(judge=fake_judge).check_steps is None
     assert Engine(judge=fake_judge, check_steps=fake_check_steps, parse=fake_parse) == FAKES
+
+
+# ----------------------------------------------------------------------------------------------
+# a pool that holds the key (context=key) is sent question ids, not questions
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def keyed_pool() -> Iterator[WorkerPool]:
+    with WorkerPool(CONFIG.budget, workers=2, context=KEY) as p:
+        yield p
+
+
+def _last_lines_of_staff_detail(result: SubmissionResult) -> SubmissionResult:
+    # A traceback names the frames it passed through, which differ by path: keep its last line.
+    return replace(
+        result,
+        questions=tuple(
+            replace(v, internal=v.internal.strip().splitlines()[-1] if v.internal else v.internal)
+            for v in result.questions
+        ),
+    )
+
+
+SAME_EITHER_WAY = [
+    ("sample", lambda s: s),
+    ("follow-through", lambda s: s.replace("{X t}$$", "{X t} + 1$$")),
+    ("time-limit", lambda _: "3.2 $$\\sigma = SLOW$$\n\n2.2 the best option is increasing the model size"),
+    ("crash", lambda s: "3.2 $$\\sigma = CRASH$$"),
+    ("steps-bug", lambda s: "3.2 $$p = STEPBUG$$\n$$\\sigma = \\sqrt{\\frac{1-p}{p}}$$"),
+]
+
+
+@pytest.mark.parametrize("make", [r[1] for r in SAME_EITHER_WAY], ids=[r[0] for r in SAME_EITHER_WAY])
+def test_a_pool_holding_the_key_grades_exactly_as_one_sent_whole_tasks(
+    sample: str, pool: WorkerPool, keyed_pool: WorkerPool, make: Callable[[str], str]
+) -> None:
+    text = make(sample)
+    whole = grade_text(text, KEY, config=CONFIG, pool=pool, engine=FAKES)
+    by_ids = grade_text(text, KEY, config=CONFIG, pool=keyed_pool, engine=FAKES)
+    assert _last_lines_of_staff_detail(by_ids) == _last_lines_of_staff_detail(whole)
+
+
+def test_a_pool_holding_the_key_is_sent_ids_not_questions(
+    sample: str, keyed_pool: WorkerPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[tuple[object, ...]] = []
+    submit_with_context = WorkerPool.submit_with_context
+
+    def spy_context(p: WorkerPool, fn: Callable[..., object], *args: object) -> Task:
+        sent.append(args)
+        return submit_with_context(p, fn, *args)
+
+    def no_whole_tasks(p: WorkerPool, fn: Callable[..., object], *args: object) -> Task:
+        raise AssertionError(f"a whole task was sent to a pool holding the key: {fn.__name__}")
+
+    monkeypatch.setattr(WorkerPool, "submit_with_context", spy_context)
+    monkeypatch.setattr(WorkerPool, "submit", no_whole_tasks)
+    wrong = sample.replace("{X t}$$", "{X t} + 1$$")  # 1.2.3 is judged again with the prior
+    result = grade_text(wrong, KEY, config=CONFIG, pool=keyed_pool, engine=FAKES)
+    assert by_id(result)["1.2.3"].answer_note == "wrong+prior:1.2.2"  # type: ignore[attr-defined]
+    assert sent
+
+    def holds_key_objects(value: object) -> bool:
+        if isinstance(value, (Key, Question)):
+            return True
+        if isinstance(value, tuple):
+            return any(holds_key_objects(v) for v in value)
+        if is_dataclass(value) and not isinstance(value, type):
+            return any(holds_key_objects(getattr(value, f.name)) for f in fields(value))
+        return False
+
+    assert not [args for args in sent if holds_key_objects(args)]
+
+
+def test_own_pools_hold_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    contexts: list[object] = []
+    init = WorkerPool.__init__
+
+    def spy(p: WorkerPool, *args: object, **kwargs: object) -> None:
+        init(p, *args, **kwargs)  # type: ignore[arg-type]
+        contexts.append(p.context)
+
+    monkeypatch.setattr(WorkerPool, "__init__", spy)
+    config = replace(CONFIG, jobs=1)
+    grade_text("2.2 a bigger model size", KEY, config=config, engine=FAKES)
+    list(grade_paths([], KEY, config=config, engine=FAKES))  # nothing to grade: no pool
+    assert contexts == [KEY]
