@@ -8,6 +8,7 @@ the student wrote them and point at them.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import sympy
@@ -35,6 +36,18 @@ __all__ = [
 ]
 
 _MAX_BITS = 20_000  # largest exact number (in bits) that a literal power may produce
+
+
+@functools.lru_cache(maxsize=4096)
+def _matmul(*factors: sympy.Basic) -> sympy.Basic:
+    """SymPy's canonical product of ``factors`` in order (``MatMul(..., evaluate=True)``).
+
+    Canonicalizing costs 50–70 µs a product, the largest part of building an answer, and answers
+    to one question share their sub-products (``X^T X``, ``X^T t``), so it is memoized, as SymPy
+    memoizes ``Add`` and ``Mul``: a pure function of immutable values, equal factors give the
+    identical product.
+    """
+    return sympy.MatMul(*factors, evaluate=True)
 
 
 @dataclass(frozen=True)
@@ -114,7 +127,7 @@ def _scalar_times(coeff: sympy.Expr, matrix: sympy.Basic) -> sympy.Basic:
         return matrix
     if coeff == 0:
         return sympy.ZeroMatrix(*matrix.shape)
-    return sympy.MatMul(coeff, matrix, evaluate=True)
+    return _matmul(coeff, matrix)
 
 
 def size_to(value: Unsized, size: sympy.Expr) -> sympy.Basic:
@@ -127,7 +140,7 @@ def negate(value: object) -> object:
     if isinstance(value, Unsized):
         return Unsized(-value.coeff)
     if isinstance(value, MatrixExpr):
-        return sympy.MatMul(sympy.Integer(-1), value, evaluate=True)
+        return _matmul(sympy.Integer(-1), value)
     assert isinstance(value, sympy.Expr)
     return -value
 
@@ -169,10 +182,10 @@ def multiply(ctx: Ctx, left: Item, right: Item, op: str) -> object:
     if sa is None:
         return _scalar_times(a, b)
     if sb is None:
-        return sympy.MatMul(b, a, evaluate=True)
+        return _matmul(b, a)
     assert isinstance(a, MatrixExpr) and isinstance(b, MatrixExpr)
     if sa[1] == sb[0]:
-        return collapse(sympy.MatMul(a, b, evaluate=True))
+        return collapse(_matmul(a, b))
     if _column(a) and _column(b) and sa[0] == sb[0]:
         if op == "\\cdot":
             ctx.note(

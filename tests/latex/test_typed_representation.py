@@ -9,6 +9,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from checker.key import SymbolSpec, SymbolTable
 from checker.latex import definitions, parse, shape_of, to_latex
+from checker.latex._algebra import _matmul
 from checker.symbols import scalar_symbol, sympy_symbol
 
 
@@ -185,3 +186,13 @@ def test_identity_subscript_sizes_it_without_an_alias() -> None:
     value = parse(r"I_n v", tbl)
     assert value.expr == sympy_symbol(tbl.symbol("v"), tbl)
     assert parse(r"I_{3}", tbl).expr == sympy.Identity(3)
+
+
+def test_the_product_memo_keeps_order_and_tells_symbols_apart() -> None:
+    n = sympy.Symbol("n", integer=True, positive=True)
+    a, b = sympy.MatrixSymbol("A", n, n), sympy.MatrixSymbol("B", n, n)
+    assert _matmul(a, b) is _matmul(a, b)  # one canonical product, built once
+    assert _matmul(a, b) != _matmul(b, a)  # order is never lost to the memo
+    m = sympy.Symbol("n")  # same name, other assumptions: another symbol, another product
+    c = sympy.MatrixSymbol("A", m, m)
+    assert _matmul(c, c).shape == (m, m) and _matmul(a, a).shape == (n, n)
