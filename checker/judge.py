@@ -37,7 +37,7 @@ from typing import Any
 
 from checker.config import EquivalenceConfig
 from checker.errors import AnswerKeyError, CheckerError, ShapeError
-from checker.key import FollowThrough, Key, Mistake, Question, SymbolTable
+from checker.key import FollowThrough, Key, Mistake, Question, SymbolTable, parse_key_latex
 from checker.verdict import Equivalence, QuestionVerdict
 
 __all__ = [
@@ -64,6 +64,8 @@ class Engine:
         solve_for: ``solve_for(sides, unknown, table, *, config) -> tuple[solutions]``.
         definitions: ``definitions(table, options) -> dict[symbol, expr]``.
         to_latex: ``to_latex(expr, table) -> str``.
+        parse_key: ``parse`` for the key's own LaTeX only, never an answer (it may cache); None
+            reads the key with ``parse``.
     """
 
     parse: Callable[..., Any]
@@ -71,10 +73,12 @@ class Engine:
     solve_for: Callable[..., tuple[Any, ...]]
     definitions: Callable[..., Mapping[Any, Any]]
     to_latex: Callable[[Any, SymbolTable], str]
+    parse_key: Callable[..., Any] | None = None
 
 
 def default_engine() -> Engine:
-    """The real parser and equivalence engine.
+    """The real parser and equivalence engine; the key's LaTeX is read through the cache that
+    loading the key filled (:func:`checker.key.parse_key_latex`), so it is parsed once.
 
     >>> default_engine().parse.__module__.startswith("checker.latex")
     True
@@ -87,6 +91,7 @@ def default_engine() -> Engine:
         solve_for=equivalence.solve_for,
         definitions=latex.definitions,
         to_latex=latex.to_latex,
+        parse_key=parse_key_latex,
     )
 
 
@@ -121,11 +126,6 @@ def _value(parsed: Any) -> Any:
     return parsed.sides[-1]
 
 
-def _without_definition(table: SymbolTable, name: str) -> SymbolTable:
-    symbols = tuple(replace(s, define=None) if s.name == name else s for s in table.symbols)
-    return replace(table, symbols=symbols)
-
-
 @functools.lru_cache(maxsize=128)
 def key_side(question: Question, engine: Engine) -> KeySide:
     """The question's key material parsed once (cached per question and engine; never a verdict).
@@ -145,10 +145,11 @@ def key_side(question: Question, engine: Engine) -> KeySide:
     'sigma'
     """
     table, options = question.symbols, question.options
+    read = engine.parse_key or engine.parse
 
     def parse(text: str, what: str, tab: SymbolTable = table) -> Any:
         try:
-            return engine.parse(text, tab, options=options)
+            return read(text, tab, options=options)
         except CheckerError as exc:
             raise AnswerKeyError(
                 f"expected LaTeX the parser reads, found an error: {exc.render()}",
@@ -168,7 +169,7 @@ def key_side(question: Question, engine: Engine) -> KeySide:
     follow_table = follow_reference = follow_symbol = None
     follow_definitions: dict[Any, Any] = {}
     if ft is not None:
-        follow_table = _without_definition(table, ft.symbol)
+        follow_table = table.without_definition(ft.symbol)
         follow_reference = _value(parse(ft.reference, "follow_through.reference", follow_table))
         follow_symbol = next(
             (s for s in getattr(follow_reference, "free_symbols", ()) if _name(s) == ft.symbol), None

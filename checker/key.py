@@ -11,6 +11,7 @@ the file, the line and the question, never in the middle of grading.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -18,10 +19,13 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from checker.config import ParseOptions
 from checker.errors import AnswerKeyError, CheckerError, UnknownQuestionError
+
+if TYPE_CHECKING:
+    from checker.latex import Parsed
 
 __all__ = [
     "ASSUMPTIONS",
@@ -37,6 +41,7 @@ __all__ = [
     "SymbolTable",
     "bundled_key_dir",
     "load_key",
+    "parse_key_latex",
 ]
 
 QuestionKind = Literal["expression", "equation", "choice"]
@@ -130,6 +135,10 @@ class SymbolTable:
             if fn.name == name:
                 return fn
         return None
+
+    def without_definition(self, name: str) -> SymbolTable:
+        """This table with symbol ``name`` undefined (a follow-through reference leaves it free)."""
+        return replace(self, symbols=tuple(replace(s, define=None) if s.name == name else s for s in self))
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -330,7 +339,7 @@ def load_key(path: str | Path | None = None, *, validate_latex: bool = True) -> 
         ) from exc
     key = _build_key(file, raw_text, data)
     if validate_latex:
-        _validate_latex(key)
+        _validate_latex(key, _Ctx(file, raw_text))
     return key
 
 
@@ -734,35 +743,56 @@ def _str_list(ctx: _Ctx, raw: Mapping[str, Any], name: str, qid: str | None) -> 
 # ----------------------------------------------------------------------------------------------
 
 
-def _validate_latex(key: Key) -> None:
-    """Parse every piece of LaTeX in the key with its question's table; fail at load time."""
+@functools.lru_cache(maxsize=1024)
+def parse_key_latex(source: str, table: SymbolTable, *, options: ParseOptions = ParseOptions()) -> Parsed:
+    """:func:`checker.latex.parse` for the key's own LaTeX, cached: loading validates, judging reuses.
+
+    Args:
+        source: LaTeX of the key, never an answer (the cache is bounded but sized for a key).
+        table: the question's symbol table.
+        options: the question's parse options (by keyword, as every caller passes them).
+
+    Returns:
+        The parsed value, shared by every caller (it is frozen).
+
+    Raises:
+        CheckerError: for LaTeX the parser cannot read (errors are not cached).
+
+    >>> table = load_key(validate_latex=False).question("3.2").symbols
+    >>> parse_key_latex("\\sigma", table) is parse_key_latex("\\sigma", table)
+    True
+    """
     # Imported here: checker.latex reads symbol tables from this module (a cycle at import time).
     from checker.latex import parse  # noqa: PLC0415
 
-    ctx = _Ctx(key.path, key.path.read_text(encoding="utf-8"))
+    return parse(source, table, options=options)
+
+
+def _validate_latex(key: Key, ctx: _Ctx) -> None:
+    """Parse every piece of LaTeX in the key with its question's table; fail at load time."""
+    from checker.latex import definitions  # noqa: PLC0415  (the import cycle, as above)
+
     for q in key.questions:
         if q.kind == "choice":
             continue
-        pieces: list[tuple[str, str, Question]] = [("reference", q.reference, q)]
-        pieces += [("accepted", a, q) for a in q.accepted]
-        pieces += [(f"mistakes.{m.tag}", m.answer, q) for m in q.mistakes]
-        if q.target is not None:
-            pieces.append(("target", q.target, q))
-        pieces += [(f"symbols.{s.name}.define", s.define, q) for s in q.symbols if s.define is not None]
-        if q.follow_through is not None:
+        table = q.symbols
+        pieces = [("reference", q.reference, table), *(("accepted", a, table) for a in q.accepted)]
+        pieces += [(f"mistakes.{m.tag}", m.answer, table) for m in q.mistakes]
+        pieces += [("target", q.target, table)] if q.target is not None else []
+        try:  # parsed once per table, cached in checker.latex where judging finds them
+            definitions(table, q.options)
+            recheck = {s.name for s in table if s.shape == "identity"}  # which `definitions` skips
+        except CheckerError:
+            recheck = {s.name for s in table}  # one by one below: the message names the culprit
+        defined = [s for s in table if s.name in recheck]
+        pieces += [(f"symbols.{s.name}.define", s.define, table) for s in defined if s.define is not None]
+        if q.follow_through is not None:  # written with the earlier answer's symbol left free
             ft = q.follow_through
-            # The follow-through reference is written with the earlier answer's symbol left free.
-            free = _without_definition(q, ft.symbol)
-            pieces.append(("follow_through.reference", ft.reference, free))
-        for fieldname, text, question in pieces:
+            pieces.append(("follow_through.reference", ft.reference, table.without_definition(ft.symbol)))
+        for fieldname, text, piece_table in pieces:
             try:
-                parse(text, question.symbols, options=question.options)
+                parse_key_latex(text, piece_table, options=q.options)
             except CheckerError as exc:
                 raise ctx.error(
                     f"expected LaTeX the parser reads, found an error: {exc.render()}", q.id, fieldname
                 ) from exc
-
-
-def _without_definition(q: Question, name: str) -> Question:
-    symbols = tuple(replace(s, define=None) if s.name == name else s for s in q.symbols)
-    return replace(q, symbols=replace(q.symbols, symbols=symbols))

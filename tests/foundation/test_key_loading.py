@@ -142,3 +142,52 @@ def test_malformed_key_is_reported_with_file_question_and_field(
         assert fragment in message, (fragment, message)
     # Crosses process boundaries intact.
     assert str(pickle.loads(pickle.dumps(info.value))) == message
+
+
+# Each row: (id, text replaced in the bundled key, replacement, fragments the message must contain).
+# LaTeX the parser cannot read fails at load time, naming the question and the field.
+BAD_LATEX = [
+    (
+        "reference",
+        "reference = '\\frac{x (X^T X + 2 n \\lambda)}{X^T t}'",
+        "reference = '\\frac{x (X^T X + 2 n \\lambda)}{X^T t'",
+        ["question 1.2.3", "field 'reference'"],
+    ),
+    (
+        "question-definition",
+        "define = '\\frac{X^T t}{X^T X + 2 n \\lambda}'",
+        "define = '\\frac{X^T t}{X^T X + 2 n \\lambda'",
+        ["question 1.2.3", "field 'symbols.w.define'"],
+    ),
+    (
+        "shared-definition",
+        "define = 'x - \\epsilon w'",
+        "define = 'x - \\epsilon q'",
+        ["question 1.1.2", "field 'symbols.x_adv.define'"],
+    ),
+    (
+        "follow-through-reference",
+        "reference = '\\frac{x}{w}'",
+        "reference = '\\frac{x}{w'",
+        ["question 1.2.3", "field 'follow_through.reference'"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragments"), [r[1:] for r in BAD_LATEX], ids=[r[0] for r in BAD_LATEX]
+)
+def test_unreadable_key_latex_is_reported_at_load_time(
+    tmp_path: Path, old: str, new: str, fragments: list[str]
+) -> None:
+    text = BUNDLED.read_text(encoding="utf-8")
+    assert old in text, "the test's anchor text must exist in the bundled key"
+    bad = tmp_path / "key.toml"
+    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+    load_key(bad, validate_latex=False)  # the structure is fine: only the LaTeX is wrong
+    with pytest.raises(AnswerKeyError) as info:
+        load_key(bad)
+    message = str(info.value)
+    assert message.startswith(f"Answer key error in {bad}")
+    for fragment in [*fragments, "expected LaTeX the parser reads"]:
+        assert fragment in message, (fragment, message)

@@ -182,3 +182,24 @@ def test_choice_question_through_judge(key: Key) -> None:
 def test_solved_equation_says_so_in_evidence(key: Key) -> None:
     verdict = run(key, "3.2", r"\sigma^2 = \frac{1-p}{p}")
     assert verdict.evidence is not None and verdict.evidence.startswith(r"solved for \sigma: \sigma = ")
+
+
+def test_judging_reuses_the_key_latex_parsed_at_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading a key parses all of its LaTeX; the key's side for judging is built without parsing."""
+    import checker.latex
+    from checker.judge import default_engine, key_side
+
+    loaded = load_key()
+    parsed: list[str] = []
+    real_parse = checker.latex.parse
+
+    def counting_parse(source: str, *args: object, **kwargs: object) -> object:
+        parsed.append(source)
+        return real_parse(source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checker.latex, "parse", counting_parse)
+    key_side.cache_clear()
+    for question in loaded.questions:
+        if question.kind != "choice":
+            key_side(question, default_engine())
+    assert parsed == []
