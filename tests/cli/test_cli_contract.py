@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -323,3 +325,72 @@ def test_console_script_grades_the_sample_as_the_readme_says() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "8/8" in proc.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# the installed console script: it leaves without interpreter teardown (checker.cli.run), so
+# every row checks that the output is complete and the exit status is the contract's
+# ---------------------------------------------------------------------------------------------
+
+SCRIPT_BATCH = 40  # records in the batch: more output than one stdio buffer holds
+
+
+@dataclass(frozen=True)
+class ScriptRun:
+    """One run of the console script: ``argv`` with ``{batch}``, ``{key}`` (a key that fails its
+    self-test) and ``{out}`` filled in; the exit status; the file whose lines are checked
+    (``stdout`` or ``out``), how many lines it holds (None: any) and a fragment of its last line."""
+
+    argv: tuple[str, ...]
+    status: int
+    where: str
+    count: int | None
+    last: str
+
+
+SCRIPT_ROWS = [
+    ("batch", ScriptRun(("check", "--batch", "{batch}", "--jobs", "2"), 0, "stdout", SCRIPT_BATCH, '"id": "last"')),
+    ("text", ScriptRun(("check", "3.2", r"\sigma = \sqrt{\frac{1-p}{p}}"), 0, "stdout", None, "feedback: Correct.")),
+    ("unknown-question", ScriptRun(("check", "9.9", "x", "--format", "json"), 2, "stdout", 1, '"error"')),
+    ("bad-flag", ScriptRun(("check", "--no-such-flag"), 2, "stdout", 0, "")),
+    ("help", ScriptRun(("--help",), 0, "stdout", None, "show this help message and exit")),
+    ("grade-out", ScriptRun(("grade", str(SAMPLE), "--format", "json", "--out", "{out}"), 0, "out", 1, "8.0")),
+    ("grade-csv", ScriptRun(("grade", str(SAMPLE), "--format", "csv"), 0, "stdout", 2, ",8,8,")),
+    ("verify-fails", ScriptRun(("verify", "--key", "{key}", "--format", "json"), 1, "stdout", 1, '"ok": false')),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", [r[1] for r in SCRIPT_ROWS], ids=[r[0] for r in SCRIPT_ROWS])
+def test_console_script_output_is_complete(tmp_path: Path, case: ScriptRun) -> None:
+    exe = shutil.which("derivcheck", path=str(Path(sys.executable).parent))
+    assert exe is not None, "pip install puts the derivcheck console script beside the interpreter"
+    script = Path(exe).read_text(encoding="utf-8")
+    assert "from checker.cli import run" in script, "stale console script: pip install -e . again"
+    records = [{"id": i, "question": "2.2", "answer": "a larger model"} for i in range(SCRIPT_BATCH - 1)]
+    records.append({"id": "last", "question": "3.2", "answer": "p"})
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    key_dir = tmp_path / "key"
+    shutil.copytree(bundled_key_dir(), key_dir)
+    key_file = key_dir / "key.toml"
+    text = key_file.read_text(encoding="utf-8")  # an accepted form that is not equivalent: verify fails
+    key_file.write_text(
+        text.replace(r"'w^T x - \epsilon w^T w',", r"'w^T x + \epsilon w^T w',", 1), encoding="utf-8"
+    )
+    out = tmp_path / "out.jsonl"
+    fill = {"{batch}": batch, "{key}": key_dir, "{out}": out}
+    argv = [str(fill.get(a, a)) for a in case.argv]
+    stdout = tmp_path / "stdout.txt"
+    # To a file, not a terminal, and PYTHONUNBUFFERED unset: stdout is block-buffered, as for a user.
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    with stdout.open("w", encoding="utf-8") as fh:
+        proc = subprocess.run(
+            [exe, *argv], stdout=fh, stderr=subprocess.PIPE, text=True, check=False, timeout=300, env=env
+        )
+    assert proc.returncode == case.status, proc.stderr
+    lines = (stdout if case.where == "stdout" else out).read_text(encoding="utf-8").splitlines()
+    if case.count is not None:
+        assert len(lines) == case.count, lines[-3:]
+    assert case.last in (lines[-1] if lines else ""), lines[-3:]
+    if lines and lines[0].startswith("{"):
+        assert all(json.loads(line) for line in lines), "every line is a whole JSON object"
