@@ -19,14 +19,14 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, Literal, NoReturn, TextIO
-
-from rich.console import Console
-from rich.table import Table
+from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn, TextIO
 
 from checker.config import Budget, GradeConfig
 from checker.errors import CheckerError
 from checker.key import Key, load_key
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = ["main", "run"]
 
@@ -142,9 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see the module docstring)."""
     parser = _parser()
     args = parser.parse_args(argv)
-    out = Console(file=sys.stdout, soft_wrap=True, highlight=False)
-    err = Console(file=sys.stderr, soft_wrap=True, highlight=False)
-    commands: dict[str, Callable[[argparse.Namespace, Console, Console], int]] = {
+    out, err = _Stream(sys.stdout), _Stream(sys.stderr)
+    commands: dict[str, Callable[[argparse.Namespace, _Stream, _Stream], int]] = {
         "check": _cmd_check,
         "steps": _cmd_steps,
         "grade": _cmd_grade,
@@ -187,6 +186,31 @@ def run() -> NoReturn:
     os._exit(code)
 
 
+class _Stream:
+    """A standard stream for the commands: JSON is written straight to ``file``; rich (~20 ms of
+    imports) is loaded only when something is rendered through it (text output, a progress bar).
+    """
+
+    def __init__(self, file: TextIO) -> None:
+        self.file = file
+        self._console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console  # noqa: PLC0415  (see the class docstring)
+
+            self._console = Console(file=self.file, soft_wrap=True, highlight=False)
+        return self._console
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.console.is_terminal
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        self.console.print(*objects, **kwargs)
+
+
 def _config(args: argparse.Namespace) -> GradeConfig:
     jobs = max(1, int(getattr(args, "jobs", 1) or 1))
     return GradeConfig(budget=Budget(seconds=args.timeout), jobs=jobs)
@@ -196,9 +220,9 @@ def _key(args: argparse.Namespace) -> Key:
     return load_key(args.key)
 
 
-def _print_json(console: Console, obj: Any) -> None:
-    console.file.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    console.file.flush()
+def _print_json(stream: _Stream, obj: Any) -> None:
+    stream.file.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    stream.file.flush()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -206,9 +230,8 @@ def _print_json(console: Console, obj: Any) -> None:
 # ----------------------------------------------------------------------------------------------
 
 
-def _cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
+def _cmd_check(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
     from checker.check import check_answer, check_batch  # noqa: PLC0415  (keeps `--help` fast)
-    from checker.report import render_verdict_text  # noqa: PLC0415
 
     if args.batch:
         if args.question or args.answer:
@@ -232,6 +255,8 @@ def _cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.format == "json":
         _print_json(out, verdict.to_json())
     else:
+        from checker.report import render_verdict_text  # noqa: PLC0415  (rich: text output only)
+
         out.print(render_verdict_text(verdict))
     return EXIT_OK
 
@@ -274,9 +299,8 @@ def _json_lines(stream: IO[str]) -> Iterator[dict[str, Any]]:
 # ----------------------------------------------------------------------------------------------
 
 
-def _cmd_steps(args: argparse.Namespace, out: Console, err: Console) -> int:
+def _cmd_steps(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
     from checker.check import check_chain  # noqa: PLC0415
-    from checker.report import render_steps_text  # noqa: PLC0415
 
     key = _key(args)
     question = key.question(args.question)
@@ -290,6 +314,8 @@ def _cmd_steps(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.format == "json":
         _print_json(out, result.to_json())
     else:
+        from checker.report import render_steps_text  # noqa: PLC0415  (rich: text output only)
+
         out.print(render_steps_text(result))
     return EXIT_OK
 
@@ -299,7 +325,7 @@ def _cmd_steps(args: argparse.Namespace, out: Console, err: Console) -> int:
 # ----------------------------------------------------------------------------------------------
 
 
-def _cmd_grade(args: argparse.Namespace, out: Console, err: Console) -> int:
+def _cmd_grade(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
     from checker import report  # noqa: PLC0415
     from checker.grade import expand_paths, grade_paths  # noqa: PLC0415
 
@@ -328,7 +354,7 @@ def _cmd_grade(args: argparse.Namespace, out: Console, err: Console) -> int:
 
     results = []
     try:
-        with _progress(err, enabled=err.is_terminal and len(paths) > 1) as progress:
+        with _progress(err, enabled=len(paths) > 1 and err.is_terminal) as progress:
             for result in grade_paths(
                 paths, key, config=config, resume=done, on_result=write_line, progress=progress
             ):
@@ -354,6 +380,8 @@ def _cmd_grade(args: argparse.Namespace, out: Console, err: Console) -> int:
     else:
         rendered = report.render_text(results, key)
         if args.out:
+            from rich.console import Console  # noqa: PLC0415  (rich: text output only)
+
             with open(args.out, "w", encoding="utf-8") as fh:
                 Console(file=fh, width=120, soft_wrap=True).print(rendered)
         else:
@@ -380,9 +408,9 @@ def _done_submissions(path: Path) -> set[str]:
 class _progress:
     """A rich progress bar on a terminal; a no-op callback otherwise."""
 
-    def __init__(self, console: Console, *, enabled: bool) -> None:
+    def __init__(self, stream: _Stream, *, enabled: bool) -> None:
         self._enabled = enabled
-        self._console = console
+        self._stream = stream
         self._bar: Any = None
         self._task: Any = None
 
@@ -391,7 +419,7 @@ class _progress:
             return lambda done, total: None
         from rich.progress import Progress  # noqa: PLC0415
 
-        self._bar = Progress(console=self._console, transient=True)
+        self._bar = Progress(console=self._stream.console, transient=True)
         self._bar.__enter__()
         self._task = self._bar.add_task("grading", total=None)
 
@@ -405,7 +433,7 @@ class _progress:
             self._bar.__exit__(None, None, None)
 
 
-def _emit(text: str, path: str | None, out: Console) -> None:
+def _emit(text: str, path: str | None, out: _Stream) -> None:
     if path:
         Path(path).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     else:
@@ -417,7 +445,7 @@ def _emit(text: str, path: str | None, out: Console) -> None:
 # ----------------------------------------------------------------------------------------------
 
 
-def _cmd_verify(args: argparse.Namespace, out: Console, err: Console) -> int:
+def _cmd_verify(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
     import derivations  # noqa: PLC0415
     from checker.derivation import prove  # noqa: PLC0415
     from checker.keycheck import self_test  # noqa: PLC0415
@@ -432,6 +460,8 @@ def _cmd_verify(args: argparse.Namespace, out: Console, err: Console) -> int:
             {"derivations": [r.to_json() for r in reports], "key": key_report.to_json(), "ok": ok},
         )
     else:
+        from rich.table import Table  # noqa: PLC0415  (rich: text output only)
+
         for r in reports:
             table = Table(title=f"{r.question}  {r.title}  ({r.name})", title_justify="left", expand=False)
             table.add_column("step", justify="right")
@@ -463,7 +493,7 @@ def _cmd_verify(args: argparse.Namespace, out: Console, err: Console) -> int:
 # ----------------------------------------------------------------------------------------------
 
 
-def _cmd_bundle(args: argparse.Namespace, out: Console, err: Console) -> int:
+def _cmd_bundle(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
     from checker.gradescope import write_bundle  # noqa: PLC0415
 
     key_dir = Path(args.key) if args.key else None
