@@ -16,6 +16,7 @@ collapsed to scalars.  This grammar is the parser of record; nothing here calls 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import sys
 from dataclasses import dataclass
@@ -96,17 +97,21 @@ class Parsed:
         return self.sides[-1]
 
 
+# How the grammar is compiled: every token kept (punctuation gives rule spans; the transformer drops
+# it, see Build) and no positions propagated by Lark (SpanTransformer computes them).
+_LARK_OPTIONS = MappingProxyType(
+    {"parser": "lalr", "keep_all_tokens": True, "propagate_positions": False, "maybe_placeholders": False}
+)
+
+
 @functools.cache
 def _parser() -> Lark:
     """The LALR parser, built once per process (its tables loaded from a user cache when safe)."""
     grammar = resources.files("checker.latex").joinpath("grammar.lark").read_text(encoding="utf-8")
-    cache = _parser_cache()
+    cache = _parser_cache(grammar)
     return Lark(
         grammar,
-        parser="lalr",
-        keep_all_tokens=True,  # punctuation gives rule spans; the transformer drops it (Build)
-        propagate_positions=False,
-        maybe_placeholders=False,
+        **_LARK_OPTIONS,
         cache=cache or False,
         cache_grammar=cache is not None,  # the grammar stays inspectable (grammar fuzzing)
     )
@@ -123,8 +128,11 @@ def _meaningful() -> frozenset[str]:
     return frozenset(name for name, _ in _parser().grammar.term_defs if not name.startswith("_"))
 
 
-def _parser_cache() -> str | None:
+def _parser_cache(grammar: str) -> str | None:
     """Where Lark may keep the analysed grammar (saves ~50 ms of every start-up), or None.
+
+    One file per grammar text, compile options, Lark and Python version: two installs or
+    checkouts that differ in any of them never overwrite each other's tables.
 
     Lark's cache is a pickle: it is used only in a directory of the user's own cache home that
     nobody else can write to, and only when the file there is the user's and not writable by
@@ -134,7 +142,9 @@ def _parser_cache() -> str | None:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
         folder = base / "derivcheck"
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path = folder / f"grammar-lark{lark.__version__}-py{sys.version_info[0]}{sys.version_info[1]}.cache"
+        digest = hashlib.sha256(f"{grammar}\0{sorted(_LARK_OPTIONS.items())}".encode()).hexdigest()[:16]
+        version = f"lark{lark.__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
+        path = folder / f"grammar-{version}-{digest}.cache"
         for item in (folder, path):
             if item.exists():
                 info = item.stat()
