@@ -16,7 +16,7 @@ from fractions import Fraction
 from types import MappingProxyType
 
 import sympy
-from lark import Token, Transformer, Tree, v_args
+from lark import Token, Transformer, Tree
 from lark.exceptions import GrammarError, VisitError
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
@@ -75,12 +75,11 @@ Span = tuple[int, int]
 
 @functools.cache
 def _rule_function(cls: type, rule: str) -> Callable[..., object] | None:
-    """The plain function behind ``cls``'s ``v_args``-wrapped method for ``rule``, or None."""
+    """The plain function defined on ``cls`` (or a base) for grammar rule ``rule``, or None."""
     for klass in cls.__mro__:
         attr = vars(klass).get(rule)
         if attr is not None:
-            base = getattr(attr, "base_func", None)
-            return base if callable(base) else None
+            return attr if callable(attr) else None
     return None
 
 
@@ -147,7 +146,6 @@ class SpanTransformer(Transformer[Token, object]):
         return (start or 0, end or 0)
 
 
-@v_args(inline=True, meta=True)
 class Build(SpanTransformer):
     """The transformer of one parse; holds the per-parse context (no module state)."""
 
@@ -169,9 +167,8 @@ class Build(SpanTransformer):
     def rule(self, tree: Tree[Token], span: Span | None, children: list[object]) -> object:
         """Call the rule's method as ``method(span, *children)``.
 
-        Lark's ``v_args`` wrapper rebinds the method and copies its metadata (``update_wrapper``)
-        on every node; the plain function found once per rule does the same call for a fraction
-        of the cost.
+        The method is found once per rule (no ``v_args`` wrapper: Lark's rebinds the method and
+        copies its metadata on every access, a cost paid per node).
         """
         func = _rule_function(type(self), str(tree.data))
         if func is None:
