@@ -29,14 +29,12 @@ at the sizes sampled and, for |·| and sgn, that their sign regions were sampled
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
-from typing import NamedTuple
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
@@ -44,6 +42,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from checker import _exact as ex
 from checker import _instantiate as inst
 from checker._exact import Mat, Singular, Unsupported, Value, ZeroTest
+from checker._points import Point, PointMemo, sampled, values_at, variables_for
 from checker._pointwise import obeys
 from checker.config import EquivalenceConfig
 from checker.key import SymbolTable
@@ -83,38 +82,6 @@ _SYMBOLIC_MAX_DEGREE = 24
 _PLAIN_NAMES: Mapping[str, str] = MappingProxyType(
     {"lambda": "λ", "epsilon": "ε", "sigma": "σ", "x_adv": "x'", "pi": "π"}
 )
-
-
-class PointMemo:
-    """Exact values at sampled points, remembered for one call (a judgement, a step check).
-
-    Created by the caller and dropped with it, never shared between calls.  Within a judgement the
-    candidate is compared with the reference, the accepted forms and the known mistakes at the same
-    deterministic points, so its value at a point is computed once.  With ``reference_fixed`` every
-    ``reference`` compared under this memo is the key's side (fixed per question): its values are
-    taken from a process-wide cache of pure values keyed by the expression, the sampled variables,
-    the sizes, the config and the point's index (:func:`_fixed_value`); never a verdict.
-
-    Args:
-        reference_fixed: whether every reference compared under this memo comes from the answer key.
-    """
-
-    def __init__(self, *, reference_fixed: bool = False) -> None:
-        self.reference_fixed = reference_fixed
-        self.values: dict[tuple[sympy.Basic, _Point], _Evaluated] = {}
-        self.variables: dict[tuple[sympy.Basic, sympy.Basic, SymbolTable], inst.Variables] = {}
-        self.summaries: dict[sympy.Basic, inst.Summary] = {}
-
-    def summary(self, expr: sympy.Basic) -> inst.Summary:
-        """:func:`checker._instantiate.summarize` (size, symbols), walked once per expression per call."""
-        found = self.summaries.get(expr)
-        if found is None:
-            found = self.summaries[expr] = inst.summarize(expr)
-        return found
-
-    def too_large(self, expr: sympy.Basic) -> str | None:
-        """:func:`checker._instantiate.too_large`, walked once per expression in this call."""
-        return self.summary(expr).problem
 
 
 @dataclass(frozen=True)
@@ -383,90 +350,18 @@ def _differs_somewhere(case: Comparison) -> bool:
         variables = _variables(case)
         dims = inst.dimension_points(variables, case.config)[0]
         zt = ZeroTest(digits=case.config.digits)
-        ref_value, cand_value = _values_at(case, _Point(variables, dims, case.config, 0, 0, None), zt)
+        ref_value, cand_value = _values_at(case, Point(variables, dims, case.config, 0, 0, None), zt)
         return not values_equal(ref_value, cand_value, zt)
     except (Singular, Unsupported):
         return False
 
 
-# ---------------------------------------------------------------------------------------------
-# values at sampled points, computed once per call (and once per process for the key's side)
-# ---------------------------------------------------------------------------------------------
-
-
-class _Point(NamedTuple):
-    """One deterministic sample point: what is drawn, at which sizes, with which seed and index."""
-
-    variables: inst.Variables
-    dims: tuple[tuple[str, int], ...]
-    config: EquivalenceConfig
-    number: int  # the point's index
-    attempt: int
-    bound: int | None  # the entry bound override (2 for small, readable values)
-
-
-@dataclass(frozen=True)
-class _Evaluated:
-    """One expression's value at one point, or why it has none, with the zero-test notes it left."""
-
-    value: Value | None
-    error: tuple[type[Singular] | type[Unsupported], str] | None
-    algebraic: bool
-    numeric_only: bool
-
-
-@functools.lru_cache(maxsize=1024)
-def _sampled(point: _Point) -> Mapping[str, Value]:
-    """:func:`checker._instantiate.sample`, a pure function of frozen values, drawn once."""
-    variables, dims, config, index, attempt, bound = point
-    return MappingProxyType(inst.sample(variables, dims, config, index, attempt, bound=bound))
-
-
-def _evaluate_at(expr: sympy.Basic, point: _Point) -> _Evaluated:
-    zt = ZeroTest(digits=point.config.digits)
-    try:
-        value = inst.evaluate(expr, _sampled(point), zt)
-    except (Singular, Unsupported) as exc:
-        return _Evaluated(None, (type(exc), str(exc)), zt.algebraic, zt.numeric_only)
-    return _Evaluated(value, None, zt.algebraic, zt.numeric_only)
-
-
-# The key's side of a question is fixed: its value at a deterministic point is computed once per
-# process (workers forked after a warm-up inherit it).  Keyed by frozen values only.
-_fixed_value = functools.lru_cache(maxsize=8192)(_evaluate_at)
-
-
-def _value_at(case: Comparison, expr: sympy.Basic, fixed: bool, point: _Point, zt: ZeroTest) -> Value:
-    if fixed:
-        got = _fixed_value(expr, point)
-    else:
-        found = case.memo.values.get((expr, point))
-        got = found if found is not None else _evaluate_at(expr, point)
-        case.memo.values[expr, point] = got
-    zt.algebraic = zt.algebraic or got.algebraic
-    zt.numeric_only = zt.numeric_only or got.numeric_only
-    if got.error is not None:
-        raise got.error[0](got.error[1])
-    assert got.value is not None
-    return got.value
-
-
-def _values_at(case: Comparison, point: _Point, zt: ZeroTest) -> tuple[Value, Value]:
-    """Both sides at one point (the reference first: a singular reference spares the candidate)."""
-    ref_value = _value_at(case, case.reference, case.memo.reference_fixed, point, zt)
-    return ref_value, _value_at(case, case.candidate, False, point, zt)
+def _values_at(case: Comparison, point: Point, zt: ZeroTest) -> tuple[Value, Value]:
+    return values_at(case.memo, case.reference, case.candidate, point, zt)
 
 
 def _variables(case: Comparison) -> inst.Variables:
-    """What to sample for this comparison, collected once per call; the key's side is walked once
-    per process (:func:`checker._instantiate.summarize_fixed`), the candidate once per call."""
-    key = (case.reference, case.candidate, case.table)
-    found = case.memo.variables.get(key)
-    if found is None:
-        memo = case.memo
-        ref = inst.summarize_fixed(case.reference) if memo.reference_fixed else memo.summary(case.reference)
-        found = memo.variables[key] = inst.variables_of([ref, memo.summary(case.candidate)], case.table)
-    return found
+    return variables_for(case.memo, case.reference, case.candidate, case.table)
 
 
 def values_equal(a: Value, b: Value, zt: ZeroTest) -> bool:
@@ -644,8 +539,8 @@ def _simpler_refutation(
     sizes = sorted(live, key=lambda dims: (math.prod(v for _, v in dims), dims))[:2]
     for dims in sizes:
         for attempt in range(_SIMPLE_ATTEMPTS):
-            point = _Point(variables, dims, case.config, 0, attempt, 2)
-            env = _sampled(point)
+            point = Point(variables, dims, case.config, 0, attempt, 2)
+            env = sampled(point)
             try:
                 ref_value, cand_value = _values_at(case, point, zt)
             except Singular:
@@ -663,8 +558,8 @@ def _one_point(
     zt: ZeroTest,
 ) -> tuple[dict[str, Value], Value, Value] | None:
     for attempt in range(_ATTEMPTS):
-        point = _Point(variables, dims, case.config, index, attempt, None)
-        env = _sampled(point)
+        point = Point(variables, dims, case.config, index, attempt, None)
+        env = sampled(point)
         try:
             ref_value, cand_value = _values_at(case, point, zt)
         except Singular:

@@ -1,0 +1,144 @@
+"""Values at sampled points, computed once per call and once per process for the key's side (internal).
+
+The cascade (``checker.equivalence``) evaluates both sides of a comparison at deterministic
+points.  Within one call (a judgement, a step check) the candidate is compared with the reference,
+the accepted forms and the known mistakes at the same points, so :class:`PointMemo` keeps its
+values for the call; the key's side of a question is the same for every answer, so its values are
+kept for the process (:func:`fixed_value`), keyed by frozen values only.  Neither ever holds a
+verdict.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import NamedTuple
+
+import sympy
+
+from checker import _instantiate as inst
+from checker._exact import Singular, Unsupported, Value, ZeroTest
+from checker.config import EquivalenceConfig
+from checker.key import SymbolTable
+
+__all__ = ["Evaluated", "Point", "PointMemo", "fixed_value", "sampled", "values_at", "variables_for"]
+
+
+class PointMemo:
+    """Exact values at sampled points, remembered for one call (a judgement, a step check).
+
+    Created by the caller and dropped with it, never shared between calls.  Within a judgement the
+    candidate is compared with the reference, the accepted forms and the known mistakes at the same
+    deterministic points, so its value at a point is computed once.  With ``reference_fixed`` every
+    ``reference`` compared under this memo is the key's side (fixed per question): its values are
+    taken from a process-wide cache of pure values keyed by the expression, the sampled variables,
+    the sizes, the config and the point's index (:func:`fixed_value`); never a verdict.
+
+    Args:
+        reference_fixed: whether every reference compared under this memo comes from the answer key.
+    """
+
+    def __init__(self, *, reference_fixed: bool = False) -> None:
+        self.reference_fixed = reference_fixed
+        self.values: dict[tuple[sympy.Basic, Point], Evaluated] = {}
+        self.variables: dict[tuple[sympy.Basic, sympy.Basic, SymbolTable], inst.Variables] = {}
+        self.summaries: dict[sympy.Basic, inst.Summary] = {}
+
+    def summary(self, expr: sympy.Basic) -> inst.Summary:
+        """:func:`checker._instantiate.summarize` (size, symbols), walked once per expression per call."""
+        found = self.summaries.get(expr)
+        if found is None:
+            found = self.summaries[expr] = inst.summarize(expr)
+        return found
+
+    def too_large(self, expr: sympy.Basic) -> str | None:
+        """:func:`checker._instantiate.too_large`, walked once per expression in this call."""
+        return self.summary(expr).problem
+
+
+class Point(NamedTuple):
+    """One deterministic sample point: what is drawn, at which sizes, with which seed and index."""
+
+    variables: inst.Variables
+    dims: tuple[tuple[str, int], ...]
+    config: EquivalenceConfig
+    number: int  # the point's index
+    attempt: int
+    bound: int | None  # the entry bound override (2 for small, readable values)
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """One expression's value at one point, or why it has none, with the zero-test notes it left."""
+
+    value: Value | None
+    error: tuple[type[Singular] | type[Unsupported], str] | None
+    algebraic: bool
+    numeric_only: bool
+
+
+@functools.lru_cache(maxsize=1024)
+def sampled(point: Point) -> Mapping[str, Value]:
+    """:func:`checker._instantiate.sample`, a pure function of frozen values, drawn once."""
+    variables, dims, config, index, attempt, bound = point
+    return MappingProxyType(inst.sample(variables, dims, config, index, attempt, bound=bound))
+
+
+def _evaluate_at(expr: sympy.Basic, point: Point) -> Evaluated:
+    zt = ZeroTest(digits=point.config.digits)
+    try:
+        value = inst.evaluate(expr, sampled(point), zt)
+    except (Singular, Unsupported) as exc:
+        return Evaluated(None, (type(exc), str(exc)), zt.algebraic, zt.numeric_only)
+    return Evaluated(value, None, zt.algebraic, zt.numeric_only)
+
+
+# The key's side of a question is fixed: its value at a deterministic point is computed once per
+# process (workers forked after a warm-up inherit it).  Keyed by frozen values only.
+fixed_value = functools.lru_cache(maxsize=8192)(_evaluate_at)
+
+
+def _value_at(memo: PointMemo, expr: sympy.Basic, fixed: bool, point: Point, zt: ZeroTest) -> Value:
+    if fixed:
+        got = fixed_value(expr, point)
+    else:
+        found = memo.values.get((expr, point))
+        got = found if found is not None else _evaluate_at(expr, point)
+        memo.values[expr, point] = got
+    zt.algebraic = zt.algebraic or got.algebraic
+    zt.numeric_only = zt.numeric_only or got.numeric_only
+    if got.error is not None:
+        raise got.error[0](got.error[1])
+    assert got.value is not None
+    return got.value
+
+
+def values_at(
+    memo: PointMemo, reference: sympy.Basic, candidate: sympy.Basic, point: Point, zt: ZeroTest
+) -> tuple[Value, Value]:
+    """Both sides at one point (the reference first: a singular reference spares the candidate).
+
+    Raises:
+        Singular, Unsupported: as :func:`checker._instantiate.evaluate` raised them for a side.
+    """
+    ref_value = _value_at(memo, reference, memo.reference_fixed, point, zt)
+    return ref_value, _value_at(memo, candidate, False, point, zt)
+
+
+def variables_for(
+    memo: PointMemo, reference: sympy.Basic, candidate: sympy.Basic, table: SymbolTable
+) -> inst.Variables:
+    """What to sample for one comparison, collected once per call; the key's side is walked once
+    per process (:func:`checker._instantiate.summarize_fixed`), the candidate once per call.
+
+    Raises:
+        Unsupported: a side is too large to evaluate.
+    """
+    key = (reference, candidate, table)
+    found = memo.variables.get(key)
+    if found is None:
+        ref = inst.summarize_fixed(reference) if memo.reference_fixed else memo.summary(reference)
+        found = memo.variables[key] = inst.variables_of([ref, memo.summary(candidate)], table)
+    return found
