@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
@@ -15,12 +16,47 @@ from checker.symbols import sympy_symbol
 __all__ = ["render"]
 
 
-class _Printer(LatexPrinter):  # type: ignore[misc]
-    """SymPy's LaTeX printer with the table's spellings and our 1×1 collapse read back as a product."""
+@dataclass(frozen=True)
+class _Spellings:
+    """The table's (symbol, LaTeX) pairs and the identity's spelling: all the output depends on
+    besides the expression. Its hash is computed once, since every memoized node is keyed by it."""
 
-    def __init__(self, names: dict[sympy.Basic, str], identity: str) -> None:
-        super().__init__({"symbol_names": names})
-        self._identity = identity
+    names: tuple[tuple[sympy.Basic, str], ...]
+    identity: str
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.names, self.identity)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[_Spellings], tuple[tuple[tuple[sympy.Basic, str], ...], str]]:
+        # A str hashes differently in another process: a copy computes its own hash.
+        return (_Spellings, (self.names, self.identity))
+
+
+class _Printer(LatexPrinter):  # type: ignore[misc]
+    """SymPy's LaTeX printer with the table's spellings and our 1×1 collapse read back as a product.
+
+    Composite nodes printed without keyword arguments go through :func:`_text`, a memo shared by
+    every answer: a node's LaTeX depends only on the node and the spellings. The parent decides
+    any brackets around a child's text (``parenthesize``, ``_needs_*_brackets``, ``_factor``,
+    ``_script`` look at the child expression or its text, never the other way round), and the
+    printer keeps no state across nodes that changes output (``_print_level`` is a depth counter
+    that only SymPy's str and pretty printers read; settings change only in ``__init__``). Calls
+    with keyword arguments (``exp=`` from ``_print_Pow``) print differently, so they are never memoized.
+    """
+
+    def __init__(self, spellings: _Spellings) -> None:
+        super().__init__({"symbol_names": dict(spellings.names)})
+        self._spellings = spellings
+        self._identity = spellings.identity
+
+    def _print(self, expr: object, **kwargs: object) -> str:
+        if kwargs or not isinstance(expr, sympy.Basic) or not expr.args:
+            return str(super()._print(expr, **kwargs))
+        return _text(expr, self._spellings)
 
     def _print_MatrixElement(self, expr: MatrixElement) -> str:
         parent = expr.parent
@@ -88,7 +124,7 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
 
 
 @functools.lru_cache(maxsize=64)
-def _spellings(table: SymbolTable) -> tuple[tuple[tuple[sympy.Basic, str], ...], str]:
+def _spellings(table: SymbolTable) -> _Spellings:
     """The table's (symbol, LaTeX) pairs and the identity's spelling, built once per table."""
     names: list[tuple[sympy.Basic, str]] = []
     identity = "I"
@@ -97,13 +133,38 @@ def _spellings(table: SymbolTable) -> tuple[tuple[tuple[sympy.Basic, str], ...],
             identity = spec.latex
             continue
         names.append((sympy_symbol(spec, table), spec.latex))
-    return tuple(names), identity
+    return _Spellings(tuple(names), identity)
+
+
+@functools.lru_cache(maxsize=64)
+def _printer(spellings: _Spellings) -> _Printer:
+    """One printer per spellings, reused: building one (settings processing) costs about as much as
+    printing a small answer.
+
+    Hazard: SymPy's ``Printer.set_global_settings`` (``init_printing``) changes the defaults of
+    printers built after it; a kept printer, and the memo, keep those of the time they were built.
+    Nothing in ``checker`` calls it.
+    """
+    return _Printer(spellings)
+
+
+@functools.lru_cache(maxsize=8192)
+def _text(expr: sympy.Basic, spellings: _Spellings) -> str:
+    """The LaTeX of the composite node ``expr`` with ``spellings``, memoized.
+
+    Answers to one question share their sub-expressions (``X^{T} X``, the inverse around it) and
+    often the whole expression (notations that read alike), so most nodes are printed once. Keys
+    compare as SymPy compares expressions: structurally, numbers by type as well as value
+    (``2`` ≠ ``2.0``), so equal keys print alike.
+    """
+    return str(LatexPrinter._print(_printer(spellings), expr))
 
 
 def render(expr: sympy.Basic, table: SymbolTable) -> str:
     """``expr`` in LaTeX with the table's spellings; see :func:`checker.latex.to_latex`."""
-    names, identity = _spellings(table)
-    printer = _Printer(dict(names), identity)
+    spellings = _spellings(table)
+    printer = _printer(spellings)
+    identity = spellings.identity
     if isinstance(expr, MatrixElement) and expr.parent.shape == (1, 1):
         return str(printer.doprint(expr.parent))
     if isinstance(expr, sympy.Identity):
