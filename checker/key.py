@@ -389,7 +389,7 @@ def parse_key_latex(source: str, table: SymbolTable, *, options: ParseOptions = 
         CheckerError: for LaTeX the parser cannot read (errors are not cached).
 
     >>> table = load_key(validate_latex=False).question("3.2").symbols
-    >>> parse_key_latex("\\sigma", table) is parse_key_latex("\\sigma", table)
+    >>> parse_key_latex("\\\\sigma", table) is parse_key_latex("\\\\sigma", table)
     True
     """
     # Imported here: checker.latex reads symbol tables from this module (a cycle at import time).
