@@ -1,6 +1,14 @@
 """Throughput, latency, memory and accuracy of answer checking, beside math-verify on the same answers.
 
-What it measures, on N distinct realistic answers (``benchmarks/corpus.py``, labelled right/wrong):
+What it measures, on two corpora of N labelled answers (``benchmarks/corpus.py``):
+
+* ``notation``: distinct answer texts written the ways a class writes them (transpose styles,
+  brackets, hats, term order) with the mistakes TAs see; a few dozen expressions, many spellings.
+* ``distinct``: every answer a different expression (a right answer scaled by a factor that
+  cancels only algebraically; a wrong one with one coefficient off), so nothing learned from one
+  answer helps with the next: the worst case for any memo.
+
+On each:
 
 * derivcheck, warm process: one answer at a time through ``checker.judge.judge`` after warm-up:
   answers/s, p50/p90/p99 latency, peak RSS.
@@ -26,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import functools
 import json
 import os
 import resource
@@ -38,7 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import Item, build_corpus, write_jsonl
+from corpus import Item, build_corpus, build_distinct_corpus, write_jsonl
 
 # The peer's driver, run in the peer's interpreter: reads the corpus and the references, prints one
 # JSON line per answer with its verdict and latency.
@@ -213,9 +222,59 @@ def _compile_bytecode() -> str:
     return f"bytecode compiled for {folder}"
 
 
+CORPORA = {"notation": build_corpus, "distinct": build_distinct_corpus}
+
+
+def _show(name: str, figures: dict[str, object] | None) -> None:
+    if figures is None:
+        print(f"\n{name}: not run (math-verify not installed; see --peer-python)")
+        return
+    print(f"\n{name}")
+    for k, v in figures.items():
+        print(f"  {k:>14}: {v:.3f}" if isinstance(v, float) else f"  {k:>14}: {v}")
+
+
+def run_corpus(name: str, items: list[Item], args: argparse.Namespace, peer_python: str | None) -> None:
+    """Every measurement on one corpus, printed as it is made."""
+    repeat = max(1, args.repeat)
+    print(
+        f"\n=== corpus {name}: {len(items)} answers ({sum(it.correct for it in items)} right), "
+        f"questions {sorted({it.question for it in items})}, {os.cpu_count()} cores"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus_path = os.path.join(tmp, "answers.jsonl")
+        write_jsonl(items, corpus_path)
+        processes = {
+            jobs: _repeated(functools.partial(bench_process, corpus_path, items, jobs), repeat)
+            for jobs in args.jobs
+        }
+        peer = (
+            _repeated(functools.partial(bench_peer, peer_python, corpus_path, items), repeat)
+            if peer_python
+            else None
+        )
+    _show("derivcheck, warm process (in-process judge, one answer at a time)", bench_warm(items))
+    for jobs, process in processes.items():
+        _show(
+            f"derivcheck, whole process (check --batch, --jobs {jobs}, budgeted workers; median run)", process
+        )
+    _show(
+        "math-verify, whole process (parse + verify, one process: it has no parallel mode; median run)", peer
+    )
+    if peer:
+        print(f"\nwhole-process throughput on {name}, derivcheck / math-verify (median runs):")
+        for jobs, process in processes.items():
+            assert process is not None
+            ratio = float(process["answers/s"]) / float(peer["answers/s"])  # type: ignore[arg-type]
+            print(f"  --jobs {jobs}: {ratio:.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=1000, help="distinct answers (default 1000)")
+    parser.add_argument("--n", type=int, default=1000, help="answers per corpus (default 1000)")
+    parser.add_argument(
+        "--corpus", choices=[*CORPORA, "both"], default="both", help="which corpus (default: both)"
+    )
     parser.add_argument(
         "--jobs",
         type=int,
@@ -229,47 +288,12 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    repeat = max(1, args.repeat)
 
-    items = build_corpus(args.n, seed=args.seed)
     print(_compile_bytecode())
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus_path = os.path.join(tmp, "answers.jsonl")
-        write_jsonl(items, corpus_path)
-        print(
-            f"{len(items)} distinct answers ({sum(it.correct for it in items)} right), "
-            f"questions {sorted({it.question for it in items})}, {os.cpu_count()} cores"
-        )
-        processes = {
-            jobs: _repeated(lambda jobs=jobs: bench_process(corpus_path, items, jobs), repeat)
-            for jobs in args.jobs
-        }
-        peer_python = _peer_python(args.peer_python)
-        peer = _repeated(lambda: bench_peer(peer_python, corpus_path, items), repeat) if peer_python else None
-        warm = bench_warm(items)
-
-    def show(name: str, figures: dict[str, object] | None) -> None:
-        if figures is None:
-            print(f"\n{name}: not run (math-verify not installed; see --peer-python)")
-            return
-        print(f"\n{name}")
-        for k, v in figures.items():
-            print(f"  {k:>14}: {v:.3f}" if isinstance(v, float) else f"  {k:>14}: {v}")
-
-    show("derivcheck, warm process (in-process judge, one answer at a time)", warm)
-    for jobs, process in processes.items():
-        show(
-            f"derivcheck, whole process (check --batch, --jobs {jobs}, budgeted workers; median run)", process
-        )
-    show(
-        "math-verify, whole process (parse + verify, one process: it has no parallel mode; median run)", peer
-    )
-    if peer:
-        print("\nwhole-process throughput, derivcheck / math-verify (median runs):")
-        for jobs, process in processes.items():
-            assert process is not None
-            ratio = float(process["answers/s"]) / float(peer["answers/s"])  # type: ignore[arg-type]
-            print(f"  --jobs {jobs}: {ratio:.1f}x")
+    peer_python = _peer_python(args.peer_python)
+    for name, build in CORPORA.items():
+        if args.corpus in (name, "both"):
+            run_corpus(name, build(args.n, seed=args.seed), args, peer_python)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["Item", "build_corpus", "write_jsonl"]
+__all__ = ["Item", "build_corpus", "build_distinct_corpus", "write_jsonl"]
 
 TRANSPOSES = ("^T", "^\\top", "^{\\mathsf T}", "^\\intercal", "^{T}", "^{\\mathrm T}")
 LEFT_RIGHT = (("(", ")"), ("\\left(", "\\right)"), ("\\left[", "\\right]"))
@@ -136,6 +136,48 @@ def build_corpus(n: int = 1000, *, seed: int = 0) -> list[Item]:
         for bucket in by_question.values():
             if bucket and len(picked) < n:
                 picked.append(bucket.pop())
+    rng.shuffle(picked)
+    return picked
+
+
+def _scaled(rng: random.Random) -> Iterator[Item]:
+    """One right and one wrong answer per question, each a new expression: scaled by k, off by j.
+
+    A right answer carries a factor k that cancels only algebraically (``k (k X^T X + 2k n λ I)^{-1}
+    X^T t``), so no two right answers are the same expression; the wrong one changes one
+    coefficient to j ≠ the right value.
+    """
+    k = rng.randrange(2, 10_000)
+    j = rng.choice([v for v in (2 * k + rng.randrange(1, 50), 2 * k - rng.randrange(1, k)) if v > 0])
+    T = rng.choice(TRANSPOSES)
+    yield Item("1.1.2", f"\\frac{{1}}{{{k}}} ({k} w{T} x - {k} \\epsilon \\|w\\|^2)", True, "scaled")
+    yield Item("1.1.2", f"\\frac{{1}}{{{k}}} ({k} w{T} x - {j} \\epsilon \\|w\\|^2)", False, "coefficient")
+    yield Item(
+        "1.2.2", f"w^* = {k} \\left({k} X{T} X + {2 * k} n \\lambda I\\right)^{{-1}} X{T} t", True, "scaled"
+    )
+    yield Item(
+        "1.2.2", f"w^* = {k} \\left({k} X{T} X + {j} n \\lambda I\\right)^{{-1}} X{T} t", False, "coefficient"
+    )
+    yield Item("1.2.3", f"\\frac{{x ({k} X{T} X + {2 * k} n \\lambda)}}{{{k} X{T} t}}", True, "scaled")
+    yield Item("1.2.3", f"\\frac{{x ({k} X{T} X + {j} n \\lambda)}}{{{k} X{T} t}}", False, "coefficient")
+    yield Item("3.2", f"\\sigma = \\sqrt{{\\frac{{{k} - {k} p}}{{{k} p}}}}", True, "scaled")
+    yield Item("3.2", f"\\sigma = \\sqrt{{\\frac{{{k} - {j} p}}{{{k} p}}}}", False, "coefficient")
+
+
+def build_distinct_corpus(n: int = 1000, *, seed: int = 0) -> list[Item]:
+    """``n`` answers that are all different expressions (not only different notation), half right.
+
+    :func:`build_corpus` varies notation, as a class does, so its 1,000 answers are a few dozen
+    expressions written many ways; this corpus is the other extreme, where nothing an engine
+    learned from one answer (a memoized product, a printed sub-expression) helps with the next.
+    """
+    rng = random.Random(seed)
+    seen: dict[tuple[str, str], Item] = {}
+    while len(seen) < n:
+        for item in _scaled(rng):
+            if len(seen) < n:
+                seen.setdefault((item.question, item.answer), item)
+    picked = list(seen.values())
     rng.shuffle(picked)
     return picked
 
