@@ -15,6 +15,7 @@ Two conditions are signalled with exceptions that never leave the engine:
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -340,13 +341,10 @@ def _all_rational(m: Mat) -> bool:
     return all(type(v) is Fraction for row in m.data for v in row)
 
 
-def _dot(row: Sequence[Fraction], col: Sequence[Fraction]) -> Fraction:
-    # Integer accumulation with a single reduction at the end: much faster than Fraction ops.
-    num, den = 0, 1
-    for x, y in zip(row, col, strict=True):
-        pn, pd = x.numerator * y.numerator, x.denominator * y.denominator
-        num, den = num * pd + pn * den, den * pd
-    return _guard_bits(Fraction(num, den))
+def _over_common_denominator(values: Sequence[Fraction]) -> tuple[list[int], int]:
+    """Integers n_k and one denominator q (the lcm) with values[k] == n_k / q."""
+    den = math.lcm(*(v.denominator for v in values))
+    return [v.numerator * (den // v.denominator) for v in values], den
 
 
 def mat_mul(a: Mat, b: Mat) -> Mat:
@@ -354,10 +352,17 @@ def mat_mul(a: Mat, b: Mat) -> Mat:
         raise Unsupported(f"multiplying a {a.rows}x{a.cols} matrix by a {b.rows}x{b.cols} matrix")
     cols = tuple(zip(*b.data, strict=True)) if b.rows else ((),) * b.cols
     if _all_rational(a) and _all_rational(b):
-        rational_rows = cast(tuple[tuple[Fraction, ...], ...], a.data)
-        rational_cols = cast(tuple[tuple[Fraction, ...], ...], cols)
+        # Each row of a over one denominator p, each column of b over one q: an entry of the
+        # product is an integer dot product over p·q, reduced once (much faster than Fraction ops).
+        rows = [_over_common_denominator(row) for row in cast(tuple[tuple[Fraction, ...], ...], a.data)]
+        columns = [_over_common_denominator(col) for col in cast(tuple[tuple[Fraction, ...], ...], cols)]
         return Mat(
-            a.rows, b.cols, tuple(tuple(_dot(row, col) for col in rational_cols) for row in rational_rows)
+            a.rows,
+            b.cols,
+            tuple(
+                tuple(_guard_bits(Fraction(sum(map(operator.mul, rn, cn)), rd * cd)) for cn, cd in columns)
+                for rn, rd in rows
+            ),
         )
     out = []
     for row in a.data:
