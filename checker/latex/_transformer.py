@@ -10,7 +10,7 @@ known.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
@@ -123,27 +123,18 @@ class SpanTransformer(Transformer[Token, object]):
             raise VisitError(str(tree.data), tree, exc) from exc  # type: ignore[no-untyped-call]
 
     def _span(self, raw: list[Tree[Token] | Token]) -> Span | None:
-        spans = self._spans
-        start = end = None
-        for child in raw:
+        start = self._edge(raw, last=False)
+        return None if start is None else (start, self._edge(reversed(raw), last=True) or 0)
+
+    def _edge(self, children: Iterable[Tree[Token] | Token], *, last: bool) -> int | None:
+        """The start (or, with ``last``, the end) of the first child in ``children`` that has text."""
+        for child in children:
             if isinstance(child, Token):
-                start = child.start_pos
-                break
-            found = spans.get(id(child))
+                return (child.end_pos if last else child.start_pos) or 0
+            found = self._spans.get(id(child))
             if found is not None:
-                start = found[0]
-                break
-        if start is None:
-            return None
-        for child in reversed(raw):
-            if isinstance(child, Token):
-                end = child.end_pos
-                break
-            found = spans.get(id(child))
-            if found is not None:
-                end = found[1]
-                break
-        return (start or 0, end or 0)
+                return found[1] if last else found[0]
+        return None
 
 
 class Build(SpanTransformer):
