@@ -124,16 +124,22 @@ MALFORMED = [
 ]
 
 
+def _bundled_with(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the bundled key with its first ``old`` replaced by ``new``."""
+    text = BUNDLED.read_text(encoding="utf-8")
+    assert old in text, "the test's anchor text must exist in the bundled key"
+    bad = tmp_path / "key.toml"
+    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return bad
+
+
 @pytest.mark.parametrize(
     ("old", "new", "fragments"), [r[1:] for r in MALFORMED], ids=[r[0] for r in MALFORMED]
 )
 def test_malformed_key_is_reported_with_file_question_and_field(
     tmp_path: Path, old: str, new: str, fragments: list[str]
 ) -> None:
-    text = BUNDLED.read_text(encoding="utf-8")
-    assert old in text, "the test's anchor text must exist in the bundled key"
-    bad = tmp_path / "key.toml"
-    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+    bad = _bundled_with(tmp_path, old, new)
     with pytest.raises(AnswerKeyError) as info:
         load_key(bad, validate_latex=False)
     message = str(info.value)
@@ -180,10 +186,7 @@ BAD_LATEX = [
 def test_unreadable_key_latex_is_reported_at_load_time(
     tmp_path: Path, old: str, new: str, fragments: list[str]
 ) -> None:
-    text = BUNDLED.read_text(encoding="utf-8")
-    assert old in text, "the test's anchor text must exist in the bundled key"
-    bad = tmp_path / "key.toml"
-    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+    bad = _bundled_with(tmp_path, old, new)
     load_key(bad, validate_latex=False)  # the structure is fine: only the LaTeX is wrong
     with pytest.raises(AnswerKeyError) as info:
         load_key(bad)
