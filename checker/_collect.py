@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
@@ -75,6 +75,18 @@ class Variables:
     scalars: tuple[tuple[str, Rule], ...]
     matrices: tuple[tuple[str, sympy.Expr, sympy.Expr], ...]
     latex: tuple[tuple[str, str], ...] = ()
+    # Hashed once: the variables key every sample point, and their rules are slow to hash.
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.dims, self.scalars, self.matrices, self.latex)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[Variables], tuple[object, ...]]:
+        # Rebuilt from its fields, so another process (another string hash seed) rehashes it.
+        return Variables, (self.dims, self.scalars, self.matrices, self.latex)
 
     def without(self, name: str) -> Variables:
         """The same variables minus ``name`` (an unknown that is solved for, not sampled)."""

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import NamedTuple
 
 import sympy
 
@@ -45,6 +44,10 @@ class PointMemo:
         self.values: dict[tuple[sympy.Basic, Point], Evaluated] = {}
         self.variables: dict[tuple[sympy.Basic, sympy.Basic, SymbolTable], inst.Variables] = {}
         self.summaries: dict[sympy.Basic, inst.Summary] = {}
+        # a side with definitions substituted, keyed by the side and the definitions' items
+        self.prepared: dict[
+            tuple[sympy.Basic, tuple[tuple[sympy.Basic, sympy.Basic], ...]], tuple[sympy.Basic, bool]
+        ] = {}
 
     def summary(self, expr: sympy.Basic) -> inst.Summary:
         """:func:`checker._instantiate.summarize` (size, symbols), walked once per expression per call."""
@@ -58,8 +61,13 @@ class PointMemo:
         return self.summary(expr).problem
 
 
-class Point(NamedTuple):
-    """One deterministic sample point: what is drawn, at which sizes, with which seed and index."""
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One deterministic sample point: what is drawn, at which sizes, with which seed and index.
+
+    Hashed once: a point keys the per-call memo and the process-wide caches several times per
+    comparison, and its parts (the variables' rules, the config) are slow to hash.
+    """
 
     variables: inst.Variables
     dims: tuple[tuple[str, int], ...]
@@ -67,6 +75,18 @@ class Point(NamedTuple):
     number: int  # the point's index
     attempt: int
     bound: int | None  # the entry bound override (2 for small, readable values)
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        key = (self.variables, self.dims, self.config, self.number, self.attempt, self.bound)
+        object.__setattr__(self, "_hash", hash(key))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[Point], tuple[object, ...]]:
+        # Rebuilt from its fields, so another process (another string hash seed) rehashes it.
+        return Point, (self.variables, self.dims, self.config, self.number, self.attempt, self.bound)
 
 
 @dataclass(frozen=True)
@@ -82,8 +102,9 @@ class Evaluated:
 @functools.lru_cache(maxsize=1024)
 def sampled(point: Point) -> Mapping[str, Value]:
     """:func:`checker._instantiate.sample`, a pure function of frozen values, drawn once."""
-    variables, dims, config, index, attempt, bound = point
-    return MappingProxyType(inst.sample(variables, dims, config, index, attempt, bound=bound))
+    return MappingProxyType(
+        inst.sample(point.variables, point.dims, point.config, point.number, point.attempt, bound=point.bound)
+    )
 
 
 def _evaluate_at(expr: sympy.Basic, point: Point) -> Evaluated:
@@ -140,5 +161,21 @@ def variables_for(
     found = memo.variables.get(key)
     if found is None:
         ref = inst.summarize_fixed(reference) if memo.reference_fixed else memo.summary(reference)
-        found = memo.variables[key] = inst.variables_of([ref, memo.summary(candidate)], table)
+        cand = memo.summary(candidate)
+        if len(ref.found) + len(cand.found) <= _SHARED_SYMBOLS:
+            found = _shared_variables(ref, cand, table)
+        else:
+            found = inst.variables_of([ref, cand], table)
+        memo.variables[key] = found
     return found
+
+
+def _variables_of(reference: inst.Summary, candidate: inst.Summary, table: SymbolTable) -> inst.Variables:
+    return inst.variables_of([reference, candidate], table)
+
+
+# Answers to a question use the same few symbols: the variables of two summaries (symbols, not
+# expressions) are collected once per process, and one Variables object then keys every point.
+# Only summaries with few symbols are kept (an answer may hold thousands).
+_SHARED_SYMBOLS = 32
+_shared_variables = functools.lru_cache(maxsize=1024)(_variables_of)

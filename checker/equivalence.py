@@ -29,6 +29,7 @@ at the sizes sampled and, for |·| and sgn, that their sign regions were sampled
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -148,13 +149,12 @@ def compare(
         problem = inst.summarize_fixed(side).problem if fixed else memo.too_large(side)
         if problem is not None:  # guarded before any stage recurses into it
             return Equivalence("undecided", "none", f"not compared: {problem}")
-    ref, cand = reference, candidate
-    substituted = False
-    if definitions:
-        ref = substitute_definitions(ref, definitions)
-        cand = substitute_definitions(cand, definitions)
-        substituted = ref != reference or cand != candidate
-    ref, cand = _scalarize(ref), _scalarize(cand)
+    defs = tuple(definitions.items()) if definitions else ()
+    ref, ref_changed = (
+        _prepared_fixed(reference, defs) if memo.reference_fixed else _prepare(memo, reference, defs)
+    )
+    cand, cand_changed = _prepare(memo, candidate, defs)
+    substituted = ref_changed or cand_changed
     ref, cand = _size_zero(ref, cand), _size_zero(cand, ref)
     case = Comparison(ref, cand, table, config, substituted, memo)
     for stage in CASCADE:
@@ -177,6 +177,31 @@ def substitute_definitions(expr: sympy.Basic, definitions: Mapping[sympy.Basic, 
             break
         expr = expr.xreplace(mapping)
     return expr
+
+
+def _prepared(
+    expr: sympy.Basic, definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...]
+) -> tuple[sympy.Basic, bool]:
+    """A side with the definitions substituted and a literal 1×1 matrix made a scalar, and whether
+    the substitution changed it."""
+    out = substitute_definitions(expr, dict(definitions)) if definitions else expr
+    return _scalarize(out), out != expr
+
+
+# The key's side is the same for every answer: prepared once per process, so that one object keys
+# the process-wide caches of its values (an equal copy would be compared with it node by node).
+_prepared_fixed = functools.lru_cache(maxsize=1024)(_prepared)
+
+
+def _prepare(
+    memo: PointMemo, expr: sympy.Basic, definitions: tuple[tuple[sympy.Basic, sympy.Basic], ...]
+) -> tuple[sympy.Basic, bool]:
+    """:func:`_prepared`, once per expression in this call (the same object keys the memo)."""
+    key = (expr, definitions)
+    found = memo.prepared.get(key)
+    if found is None:
+        found = memo.prepared[key] = _prepared(expr, definitions)
+    return found
 
 
 def _scalarize(expr: sympy.Basic) -> sympy.Basic:
@@ -416,7 +441,9 @@ def _dims_text(used: Sequence[tuple[tuple[str, int], ...]]) -> str:
 
 def _per_point_bound(case: Comparison, dims: tuple[tuple[str, int], ...], size: float) -> tuple[float, int]:
     at = dict(dims)
-    dr, dc = inst.degree(case.reference, at), inst.degree(case.candidate, at)
+    fixed = case.memo.reference_fixed
+    dr = inst.degree_fixed(case.reference, dims) if fixed else inst.degree(case.reference, at)
+    dc = inst.degree(case.candidate, at)
     conj = dr.conjugates * dc.conjugates
     d_num = max(dr.num + dc.den, dc.num + dr.den, 1) * conj
     d_den = (dr.den + dc.den) * conj
