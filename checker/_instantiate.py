@@ -41,7 +41,7 @@ from checker._collect import (
     walk,
 )
 from checker._evaluate import Env, evaluate
-from checker._exact import Mat, Unsupported, Value, ZeroTest
+from checker._exact import Mat, Scalar, Unsupported, Value, ZeroTest
 from checker.config import EquivalenceConfig
 
 __all__ = [
@@ -396,7 +396,7 @@ def format_value(value: Value) -> str:
             return str(value.numerator)
         sign = "- " if value.numerator < 0 else ""
         return f"{sign}\\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
-    return str(sympy.latex(ex.to_sympy(value)))
+    return _latex_of(value)
 
 
 def format_plain(value: Value) -> str:
@@ -407,4 +407,16 @@ def format_plain(value: Value) -> str:
         )
     if isinstance(value, Fraction):
         return str(value)
+    return _plain_of(value)
+
+
+# Radicals are printed by SymPy, which is slow; a value recurs (the key's side at a point, in every
+# refutation of an answer to the question), so each is printed once per process.
+@functools.lru_cache(maxsize=4096)
+def _latex_of(value: Scalar) -> str:
+    return str(sympy.latex(ex.to_sympy(value)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_of(value: Scalar) -> str:
     return str(sympy.sstr(ex.to_sympy(value)))

@@ -420,13 +420,19 @@ def short_text(value: Value, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _counterexample(
-    env: Mapping[str, Value], variables: inst.Variables, pairs: Sequence[tuple[str, Value]]
-) -> tuple[tuple[str, str], ...]:
+@functools.lru_cache(maxsize=1024)
+def _point_plain(point: Point) -> str:
+    """:func:`point_text` of a sample point, written once per process (points recur across answers)."""
+    return point_text(sampled(point), point.variables)
+
+
+@functools.lru_cache(maxsize=1024)
+def _point_latex(point: Point) -> tuple[tuple[str, str], ...]:
+    """The sampled symbols of a point as (LaTeX name, LaTeX value) pairs for a counterexample."""
+    variables, env = point.variables, sampled(point)
     latex = dict(variables.latex)
     names = [*variables.dims, *(n for n, _ in variables.scalars), *(m[0] for m in variables.matrices)]
-    point = tuple((latex.get(n, n), inst.format_value(env[n])) for n in names if n in env)
-    return point + tuple((label, inst.format_value(v)) for label, v in pairs)
+    return tuple((latex.get(n, n), inst.format_value(env[n])) for n in names if n in env)
 
 
 def _dims_text(used: Sequence[tuple[tuple[str, int], ...]]) -> str:
@@ -477,7 +483,6 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
     good, index, bound, degree_max = 0, 0, 1.0, 0
     used: list[tuple[tuple[str, int], ...]] = []
     bounds: dict[tuple[tuple[str, int], ...], tuple[float, int]] = {}
-    branches = False
     limit = 4 * config.points
     improvable = True  # more points tighten the bound only when one point's bound is below 1
     while live and (good < config.points or (improvable and bound > _TARGET_BOUND and good < limit)):
@@ -490,18 +495,19 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
         if found is None:  # singular at every attempt at these sizes: give the sizes up
             live.remove(dims)
             continue
-        env, ref_value, cand_value = found
+        point, ref_value, cand_value = found
         if not values_equal(ref_value, cand_value, zt):
-            env, ref_value, cand_value = _simpler_refutation(case, variables, live, zt) or found
-            where = point_text(env, variables)
+            point, ref_value, cand_value = _simpler_refutation(case, variables, live, zt) or found
             return Equivalence(
                 "not_equivalent",
                 "random_instantiation",
-                f"refuted at {where}: reference = {short_text(ref_value)}, "
+                f"refuted at {_point_plain(point)}: reference = {short_text(ref_value)}, "
                 f"candidate = {short_text(cand_value)}",
                 points=good + 1,
-                counterexample=_counterexample(
-                    env, variables, (("reference", ref_value), ("candidate", cand_value))
+                counterexample=(
+                    *_point_latex(point),
+                    ("reference", inst.format_value(ref_value)),
+                    ("candidate", inst.format_value(cand_value)),
                 ),
             )
         if dims not in bounds:
@@ -513,11 +519,9 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
         good += 1
         if dims not in used:
             used.append(dims)
-        branches = (
-            branches or case.reference.has(sympy.Abs, sympy.sign) or case.candidate.has(sympy.Abs, sympy.sign)
-        )
     if good == 0:
         return Equivalence("undecided", "none", "no random point where both sides are defined")
+    branches = case.reference.has(sympy.Abs, sympy.sign) or case.candidate.has(sympy.Abs, sympy.sign)
     if not (variables.dims or variables.scalars or variables.matrices):
         return Equivalence(
             "equivalent",
@@ -559,7 +563,7 @@ def _simpler_refutation(
     variables: inst.Variables,
     live: Sequence[tuple[tuple[str, int], ...]],
     zt: ZeroTest,
-) -> tuple[dict[str, Value], Value, Value] | None:
+) -> tuple[Point, Value, Value] | None:
     """A refuting point with the smallest sizes and values in {±2, ±1, ±1/2, 0}, if one is quick
     to find: a counterexample a student can check by hand.  Only the refutation's readability
     depends on it; a refutation was already found."""
@@ -567,13 +571,13 @@ def _simpler_refutation(
     for dims in sizes:
         for attempt in range(_SIMPLE_ATTEMPTS):
             point = Point(variables, dims, case.config, 0, attempt, 2)
-            env = sampled(point)
+            sampled(point)  # drawn first, as a failure to draw is reported before any value
             try:
                 ref_value, cand_value = _values_at(case, point, zt)
             except Singular:
                 continue
             if not values_equal(ref_value, cand_value, zt):
-                return dict(env), ref_value, cand_value
+                return point, ref_value, cand_value
     return None
 
 
@@ -583,15 +587,15 @@ def _one_point(
     dims: tuple[tuple[str, int], ...],
     index: int,
     zt: ZeroTest,
-) -> tuple[dict[str, Value], Value, Value] | None:
+) -> tuple[Point, Value, Value] | None:
     for attempt in range(_ATTEMPTS):
         point = Point(variables, dims, case.config, index, attempt, None)
-        env = sampled(point)
+        sampled(point)  # drawn first, as a failure to draw is reported before any value
         try:
             ref_value, cand_value = _values_at(case, point, zt)
         except Singular:
             continue
-        return dict(env), ref_value, cand_value
+        return point, ref_value, cand_value
     return None
 
 

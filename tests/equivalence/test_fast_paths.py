@@ -25,10 +25,10 @@ from sympy.concrete.summations import Sum
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixElement
 
+from checker import _collect, _points, equivalence
 from checker import _evaluate as ev
 from checker import _exact as ex
 from checker import _instantiate as inst
-from checker import equivalence
 from checker._points import Point, PointMemo
 from checker.config import EquivalenceConfig
 
@@ -293,3 +293,49 @@ def test_a_point_keeps_its_hash_and_equality_through_pickling() -> None:
     assert hash(copy) == hash(point) == hash(Point(variables, (("n", 4), ("d", 2)), CONFIG, 3, 1, None))
     assert copy != Point(variables, (("n", 4), ("d", 2)), CONFIG, 3, 2, None)
     assert pickle.loads(pickle.dumps(variables)) == variables
+
+
+D = symbols("3.2")
+REFUTED = [
+    (sympy.sqrt((1 - D.p) / D.p), sympy.sqrt(D.p / (1 - D.p)), "3.2"),
+    (sympy.sqrt((1 - D.p) / D.p), sympy.sqrt(7 - 3 * D.p) / sympy.sqrt(5 * D.p), "3.2"),
+    (
+        (S.X.T * S.X + 2 * S.n * S.lam * sympy.Identity(S.d)).I * S.X.T * S.t,
+        (S.X.T * S.X + S.n * S.lam * sympy.Identity(S.d)).I * S.X.T * S.t,
+        "1.2.2",
+    ),
+    (
+        (S.X.T * S.X + 2 * S.n * S.lam * sympy.Identity(S.d)).I * S.X.T * S.t,
+        S.X.T * (S.X * S.X.T + 3 * S.n * S.lam * sympy.Identity(S.n)).I * S.t,
+        "1.2.2",
+    ),
+    (el(S.w.T * (S.x - S.eps * S.w)), el(S.w.T * S.x) - 2 * S.eps * el(S.w.T * S.w), "1.1.2"),
+    # the same sizes, different symbols sampled: points that must not be confused
+    (S.X.T * S.t, S.X.T * S.t + S.X.T * S.X * S.w, "1.2.2"),
+    (S.X.T * S.t, 2 * S.X.T * S.t, "1.2.2"),
+]
+
+
+def _clear_caches() -> None:
+    for module in (_collect, _points, ev, inst, equivalence):
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+
+
+def test_refutations_are_the_same_with_cold_and_warm_process_caches() -> None:
+    """Each refutation computed first with empty process-wide caches, then again in reverse order
+    with every cache full of the others' points, values and texts."""
+    cold = []
+    for reference, candidate, qid in REFUTED:
+        _clear_caches()
+        cold.append(
+            equivalence.compare(reference, candidate, table(qid), memo=PointMemo(reference_fixed=True))
+        )
+    warm = [
+        equivalence.compare(reference, candidate, table(qid), memo=PointMemo(reference_fixed=True))
+        for reference, candidate, qid in reversed(REFUTED)
+    ]
+    assert [c.outcome for c in cold] == ["not_equivalent"] * len(REFUTED)
+    assert cold == warm[::-1]
+    assert len({c.evidence for c in cold}) == len(REFUTED)
