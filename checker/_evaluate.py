@@ -164,9 +164,12 @@ class _Evaluator:
         i, j = self.scalar(e.i), self.scalar(e.j)
         if not (isinstance(i, Fraction) and isinstance(j, Fraction)):
             raise Unsupported("matrix index is not an integer")
-        if i.denominator != 1 or j.denominator != 1 or not (0 <= i < m.rows and 0 <= j < m.cols):
+        if i.denominator != 1 or j.denominator != 1:
             raise Unsupported(f"entry ({i}, {j}) is outside a {m.rows}x{m.cols} matrix")
-        return m.entry(int(i), int(j))
+        row, col = i.numerator, j.numerator  # compared as integers, not as Fractions
+        if not (0 <= row < m.rows and 0 <= col < m.cols):
+            raise Unsupported(f"entry ({i}, {j}) is outside a {m.rows}x{m.cols} matrix")
+        return m.entry(row, col)
 
     def _sum(self, e: Sum) -> Value:
         if len(e.limits) != 1:

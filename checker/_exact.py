@@ -323,6 +323,20 @@ def zeros(rows: int, cols: int) -> Mat:
 def mat_add(a: Mat, b: Mat) -> Mat:
     if (a.rows, a.cols) != (b.rows, b.cols):
         raise Unsupported(f"adding a {a.rows}x{a.cols} matrix to a {b.rows}x{b.cols} matrix")
+    if _all_rational(a) and _all_rational(b):
+        # add() without its dispatch; a zero term (most of a scaled identity) adds nothing
+        rational = (
+            cast(tuple[tuple[Fraction, ...], ...], a.data),
+            cast(tuple[tuple[Fraction, ...], ...], b.data),
+        )
+        return Mat(
+            a.rows,
+            a.cols,
+            tuple(
+                tuple(_guard_bits(x + y if x and y else x or y) for x, y in zip(ra, rb, strict=True))
+                for ra, rb in zip(*rational, strict=True)
+            ),
+        )
     return Mat(
         a.rows,
         a.cols,
@@ -334,6 +348,10 @@ def mat_add(a: Mat, b: Mat) -> Mat:
 
 
 def mat_scale(c: Scalar, a: Mat) -> Mat:
+    if type(c) is Fraction and _all_rational(a):
+        # mul() without its dispatch; a zero entry (most of an identity) stays zero
+        rows = cast(tuple[tuple[Fraction, ...], ...], a.data)
+        return Mat(a.rows, a.cols, tuple(tuple(_guard_bits(c * x) if x else x for x in row) for row in rows))
     return Mat(a.rows, a.cols, tuple(tuple(mul(c, x) for x in row) for row in a.data))
 
 

@@ -245,7 +245,8 @@ def _same_shape(a: sympy.Basic, b: sympy.Basic) -> bool:
     sa, sb = _shape(a), _shape(b)
     if sa is None or sb is None:
         return sa is None and sb is None
-    return all(sympy.expand(x - y) == 0 for x, y in zip(sa, sb, strict=True))
+    # Equal sizes are the common case, and x - y is then 0 without expanding anything.
+    return all(x == y or sympy.expand(x - y) == 0 for x, y in zip(sa, sb, strict=True))
 
 
 def by_shape(case: Comparison) -> Equivalence | None:
