@@ -182,11 +182,14 @@ class Summary:
         problem: :func:`too_large` of the expression; when set, nothing else was looked at.
         found: what :func:`walk` finds, as its (name, symbol) items.
         identity_dims: names of the symbols sizing an identity matrix (``I_n``).
+        nodes: the nodes of the expression tree (not part of the summary's equality: two
+            expressions with the same symbols summarize equally).
     """
 
     problem: str | None
     found: tuple[tuple[str, sympy.Basic], ...] = ()
     identity_dims: frozenset[str] = frozenset()
+    nodes: int = field(default=0, compare=False)
 
 
 # How a node's symbols are named in :func:`summarize`: not at all (a summation index where it is
@@ -245,7 +248,7 @@ def summarize(expr: sympy.Basic) -> Summary:
         else:  # an identity
             children = [(arg, depth, bound, _NAMED) for arg in args]
         push([child for child in reversed(children) if isinstance(child[0], basic)])
-    return Summary(None, tuple(found.items()), frozenset(identity_dims))
+    return Summary(None, tuple(found.items()), frozenset(identity_dims), nodes)
 
 
 # The answer key's side of a question is the same for every answer: summarized once per process.

@@ -13,12 +13,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from types import MappingProxyType
 
 import sympy
 
 from checker import _instantiate as inst
-from checker._exact import Singular, Unsupported, Value, ZeroTest
+from checker._exact import Mat, Singular, Unsupported, Value, ZeroTest
+from checker._quadratic import Quad
 from checker.config import EquivalenceConfig
 from checker.key import SymbolTable
 
@@ -121,13 +123,44 @@ def _evaluate_at(expr: sympy.Basic, point: Point) -> Evaluated:
 fixed_value = functools.lru_cache(maxsize=8192)(_evaluate_at)
 
 
+def _small_value_at(expr: sympy.Basic, point: Point) -> Evaluated | None:
+    """The value of a small expression at a point when it is small too, else None."""
+    got = _evaluate_at(expr, point)
+    return got if got.value is None or _small(got.value) else None
+
+
+def _small(value: Value) -> bool:
+    if isinstance(value, Fraction):
+        return value.numerator.bit_length() + value.denominator.bit_length() <= _KEPT_BITS
+    if isinstance(value, Mat):
+        return value.rows * value.cols <= _KEPT_ENTRIES and all(_small(v) for v in value.entries())
+    if isinstance(value, Quad):
+        return len(value.terms) <= _KEPT_TERMS and all(_small(c) for _, c in value.terms)
+    return False  # a SymPy value: not kept
+
+
+# Answers to a question are often the same expression written differently (a class writes a few
+# dozen expressions many ways), and an answer's value at a deterministic point is a pure function
+# of the two: kept once per process, like the key's values, but only for small expressions with
+# small values (every answer is untrusted: a large value is computed again each time instead).
+_KEPT_NODES = 200
+_KEPT_BITS = 1024
+_KEPT_ENTRIES = 64
+_KEPT_TERMS = 8
+_kept_value = functools.lru_cache(maxsize=1024)(_small_value_at)
+
+
 def _value_at(memo: PointMemo, expr: sympy.Basic, fixed: bool, point: Point, zt: ZeroTest) -> Value:
     if fixed:
         got = fixed_value(expr, point)
     else:
         found = memo.values.get((expr, point))
-        got = found if found is not None else _evaluate_at(expr, point)
-        memo.values[expr, point] = got
+        if found is None:
+            summary = memo.summary(expr)
+            small = summary.problem is None and summary.nodes <= _KEPT_NODES
+            kept = _kept_value(expr, point) if small else None
+            found = kept if kept is not None else _evaluate_at(expr, point)
+        got = memo.values[expr, point] = found
     zt.algebraic = zt.algebraic or got.algebraic
     zt.numeric_only = zt.numeric_only or got.numeric_only
     if got.error is not None:

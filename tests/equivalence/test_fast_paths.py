@@ -339,3 +339,58 @@ def test_refutations_are_the_same_with_cold_and_warm_process_caches() -> None:
     assert [c.outcome for c in cold] == ["not_equivalent"] * len(REFUTED)
     assert cold == warm[::-1]
     assert len({c.evidence for c in cold}) == len(REFUTED)
+
+
+def test_an_answers_small_value_is_kept_and_a_large_one_is_not() -> None:
+    _clear_caches()
+    variables = inst.collect([S.X.T * S.t, S.lam], table("1.2.2"))
+    point = Point(variables, (("n", 4), ("d", 2)), CONFIG, 0, 0, None)
+    small = S.X.T * S.t + S.lam * S.X.T * S.t
+    large = (S.lam + 7) ** 500 * S.X.T * S.t  # more than 1,400 bits: past the kept size
+    for expr in (small, large):
+        memo = PointMemo()
+        memo.summary(expr)
+        fresh = _points._evaluate_at(expr, point)
+        assert _points.values_at(memo, expr, expr, point, ex.ZeroTest()) == (fresh.value, fresh.value)
+    assert _points._kept_value(small, point) == _points._evaluate_at(small, point)
+    assert _points._kept_value(large, point) is None
+    assert _points._kept_value.cache_info().currsize == 2
+
+
+def test_an_error_at_a_point_is_kept_with_its_message() -> None:
+    _clear_caches()
+    u_positive = sympy.Symbol("u", positive=True)
+    expr = sympy.log(-u_positive)
+    variables = inst.collect([expr], table("1.2.2"))
+    point = Point(variables, (), CONFIG, 0, 0, None)
+    memo = PointMemo()
+    with pytest.raises(ex.Singular, match="logarithm of a non-positive number"):
+        _points.values_at(memo, expr, expr, point, ex.ZeroTest())
+    kept = _points._kept_value(expr, point)
+    assert kept is not None and kept.error == (ex.Singular, "logarithm of a non-positive number")
+
+
+SPARSE = st.one_of(st.just(Fraction(0)), ENTRIES)
+
+
+@st.composite
+def sums(draw: st.DrawFn) -> tuple[Fraction, ex.Mat, ex.Mat]:
+    rows, cols = draw(st.integers(0, 4)), draw(st.integers(0, 4))
+
+    def mat() -> ex.Mat:
+        return ex.Mat(rows, cols, tuple(tuple(draw(SPARSE) for _ in range(cols)) for _ in range(rows)))
+
+    return draw(SPARSE), mat(), mat()
+
+
+@settings(max_examples=200, deadline=None)
+@given(sums())
+def test_rational_matrix_sum_and_scaling_equal_fraction_arithmetic(
+    case: tuple[Fraction, ex.Mat, ex.Mat],
+) -> None:
+    c, a, b = case
+    added, scaled = ex.mat_add(a, b), ex.mat_scale(c, a)
+    pairs = zip(a.data, b.data, strict=True)
+    assert added.data == tuple(tuple(x + y for x, y in zip(ra, rb, strict=True)) for ra, rb in pairs)
+    assert scaled.data == tuple(tuple(c * x for x in row) for row in a.data)
+    assert all(type(v) is Fraction for m in (added, scaled) for row in m.data for v in row)
