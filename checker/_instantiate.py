@@ -53,7 +53,7 @@ __all__ = [
     "Variables",
     "collect",
     "degree",
-    "degree_fixed",
+    "degree_at",
     "dimension_points",
     "evaluate",
     "format_plain",
@@ -134,6 +134,7 @@ def _interval(lower: Fraction, width: Fraction, order: int) -> list[Fraction]:
     return out
 
 
+@functools.lru_cache(maxsize=256)
 def dimension_points(
     variables: Variables, config: EquivalenceConfig
 ) -> tuple[tuple[tuple[str, int], ...], ...]:
@@ -214,6 +215,7 @@ def sample(
     return env
 
 
+@functools.lru_cache(maxsize=256)
 def set_size(variables: Variables, config: EquivalenceConfig) -> float:
     """The smallest sample set among the sampled variables (the S of Schwartz–Zippel)."""
     sizes = [len(sample_set(rule, config.entry_bound)) for _, rule in variables.scalars]
@@ -278,8 +280,9 @@ def _degree_at(expr: sympy.Basic, dims: tuple[tuple[str, int], ...]) -> Degree:
     return degree(expr, dict(dims))
 
 
-# :func:`degree` of the answer key's side (the same for every answer), computed once per process.
-degree_fixed = functools.lru_cache(maxsize=1024)(_degree_at)
+# :func:`degree` of the answer key's side (the same for every answer) and of small answers (a class
+# writes a few dozen expressions), computed once per process and sizes.
+degree_at = functools.lru_cache(maxsize=1024)(_degree_at)
 
 
 def _degree(e: sympy.Basic, dims: Mapping[str, int], memo: dict[sympy.Basic, Degree]) -> Degree:

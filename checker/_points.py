@@ -58,6 +58,11 @@ class PointMemo:
             found = self.summaries[expr] = inst.summarize(expr)
         return found
 
+    def small(self, expr: sympy.Basic) -> bool:
+        """Whether ``expr`` is small enough for its values to be kept once per process."""
+        summary = self.summary(expr)
+        return summary.problem is None and summary.nodes <= _KEPT_NODES
+
     def too_large(self, expr: sympy.Basic) -> str | None:
         """:func:`checker._instantiate.too_large`, walked once per expression in this call."""
         return self.summary(expr).problem
@@ -156,9 +161,7 @@ def _value_at(memo: PointMemo, expr: sympy.Basic, fixed: bool, point: Point, zt:
     else:
         found = memo.values.get((expr, point))
         if found is None:
-            summary = memo.summary(expr)
-            small = summary.problem is None and summary.nodes <= _KEPT_NODES
-            kept = _kept_value(expr, point) if small else None
+            kept = _kept_value(expr, point) if memo.small(expr) else None
             found = kept if kept is not None else _evaluate_at(expr, point)
         got = memo.values[expr, point] = found
     zt.algebraic = zt.algebraic or got.algebraic

@@ -225,7 +225,8 @@ def _size_zero(expr: sympy.Basic, other: sympy.Basic) -> sympy.Basic:
 
 def _shape(expr: sympy.Basic) -> tuple[sympy.Expr, sympy.Expr] | None:
     if isinstance(expr, sympy.MatrixExpr):
-        return (expr.shape[0], expr.shape[1])
+        rows, cols = expr.shape  # computed by SymPy on each access: once
+        return (rows, cols)
     return None
 
 
@@ -447,10 +448,17 @@ def _dims_text(used: Sequence[tuple[tuple[str, int], ...]]) -> str:
 
 
 def _per_point_bound(case: Comparison, dims: tuple[tuple[str, int], ...], size: float) -> tuple[float, int]:
-    at = dict(dims)
-    fixed = case.memo.reference_fixed
-    dr = inst.degree_fixed(case.reference, dims) if fixed else inst.degree(case.reference, at)
-    dc = inst.degree(case.candidate, at)
+    memo = case.memo
+    dr = (
+        inst.degree_at(case.reference, dims)
+        if memo.reference_fixed
+        else inst.degree(case.reference, dict(dims))
+    )
+    dc = (
+        inst.degree_at(case.candidate, dims)
+        if memo.small(case.candidate)
+        else inst.degree(case.candidate, dict(dims))
+    )
     conj = dr.conjugates * dc.conjugates
     d_num = max(dr.num + dc.den, dc.num + dr.den, 1) * conj
     d_den = (dr.den + dc.den) * conj

@@ -258,10 +258,10 @@ def test_size_at_shortcuts_equal_substitution(size: sympy.Basic) -> None:
     assert inst._size_at(size, dims) == (int(value) if value.is_Integer else 64)
 
 
-def test_degree_fixed_equals_degree() -> None:
+def test_degree_at_equals_degree() -> None:
     expr = (S.X.T * S.X + 2 * S.n * S.lam * sympy.Identity(S.d)).I * S.X.T * S.t
     for dims in ((("n", 4), ("d", 2)), (("n", 2), ("d", 3))):
-        assert inst.degree_fixed(expr, dims) == inst.degree(expr, dict(dims))
+        assert inst.degree_at(expr, dims) == inst.degree(expr, dict(dims))
 
 
 # ---------------------------------------------------------------------------------------------
