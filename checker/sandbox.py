@@ -530,9 +530,10 @@ class WorkerPool:
             try:
                 idle.conn.send((task.id, task.fn, task.args, task.with_context))
             except (BrokenPipeError, ConnectionResetError, EOFError):
-                # The idle worker died (e.g. killed from outside): replace it and retry the task.
-                self._replace(idle)
+                # The worker died (a crash, or killed from outside): retry this task elsewhere,
+                # after settling what the dead worker holds.
                 self._pending.appendleft(task)
+                self._bury(idle)
                 continue
             except Exception as exc:  # fn or args do not pickle: the caller's bug, as an outcome
                 task.outcome = Outcome(
@@ -543,6 +544,20 @@ class WorkerPool:
             if len(idle.tasks) == 1:
                 idle.started = time.monotonic()
                 idle.deadline = idle.started + self.budget.seconds
+
+    def _bury(self, worker: _Worker) -> None:
+        """Settle a worker found dead by a failed send, as a death found by waiting would be.
+
+        The task it was running gets its reply if one was sent before the death, else "worker
+        crashed"; tasks waiting in its pipe never started and go back to the front of the queue,
+        uncharged.  (A worker with tasks was once replaced without settling them: they were lost.)
+        """
+        if worker.tasks:
+            self._collect(worker)  # a reply, or a crash (which re-queues the rest and replaces it)
+        if worker in self._pool:
+            self._pending.extendleft(reversed(worker.tasks))
+            worker.tasks.clear()
+            self._replace(worker)
 
     def _step_for(self, waiting: Iterable[Task]) -> None:
         """Drive the pool one event further on behalf of unfinished ``waiting`` tasks.

@@ -234,6 +234,19 @@ def test_tasks_waiting_behind_a_failure_still_run(
         assert len({o.value for o in outcomes}) == 1
 
 
+def test_a_worker_found_dead_when_sending_keeps_the_task_it_held() -> None:
+    # The worker dies before the next task is sent to it: the send fails. The task it was running
+    # must still get its outcome (a crash), and the tasks behind it must run elsewhere. The pool
+    # once dropped the running task here ("the pool lost task(s)"), a flake under load.
+    with WorkerPool(BUDGET, workers=1) as pool:
+        bad = pool.submit(hard_exit, 3)
+        pool._pool[0].proc.join(5.0)  # dead, and not yet noticed by the pool
+        queued = [pool.submit(pid) for _ in range(3)]
+        assert bad.result().error == "worker crashed"
+        outcomes = [t.result() for t in queued]
+        assert all(o.ok for o in outcomes), outcomes
+
+
 def test_many_tasks_on_two_workers_all_finish_once() -> None:
     with WorkerPool(BUDGET, workers=2) as pool:
         tasks = [pool.submit(nap, 0.001 * (i % 3)) for i in range(40)]
