@@ -24,6 +24,7 @@ import sympy
 from sympy.concrete.summations import Sum
 
 from checker._exact import Unsupported
+from checker._frozen import hash_once, state_without_hash
 from checker.key import SymbolSpec, SymbolTable
 
 __all__ = [
@@ -75,18 +76,10 @@ class Variables:
     scalars: tuple[tuple[str, Rule], ...]
     matrices: tuple[tuple[str, sympy.Expr, sympy.Expr], ...]
     latex: tuple[tuple[str, str], ...] = ()
+
     # Hashed once: the variables key every sample point, and their rules are slow to hash.
-    _hash: int = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.dims, self.scalars, self.matrices, self.latex)))
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __reduce__(self) -> tuple[type[Variables], tuple[object, ...]]:
-        # Rebuilt from its fields, so another process (another string hash seed) rehashes it.
-        return Variables, (self.dims, self.scalars, self.matrices, self.latex)
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
 
     def without(self, name: str) -> Variables:
         """The same variables minus ``name`` (an unknown that is solved for, not sampled)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
 
@@ -20,6 +20,7 @@ import sympy
 
 from checker import _instantiate as inst
 from checker._exact import Mat, Singular, Unsupported, Value, ZeroTest
+from checker._frozen import hash_once, state_without_hash
 from checker._quadratic import Quad
 from checker.config import EquivalenceConfig
 from checker.key import SymbolTable
@@ -68,7 +69,7 @@ class PointMemo:
         return self.summary(expr).problem
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Point:
     """One deterministic sample point: what is drawn, at which sizes, with which seed and index.
 
@@ -82,18 +83,9 @@ class Point:
     number: int  # the point's index
     attempt: int
     bound: int | None  # the entry bound override (2 for small, readable values)
-    _hash: int = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        key = (self.variables, self.dims, self.config, self.number, self.attempt, self.bound)
-        object.__setattr__(self, "_hash", hash(key))
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __reduce__(self) -> tuple[type[Point], tuple[object, ...]]:
-        # Rebuilt from its fields, so another process (another string hash seed) rehashes it.
-        return Point, (self.variables, self.dims, self.config, self.number, self.attempt, self.bound)
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
+from checker._frozen import hash_once, state_without_hash
 from checker.config import ParseOptions
 from checker.errors import UnknownQuestionError
 
@@ -51,28 +52,7 @@ ShapeSpec = Literal["scalar", "identity"] | tuple[Dim, Dim]
 
 # The frozen key objects are the keys of the per-process caches (judge.key_side, the parser's
 # resolver and definitions, the printer's spellings, parse_key_latex...), looked up several times
-# per answer.  The hash dataclass generates walks every field at every lookup (a Question ~7 µs, a
-# SymbolTable ~5 µs), for objects that never change: so each class below sets ``__hash__`` in its
-# body (dataclass keeps an explicit one) to this, which computes the same field hash once and keeps
-# it on the object, outside the fields: eq, repr and ``replace()`` see only the fields, and a
-# ``replace()``d object computes its own.  The kept value is never pickled or copied: a str hashes
-# differently in another process (hash randomization), so a copy sent to a worker computes its own.
-_HASH = "_hash"
-
-
-def _hash_once(self: Any) -> int:
-    """The hash of the object's fields, computed on first use and kept on the object."""
-    try:
-        return cast(int, self.__dict__[_HASH])
-    except KeyError:
-        value = hash(tuple(getattr(self, f.name) for f in fields(self)))
-        object.__setattr__(self, _HASH, value)  # a cache, not a field: the object stays frozen
-        return value
-
-
-def _state_without_hash(self: Any) -> dict[str, Any]:
-    """What pickle and copy carry: the fields, never the kept hash (see :func:`_hash_once`)."""
-    return {name: value for name, value in self.__dict__.items() if name != _HASH}
+# per answer: each class below hashes once (checker._frozen).
 
 
 @dataclass(frozen=True)
@@ -102,8 +82,8 @@ class SymbolSpec:
     define: str | None = None
     description: str = ""
 
-    __hash__ = _hash_once
-    __getstate__ = _state_without_hash
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -131,8 +111,8 @@ class FunctionSpec:
     body: str
     description: str = ""
 
-    __hash__ = _hash_once
-    __getstate__ = _state_without_hash
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
 
 
 @dataclass(frozen=True)
@@ -147,8 +127,8 @@ class SymbolTable:
     symbols: tuple[SymbolSpec, ...]
     functions: tuple[FunctionSpec, ...] = ()
 
-    __hash__ = _hash_once
-    __getstate__ = _state_without_hash
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
 
     def __iter__(self) -> Iterator[SymbolSpec]:
         return iter(self.symbols)
@@ -190,8 +170,8 @@ class Mistake:
     score: float
     feedback: str
 
-    __hash__ = _hash_once
-    __getstate__ = _state_without_hash
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
 
 
 @dataclass(frozen=True)
@@ -210,8 +190,8 @@ class FollowThrough:
     reference: str
     share: float
 
-    __hash__ = _hash_once
-    __getstate__ = _state_without_hash
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
 
 
 @dataclass(frozen=True)
@@ -231,8 +211,8 @@ class ChoicePart:
     choices: tuple[tuple[str, tuple[str, ...]], ...]
     scope: str | None = None
 
-    __hash__ = _hash_once
-    __getstate__ = _state_without_hash
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
 
 
 @dataclass(frozen=True)
@@ -279,8 +259,8 @@ class Question:
     cues: tuple[str, ...] = ()
     line: int = 0
 
-    __hash__ = _hash_once
-    __getstate__ = _state_without_hash
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
 
     @property
     def graded(self) -> bool:
@@ -304,8 +284,8 @@ class Key:
     questions: tuple[Question, ...]
     functions: tuple[FunctionSpec, ...] = field(default=(), repr=False)
 
-    __hash__ = _hash_once
-    __getstate__ = _state_without_hash
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
 
     def question(self, qid: str) -> Question:
         """The question ``qid``.

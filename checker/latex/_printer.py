@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 
+from checker._frozen import hash_once, state_without_hash
 from checker.key import SymbolTable
 from checker.symbols import sympy_symbol
 
@@ -19,21 +20,13 @@ __all__ = ["render"]
 @dataclass(frozen=True)
 class _Spellings:
     """The table's (symbol, LaTeX) pairs and the identity's spelling: all the output depends on
-    besides the expression. Its hash is computed once, since every memoized node is keyed by it."""
+    besides the expression. It hashes once, since every memoized node is keyed by it."""
 
     names: tuple[tuple[sympy.Basic, str], ...]
     identity: str
-    _hash: int = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.names, self.identity)))
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __reduce__(self) -> tuple[type[_Spellings], tuple[tuple[tuple[sympy.Basic, str], ...], str]]:
-        # A str hashes differently in another process: a copy computes its own hash.
-        return (_Spellings, (self.names, self.identity))
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
 
 
 class _Printer(LatexPrinter):  # type: ignore[misc]
