@@ -93,11 +93,7 @@ class Variables:
 
 def rule_for(symbol: sympy.Symbol, table: SymbolTable) -> Rule:
     """The sampling rule of a scalar: its SymPy assumptions plus the table's open bounds."""
-    lower = upper = None
-    if table.has(symbol.name):
-        spec = table.symbol(symbol.name)
-        lower, upper = spec.lower, spec.upper
-    return _rule(symbol, lower, upper)
+    return _scalar_rule(symbol, table.symbol(symbol.name) if table.has(symbol.name) else None)
 
 
 def _rule(symbol: sympy.Symbol, lower: Fraction | None, upper: Fraction | None) -> Rule:
