@@ -45,7 +45,7 @@ def _judge_by_id(
     so every cache keyed on it hits by identity instead of comparing a fresh copy field by field.
     The key itself is passed on only for follow-through (a ``prior``), as :func:`check_answer` does.
     """
-    return judge(key.question(qid), answer, config=config, prior=prior, key=key if prior else None)
+    return _judge_task(key.question(qid), answer, config, prior, key if prior else None)
 
 
 def too_long(question: Question, answer: str, budget: Budget) -> QuestionVerdict | None:
