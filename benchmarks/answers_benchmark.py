@@ -10,7 +10,7 @@ What it measures, on two corpora of N labelled answers (``benchmarks/corpus.py``
 
 On each:
 
-* derivcheck, warm process: one answer at a time through ``checker.judge.judge`` after warm-up:
+* derivcheck, warm process: one answer at a time through ``checker.judge.answer.judge`` after warm-up:
   answers/s, p50/p90/p99 latency, peak RSS.
 * derivcheck, whole process: ``derivcheck check --batch`` as a fresh process (start-up, key load,
   budgeted worker processes included), with ``--jobs 1`` and with the CLI's default (one worker
@@ -88,7 +88,7 @@ def _maxrss_mb(who: int) -> float:
 def bench_warm(items: list[Item]) -> dict[str, object]:
     """derivcheck in this process, one answer at a time, after a warm-up pass over each question."""
     from checker.config import EquivalenceConfig
-    from checker.judge import judge
+    from checker.judge.answer import judge
     from checker.key import load_key
 
     key = load_key()

@@ -37,11 +37,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker.config import Budget, GradeConfig
-from checker.extract import extract
-from checker.grade import grade_paths
 from checker.key import Key, load_key
+from checker.read.extract import extract
+from checker.run.grade import grade_paths
 
-SAMPLE = Path(__file__).resolve().parent.parent / "tests" / "extract" / "data" / "sample-submission.md"
+SAMPLE = Path(__file__).resolve().parent.parent / "answers" / "hw3" / "samples" / "sample-submission.md"
 
 # The sample's final lines, as written, and where a planted answer goes instead.
 FINAL_LINES = {

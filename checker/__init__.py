@@ -1,47 +1,38 @@
 """derivcheck: a symbolic derivation checker and autograder for written math homework.
 
-The public API is re-exported here; everything else is internal.
+The actions are re-exported here; everything else is reached through its stage's package
+(``checker.key``, ``checker.latex``, ``checker.engine``, ``checker.judge``, ``checker.derivation``,
+``checker.read``, ``checker.run``, ``checker.report``).  They load on first use (PEP 562), so
+``import checker`` stays cheap (the pytest plugin imports it in every run).
+
+>>> import checker
+>>> checker.check_answer(checker.load_key(), "3.2", r"\\sigma = \\sqrt{\\frac{1-p}{p}}").verdict
+'correct'
 """
 
-from checker.config import Budget, EquivalenceConfig, GradeConfig, ParseOptions
-from checker.errors import (
-    AnswerKeyError,
-    BudgetExceeded,
-    CheckerError,
-    DerivationError,
-    LatexSyntaxError,
-    ShapeError,
-    SubmissionError,
-    UnknownQuestionError,
-    UnknownSymbolError,
-    UnsupportedConstructError,
-)
-from checker.key import Key, Question, SymbolSpec, SymbolTable, bundled_key_dir, load_key
-from checker.verdict import Equivalence, QuestionVerdict, StepCheck, SubmissionResult
+from __future__ import annotations
 
-__all__ = [
-    "AnswerKeyError",
-    "Budget",
-    "BudgetExceeded",
-    "CheckerError",
-    "DerivationError",
-    "Equivalence",
-    "EquivalenceConfig",
-    "GradeConfig",
-    "Key",
-    "LatexSyntaxError",
-    "ParseOptions",
-    "Question",
-    "QuestionVerdict",
-    "ShapeError",
-    "StepCheck",
-    "SubmissionError",
-    "SubmissionResult",
-    "SymbolSpec",
-    "SymbolTable",
-    "UnknownQuestionError",
-    "UnknownSymbolError",
-    "UnsupportedConstructError",
-    "bundled_key_dir",
-    "load_key",
-]
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from checker.derivation import prove
+    from checker.key import load_key
+    from checker.run import check_answer, check_batch, grade_paths
+
+__all__ = ["check_answer", "check_batch", "grade_paths", "load_key", "prove"]
+
+_WHERE = {
+    "check_answer": "checker.run",
+    "check_batch": "checker.run",
+    "grade_paths": "checker.run",
+    "load_key": "checker.key",
+    "prove": "checker.derivation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'checker' has no attribute {name!r}")
+    return getattr(import_module(module), name)

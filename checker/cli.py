@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
         "--key",
         metavar="DIR",
         default=None,
-        help="directory holding key.toml (default: the bundled hw3 key)",
+        help="homework folder holding key.toml (default: the bundled hw3)",
     )
     budget_opts = argparse.ArgumentParser(add_help=False)
     budget_opts.add_argument(
@@ -117,8 +117,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "verify",
         parents=[key_opts, fmt(("text", "json"), "text")],
-        help="prove every reference derivation step and self-test the key",
-        description="Prove every step of every derivation in derivations/ and self-test the answer key.",
+        help="prove the homework's derivations, check them against its key, self-test the key",
+        description=(
+            "Prove every step of every derivation of the homework folder (--key DIR), check that each "
+            "question's reference equals its derivation's answer and each known mistake differs from it, "
+            "and self-test the key (accepted forms agree; mistakes and near misses are not graded correct)."
+        ),
     )
 
     bundle = sub.add_parser(
@@ -231,7 +235,7 @@ def _print_json(stream: _Stream, obj: Any) -> None:
 
 
 def _cmd_check(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
-    from checker.check import check_answer, check_batch  # noqa: PLC0415  (keeps `--help` fast)
+    from checker.run.check import check_answer, check_batch  # noqa: PLC0415  (keeps `--help` fast)
 
     if args.batch:
         if args.question or args.answer:
@@ -255,7 +259,7 @@ def _cmd_check(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
     if args.format == "json":
         _print_json(out, verdict.to_json())
     else:
-        from checker.report import render_verdict_text  # noqa: PLC0415  (rich: text output only)
+        from checker.report.render import render_verdict_text  # noqa: PLC0415  (rich: text output only)
 
         out.print(render_verdict_text(verdict))
     return EXIT_OK
@@ -300,21 +304,21 @@ def _json_lines(stream: IO[str]) -> Iterator[dict[str, Any]]:
 
 
 def _cmd_steps(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
-    from checker.check import check_chain  # noqa: PLC0415
+    from checker.run.check import check_chain  # noqa: PLC0415
 
     key = _key(args)
     question = key.question(args.question)
     if args.file == "-":
         text = sys.stdin.read()
     else:
-        from checker.grade import read_submission  # noqa: PLC0415
+        from checker.run.grade import read_submission  # noqa: PLC0415
 
         text = read_submission(args.file)
     result = check_chain(key, question.id, text, config=_config(args))
     if args.format == "json":
         _print_json(out, result.to_json())
     else:
-        from checker.report import render_steps_text  # noqa: PLC0415  (rich: text output only)
+        from checker.report.render import render_steps_text  # noqa: PLC0415  (rich: text output only)
 
         out.print(render_steps_text(result))
     return EXIT_OK
@@ -326,8 +330,8 @@ def _cmd_steps(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
-    from checker import report  # noqa: PLC0415
-    from checker.grade import expand_paths, grade_paths  # noqa: PLC0415
+    from checker.report import render as report  # noqa: PLC0415
+    from checker.run.grade import expand_paths, grade_paths  # noqa: PLC0415
 
     key = _key(args)
     config = _config(args)
@@ -446,46 +450,17 @@ def _emit(text: str, path: str | None, out: _Stream) -> None:
 
 
 def _cmd_verify(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
-    import derivations  # noqa: PLC0415
-    from checker.derivation import prove  # noqa: PLC0415
-    from checker.keycheck import self_test  # noqa: PLC0415
+    from checker.run.verify import verify  # noqa: PLC0415
 
     key = _key(args)
-    reports = [prove(d) for d in derivations.all_derivations()]
-    key_report = self_test(key)
-    ok = all(r.ok for r in reports) and key_report.ok
+    report = verify(key)
     if args.format == "json":
-        _print_json(
-            out,
-            {"derivations": [r.to_json() for r in reports], "key": key_report.to_json(), "ok": ok},
-        )
+        _print_json(out, report.to_json())
     else:
-        from rich.table import Table  # noqa: PLC0415  (rich: text output only)
+        from checker.report.render import render_verify_text  # noqa: PLC0415  (rich: text output only)
 
-        for r in reports:
-            table = Table(title=f"{r.question}  {r.title}  ({r.name})", title_justify="left", expand=False)
-            table.add_column("step", justify="right")
-            table.add_column("status")
-            table.add_column("claim")
-            table.add_column("justification / method")
-            for s in r.steps:
-                colour = {"proved": "green", "given": "cyan", "failed": "bold red"}[s.status]
-                detail = s.justification + (f" [{s.method}]" if s.method else "")
-                if s.status == "failed":
-                    detail += f"\n{s.reason}"
-                table.add_row(str(s.index), f"[{colour}]{s.status}[/]", s.claim, detail)
-            out.print(table)
-        failed = [f for f in key_report.findings if f.status == "failed"]
-        out.print(
-            f"key {key_report.key}: {len(key_report.findings) - len(failed)} check(s) ok, {len(failed)} failed",
-            markup=False,
-        )
-        for f in failed:
-            out.print(
-                f"  {key.path}, line {f.line}, question {f.question}: {f.kind}: {f.detail}", markup=False
-            )
-        out.print("all steps proved, key consistent" if ok else "FAILED", style="green" if ok else "bold red")
-    return EXIT_OK if ok else EXIT_FAILED
+        out.print(render_verify_text(report, key))
+    return EXIT_OK if report.ok else EXIT_FAILED
 
 
 # ----------------------------------------------------------------------------------------------
@@ -494,7 +469,7 @@ def _cmd_verify(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
 
 
 def _cmd_bundle(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
-    from checker.gradescope import write_bundle  # noqa: PLC0415
+    from checker.report.gradescope import write_bundle  # noqa: PLC0415
 
     key_dir = Path(args.key) if args.key else None
     path = write_bundle(Path(args.out), key_dir=key_dir, source=None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sympy
 
-from checker.key import SymbolSpec, SymbolTable
+from checker.table import SymbolSpec, SymbolTable
 
 __all__ = ["dimension", "identity", "scalar_symbol", "shape_of", "sympy_symbol"]
 
@@ -19,7 +19,7 @@ __all__ = ["dimension", "identity", "scalar_symbol", "shape_of", "sympy_symbol"]
 def scalar_symbol(spec: SymbolSpec) -> sympy.Symbol:
     """The SymPy scalar for ``spec``: real, with the key's assumptions (bounds imply sign).
 
-    >>> from checker.key import SymbolSpec
+    >>> from checker.table import SymbolSpec
     >>> scalar_symbol(SymbolSpec("lambda", "\\\\lambda", assumptions=frozenset({"positive"}))).is_positive
     True
     """

@@ -15,7 +15,6 @@ collapsed to scalars.  This grammar is the parser of record; nothing here calls 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import sys
@@ -36,6 +35,7 @@ from lark.exceptions import (
     VisitError,
 )
 
+from checker.caches import memo
 from checker.config import ParseOptions
 from checker.errors import (
     CheckerError,
@@ -44,8 +44,8 @@ from checker.errors import (
     UnknownSymbolError,
     UnsupportedConstructError,
 )
-from checker.key import FunctionSpec, SymbolTable
 from checker.symbols import sympy_symbol
+from checker.table import FunctionSpec, SymbolTable
 
 from . import _algebra as alg
 from ._algebra import Ctx, Item, Unsized
@@ -54,7 +54,7 @@ from ._printer import render
 from ._symbols import Resolver
 from ._transformer import Build
 
-__all__ = ["Parsed", "definitions", "parse", "shape_of", "to_latex"]
+__all__ = ["Parsed", "definitions", "parse", "parse_key", "shape_of", "to_latex"]
 
 _NESTING = frozenset(
     {"paren", "arguments", "group", "frac", "root", "sqrt", "norm", "abs", "sup", "apply", "bigsum", "nabla"}
@@ -104,7 +104,7 @@ _LARK_OPTIONS = MappingProxyType(
 )
 
 
-@functools.cache
+@memo(maxsize=None)
 def _parser() -> Lark:
     """The LALR parser, built once per process (its tables loaded from a user cache when safe)."""
     grammar = resources.files("checker.latex").joinpath("grammar.lark").read_text(encoding="utf-8")
@@ -117,7 +117,7 @@ def _parser() -> Lark:
     )
 
 
-@functools.cache
+@memo(maxsize=None)
 def _meaningful() -> frozenset[str]:
     """The token types the transformer's methods receive: the grammar's named terminals.
 
@@ -155,7 +155,7 @@ def _parser_cache(grammar: str) -> str | None:
     return str(path)
 
 
-@functools.lru_cache(maxsize=64)
+@memo(maxsize=64)
 def _resolver(table: SymbolTable) -> Resolver:
     """The spelling index of a table, built once per table: every parse of a class reuses it.
 
@@ -197,6 +197,29 @@ def parse(source: str, table: SymbolTable, *, options: ParseOptions = ParseOptio
             end=max(1, len(source)),
             approximate=True,
         ) from exc
+
+
+@memo(maxsize=1024)
+def parse_key(source: str, table: SymbolTable, *, options: ParseOptions = ParseOptions()) -> Parsed:
+    """:func:`parse` for an answer key's own LaTeX, cached: loading validates, judging reuses.
+
+    Args:
+        source: LaTeX of the key, never an answer (the cache is bounded but sized for a key).
+        table: the question's symbol table.
+        options: the question's parse options (by keyword, as every caller passes them).
+
+    Returns:
+        The parsed value, shared by every caller (it is frozen).
+
+    Raises:
+        CheckerError: for LaTeX the parser cannot read (errors are not cached).
+
+    >>> from checker.key import load_key
+    >>> table = load_key(validate_latex=False).question("3.2").symbols
+    >>> parse_key("\\sigma", table) is parse_key("\\sigma", table)
+    True
+    """
+    return parse(source, table, options=options)
 
 
 def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: frozenset[str]) -> Parsed:
@@ -241,7 +264,7 @@ def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: fr
     return Parsed(source, exprs, spans, read_as, tuple(ctx.notes))
 
 
-@functools.lru_cache(maxsize=256)
+@memo(maxsize=256)
 def _function_body(
     table: SymbolTable, spec: FunctionSpec, options: ParseOptions, expanding: frozenset[str]
 ) -> sympy.Basic:
@@ -444,7 +467,7 @@ def definitions(table: SymbolTable, options: ParseOptions = ParseOptions()) -> d
     return dict(_definitions(table, options))
 
 
-@functools.lru_cache(maxsize=64)
+@memo(maxsize=64)
 def _definitions(table: SymbolTable, options: ParseOptions) -> tuple[tuple[sympy.Basic, sympy.Basic], ...]:
     """The key's definitions, parsed once per (frozen) table and options: key material only."""
     out: list[tuple[sympy.Basic, sympy.Basic]] = []

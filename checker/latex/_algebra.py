@@ -8,12 +8,12 @@ the student wrote them and point at them.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
+from checker.caches import memo
 from checker.config import ParseOptions
 from checker.errors import CheckerError, ShapeError, UnsupportedConstructError
 
@@ -38,7 +38,7 @@ __all__ = [
 _MAX_BITS = 20_000  # largest exact number (in bits) that a literal power may produce
 
 
-@functools.lru_cache(maxsize=4096)
+@memo(maxsize=4096)
 def _matmul(*factors: sympy.Basic) -> sympy.Basic:
     """SymPy's canonical product of ``factors`` in order (``MatMul(..., evaluate=True)``).
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import sympy
@@ -11,8 +10,9 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 
 from checker._frozen import hash_once, state_without_hash
-from checker.key import SymbolTable
+from checker.caches import memo
 from checker.symbols import sympy_symbol
+from checker.table import SymbolTable
 
 __all__ = ["render"]
 
@@ -116,7 +116,7 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
         return r"\operatorname{sgn}\left(" + str(self._print(expr.args[0])) + r"\right)"
 
 
-@functools.lru_cache(maxsize=64)
+@memo(maxsize=64)
 def _spellings(table: SymbolTable) -> _Spellings:
     """The table's (symbol, LaTeX) pairs and the identity's spelling, built once per table."""
     names: list[tuple[sympy.Basic, str]] = []
@@ -129,7 +129,7 @@ def _spellings(table: SymbolTable) -> _Spellings:
     return _Spellings(tuple(names), identity)
 
 
-@functools.lru_cache(maxsize=64)
+@memo(maxsize=64)
 def _printer(spellings: _Spellings) -> _Printer:
     """One printer per spellings, reused: building one (settings processing) costs about as much as
     printing a small answer.
@@ -141,7 +141,7 @@ def _printer(spellings: _Spellings) -> _Printer:
     return _Printer(spellings)
 
 
-@functools.lru_cache(maxsize=8192)
+@memo(maxsize=8192)
 def _text(expr: sympy.Basic, spellings: _Spellings) -> str:
     """The LaTeX of the composite node ``expr`` with ``spellings``, memoized.
 

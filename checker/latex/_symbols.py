@@ -14,8 +14,8 @@ from types import MappingProxyType
 import sympy
 
 from checker.errors import CheckerError
-from checker.key import FunctionSpec, SymbolSpec, SymbolTable
 from checker.symbols import sympy_symbol
+from checker.table import FunctionSpec, SymbolSpec, SymbolTable
 
 from ._normalize import GREEK, PRIME, STAR, SUPWORD_CLOSE, SUPWORD_OPEN, WORD_CLOSE, WORD_OPEN, normalize
 

@@ -9,7 +9,6 @@ known.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -20,6 +19,7 @@ from lark import Token, Transformer, Tree
 from lark.exceptions import GrammarError, VisitError
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
+from checker.caches import memo
 from checker.errors import (
     CheckerError,
     LatexSyntaxError,
@@ -27,8 +27,8 @@ from checker.errors import (
     UnknownSymbolError,
     UnsupportedConstructError,
 )
-from checker.key import FunctionSpec, SymbolSpec
 from checker.symbols import dimension, shape_of
+from checker.table import FunctionSpec, SymbolSpec
 
 from . import _algebra as alg
 from ._algebra import Ctx, Item, Unsized
@@ -73,7 +73,7 @@ Span = tuple[int, int]
 """A rule's ``(start, end)`` in the normalized text, punctuation included (``(0, 0)`` when empty)."""
 
 
-@functools.cache
+@memo(maxsize=None)
 def _rule_function(cls: type, rule: str) -> Callable[..., object] | None:
     """The plain function defined on ``cls`` (or a base) for grammar rule ``rule``, or None."""
     for klass in cls.__mro__:

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from homeworks import copy_homework
 
 from checker.cli import main
-from checker.key import bundled_key_dir
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "tests" / "extract" / "data" / "sample-submission.md"  # a copy of shared/hw3's sample
+SAMPLE = ROOT / "answers" / "hw3" / "samples" / "sample-submission.md"  # shared/hw3 ships with hw3
 VERDICT_FIELDS = {"question", "verdict", "score", "max_score", "feedback"}
 VERDICTS = {"correct", "incorrect", "unparsed", "needs_review", "missing", "error"}
 
@@ -278,8 +278,7 @@ def test_verify_json_proves_every_derivation(capsys: pytest.CaptureFixture[str])
 def test_verify_fails_with_exit_1_on_a_key_that_contradicts_itself(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    key_dir = tmp_path / "key"
-    shutil.copytree(bundled_key_dir(), key_dir)
+    key_dir = copy_homework(tmp_path)
     key_file = key_dir / "key.toml"
     text = key_file.read_text(encoding="utf-8")
     # An "accepted" alternative that is not equivalent to the reference: the self-test must catch it.
@@ -294,8 +293,7 @@ def test_verify_fails_with_exit_1_on_a_key_that_contradicts_itself(
 def test_malformed_key_is_a_usage_error_naming_file_and_question(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    key_dir = tmp_path / "key"
-    shutil.copytree(bundled_key_dir(), key_dir)
+    key_dir = copy_homework(tmp_path)
     key_file = key_dir / "key.toml"
     key_file.write_text(
         key_file.read_text(encoding="utf-8").replace(
@@ -370,8 +368,7 @@ def test_console_script_output_is_complete(tmp_path: Path, case: ScriptRun) -> N
     records.append({"id": "last", "question": "3.2", "answer": "p"})
     batch = tmp_path / "batch.jsonl"
     batch.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    key_dir = tmp_path / "key"
-    shutil.copytree(bundled_key_dir(), key_dir)
+    key_dir = copy_homework(tmp_path)
     key_file = key_dir / "key.toml"
     text = key_file.read_text(encoding="utf-8")  # an accepted form that is not equivalent: verify fails
     key_file.write_text(

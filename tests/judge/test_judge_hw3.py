@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.judge import judge
+from checker.judge.answer import judge
 from checker.key import Key, load_key
 from checker.verdict import QuestionVerdict
 
@@ -187,7 +187,7 @@ def test_solved_equation_says_so_in_evidence(key: Key) -> None:
 def test_judging_reuses_the_key_latex_parsed_at_load(monkeypatch: pytest.MonkeyPatch) -> None:
     """Loading a key parses all of its LaTeX; the key's side for judging is built without parsing."""
     import checker.latex
-    from checker.judge import default_engine, key_side
+    from checker.judge.answer import default_engine, key_side
 
     loaded = load_key()
     parsed: list[str] = []

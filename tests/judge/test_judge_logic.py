@@ -16,7 +16,7 @@ import pytest
 import sympy
 
 from checker.errors import LatexSyntaxError, ShapeError
-from checker.judge import INTERNAL_ERROR_FEEDBACK, Engine, judge
+from checker.judge.answer import INTERNAL_ERROR_FEEDBACK, Engine, judge
 from checker.key import FollowThrough, Key, Mistake, Question, SymbolSpec, SymbolTable
 from checker.verdict import Equivalence
 

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.check import check_answer
-from checker.choice import grade_choice
 from checker.config import Budget
+from checker.judge.choice import grade_choice
 from checker.key import load_key
-from checker.sandbox import WorkerPool
+from checker.run.check import check_answer
+from checker.run.sandbox import WorkerPool
 from checker.verdict import VERDICTS
 
 KEY = load_key()

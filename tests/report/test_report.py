@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console, RenderableType
 
 from checker.key import load_key
-from checker.report import (
+from checker.report.render import (
     render_csv,
     render_gradescope,
     render_json_line,

@@ -1,0 +1,346 @@
+"""Checking untrusted answers under a budget: one answer, a batch, a chain of steps.
+
+The entry points of ``derivcheck check`` and ``derivcheck steps``.  Each runs the in-process
+stages (:func:`checker.judge.answer.judge`, :func:`checker.judge.steps.check_steps`) inside a
+:class:`~checker.run.sandbox.WorkerPool` worker under :class:`~checker.config.Budget`, and turns what
+the pool reports into verdicts: a time or memory limit is an ``error`` verdict that a TA grades
+by hand (undecided, never wrong), and one bad record never stops a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+from typing import Any
+
+from checker.config import Budget, EquivalenceConfig, GradeConfig
+from checker.errors import BudgetExceeded, CheckerError
+from checker.judge.answer import internal_error, judge, warm_key
+from checker.key import Key, Question
+from checker.run.sandbox import Outcome, Task, WorkerPool
+from checker.verdict import QuestionVerdict
+
+__all__ = ["check_answer", "check_batch", "check_chain", "too_long", "verdict_from_outcome"]
+
+
+def _judge_task(
+    question: Question,
+    answer: str,
+    config: EquivalenceConfig,
+    prior: dict[str, str] | None,
+    key: Key | None,
+) -> QuestionVerdict:
+    """Run in a worker: judge one answer (top-level so that it pickles under spawn)."""
+
+    return judge(question, answer, config=config, prior=prior, key=key)
+
+
+def _judge_by_id(
+    key: Key, qid: str, answer: str, config: EquivalenceConfig, prior: dict[str, str] | None
+) -> QuestionVerdict:
+    """Run in a worker whose pool context is ``key``: judge one answer to question ``qid``.
+
+    Only the id, the answer, the knobs and the prior travel; the question is the worker's own
+    key's.  Under fork that is the very object the parent warmed (:func:`checker.judge.answer.warm_key`),
+    so every cache keyed on it hits by identity instead of comparing a fresh copy field by field.
+    The key itself is passed on only for follow-through (a ``prior``), as :func:`check_answer` does.
+    """
+    return _judge_task(key.question(qid), answer, config, prior, key if prior else None)
+
+
+def too_long(question: Question, answer: str, budget: Budget) -> QuestionVerdict | None:
+    """An ``unparsed`` verdict for an answer longer than the budget allows, or None when it fits.
+
+    Checked before any parsing, in the parent process: no work is spent on a 1 MB answer.
+
+    >>> from checker.key import load_key
+    >>> q = load_key(validate_latex=False).question("3.2")
+    >>> too_long(q, "p" * 30, Budget(max_input_chars=20)).answer_note
+    'too_long'
+    """
+    if len(answer) <= budget.max_input_chars:
+        return None
+    return QuestionVerdict(
+        question=question.id,
+        verdict="unparsed",
+        score=0.0,
+        max_score=question.points,
+        feedback=(
+            f"Your answer is too long to check: expected at most {budget.max_input_chars} characters, "
+            f"found length={len(answer)}. Shorten it to the final expression; a TA can grade it by hand."
+        ),
+        answer=answer[:200] + "…",
+        answer_note="too_long",
+    )
+
+
+def verdict_from_outcome(
+    question: Question, outcome: Outcome[Any], budget: Budget, *, answer: str | None = None
+) -> QuestionVerdict:
+    """The verdict a worker's outcome stands for: its value, or an ``error`` for a TA.
+
+    An overrun is undecided, never wrong: time and memory limits say so; anything else (a crash,
+    our bug) is an internal error whose detail stays in the staff-only ``internal`` field.
+
+    Args:
+        question: the question the task judged.
+        outcome: what the worker pool reported.
+        budget: the budget the task ran under (named in the feedback).
+        answer: the answer text, echoed in the verdict.
+
+    Returns:
+        The worker's verdict, or an ``error`` verdict worth 0.
+
+    >>> from checker.key import load_key
+    >>> q = load_key(validate_latex=False).question("3.2")
+    >>> verdict_from_outcome(q, Outcome(error="time limit"), Budget(seconds=2)).feedback
+    'time limit (2 s) exceeded; a TA will grade it by hand'
+    """
+    if outcome.ok and isinstance(outcome.value, QuestionVerdict):
+        return outcome.value
+    if outcome.error == "time limit":
+        feedback = f"time limit ({budget.seconds:g} s) exceeded; a TA will grade it by hand"
+        note = "time_limit"
+    elif outcome.error == "memory limit":
+        feedback = f"memory limit ({budget.memory_mb} MiB) exceeded; a TA will grade it by hand"
+        note = "memory_limit"
+    else:
+        return internal_error(question, answer, f"{outcome.error}: {outcome.detail}")
+    return QuestionVerdict.error(
+        question.id,
+        question.points,
+        feedback,
+        note,
+        answer=answer,
+        internal=f"{outcome.error}: {outcome.detail}",
+    )
+
+
+def check_answer(
+    key: Key,
+    qid: str,
+    answer: str,
+    *,
+    config: GradeConfig = GradeConfig(),
+    pool: WorkerPool | None = None,
+) -> QuestionVerdict:
+    """Judge one answer to question ``qid`` in a budgeted worker (``derivcheck check``).
+
+    Args:
+        key: the answer key.
+        qid: the question id.
+        answer: the answer's LaTeX (or prose for a choice question).
+        config: budget and equivalence knobs.
+        pool: a pool to reuse; by default a one-worker pool is started for this call.
+
+    Returns:
+        The verdict; a time or memory overrun is an ``error`` verdict for a TA, never a zero.
+
+    Raises:
+        UnknownQuestionError: when the key has no question ``qid``.
+
+    >>> from checker.key import load_key
+    >>> check_answer(load_key(validate_latex=False), "2.2", "increase the model size").verdict
+    'correct'
+    """
+    question = key.question(qid)
+    budget = pool.budget if pool is not None else config.budget
+    refused = too_long(question, answer, budget)
+    if refused is not None:
+        return refused
+    if pool is not None:
+        outcome = pool.run(_judge_task, question, answer, config.equivalence, None, None)
+    else:
+        with WorkerPool(budget) as own:
+            outcome = own.run(_judge_task, question, answer, config.equivalence, None, None)
+    return verdict_from_outcome(question, outcome, budget, answer=answer)
+
+
+def _bad_record(record: Any, problem: str, question: Question | None = None) -> dict[str, Any]:
+    qid = record.get("question") if isinstance(record, Mapping) else None
+    verdict = QuestionVerdict.error(
+        question.id if question is not None else (qid if isinstance(qid, str) else str(qid)),
+        question.points if question is not None else 0.0,
+        problem,
+        "bad_record",
+    )
+    out = _merge(record, verdict)
+    if not isinstance(qid, str):
+        out["question"] = qid  # echo what was given (null when missing), not a made-up id
+    return out
+
+
+def _merge(record: Any, verdict: QuestionVerdict) -> dict[str, Any]:
+    """Every input field echoed, then the verdict's fields (the verdict wins on a clash)."""
+    out: dict[str, Any] = dict(record) if isinstance(record, Mapping) else {}
+    out.update(verdict.to_json())
+    return out
+
+
+def _validate_record(record: Any, key: Key) -> tuple[Question, str, dict[str, str] | None] | str:
+    """The question, answer and prior of a batch record, or the problem with it in words."""
+    if not isinstance(record, Mapping):
+        return f"expected a JSON object with 'question' and 'answer', found {type(record).__name__}"
+    if isinstance(record.get("_invalid"), str):  # the CLI's note for a line that is not a JSON object
+        return str(record["_invalid"])
+    missing = [f for f in ("question", "answer") if f not in record]
+    if missing:
+        return f"expected fields 'question' and 'answer', found {sorted(record)} (missing {missing})"
+    qid, answer = record["question"], record["answer"]
+    if not isinstance(qid, str):
+        return f"expected 'question' to be a string id, found question={qid!r}"
+    if not isinstance(answer, str):
+        return f"expected 'answer' to be a string, found answer={answer!r} ({type(answer).__name__})"
+    try:
+        question = key.question(qid)
+    except CheckerError as exc:
+        return exc.message
+    prior = record.get("prior")
+    if prior is not None and not (
+        isinstance(prior, Mapping)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in prior.items())
+    ):
+        return "expected 'prior' to map earlier question ids to answer strings"
+    return question, answer, dict(prior) if prior is not None else None
+
+
+def check_batch(
+    records: Iterable[Mapping[str, Any]],
+    key: Key,
+    *,
+    config: GradeConfig = GradeConfig(),
+) -> Iterator[dict[str, Any]]:
+    """Judge a stream of ``{"question", "answer", ...}`` records (``derivcheck check --batch``).
+
+    Judging runs in a pool of ``config.jobs`` workers; one dict is yielded per record, in input
+    order, each as soon as it and every record before it are done.  A bad record (missing
+    fields, a non-string answer, an unknown question id) yields an ``error`` verdict naming the
+    problem and never stops the batch.  An optional ``prior`` field (earlier question id → that
+    student's answer) enables follow-through credit.
+
+    Args:
+        records: parsed JSON objects.
+        key: the answer key.
+        config: budget, equivalence knobs and ``jobs``.
+
+    Returns:
+        An iterator of dicts: every input field echoed, merged with ``QuestionVerdict.to_json()``.
+
+    >>> from checker.key import load_key
+    >>> [r["id"] for r in check_batch([{"id": 7, "question": "2.2", "answer": "a larger model"}],
+    ...                               load_key(validate_latex=False))]
+    [7]
+    """
+
+    # Before the pool forks: every worker inherits the parsed key, and holds it as the pool's
+    # context, so that a task carries a question id and the answer, never the question itself.
+    warm_key(key)
+    window = 4 * config.jobs
+    ready: dict[int, dict[str, Any]] = {}
+    in_flight: dict[Task, tuple[int, Mapping[str, Any], Question, str]] = {}
+    source = enumerate(records)
+    exhausted = False
+    next_out = 0
+    with WorkerPool(config.budget, workers=config.jobs, context=key) as pool:
+        while True:
+            while not exhausted and len(in_flight) < window:
+                item = next(source, None)
+                if item is None:
+                    exhausted = True
+                    break
+                index, record = item
+                checked = _validate_record(record, key)
+                if isinstance(checked, str):
+                    ready[index] = _bad_record(record, checked)
+                    continue
+                question, answer, prior = checked
+                refused = too_long(question, answer, config.budget)
+                if refused is not None:
+                    ready[index] = _merge(record, refused)
+                    continue
+                task = pool.submit_with_context(_judge_by_id, question.id, answer, config.equivalence, prior)
+                in_flight[task] = (index, record, question, answer)
+            while next_out in ready:
+                yield ready.pop(next_out)
+                next_out += 1
+            if not in_flight:
+                if exhausted:
+                    return
+                continue
+            task, outcome = next(pool.as_completed(list(in_flight)))
+            index, record, question, answer = in_flight.pop(task)
+            ready[index] = _merge(
+                record, verdict_from_outcome(question, outcome, config.budget, answer=answer)
+            )
+
+
+def _steps_task(question: Question, lines: tuple[str, ...], config: EquivalenceConfig) -> Any:
+    """Run in a worker: check a chain of steps (top-level so that it pickles under spawn)."""
+    from checker.judge.steps import check_steps  # noqa: PLC0415  (SymPy work stays in workers)
+
+    return check_steps(lines, question, config=config)
+
+
+def check_chain(
+    key: Key,
+    qid: str,
+    text: str,
+    *,
+    config: GradeConfig = GradeConfig(),
+    pool: WorkerPool | None = None,
+) -> Any:
+    """Check a chain of steps for question ``qid`` in a budgeted worker (``derivcheck steps``).
+
+    The text is split into steps in this process (text only, no SymPy); the steps are checked by
+    :func:`checker.judge.steps.check_steps` in a worker with ``Budget.seconds`` per step.
+
+    Args:
+        key: the answer key.
+        qid: the question id.
+        text: the chain, one step per line (``$$``, ``\\\\`` and ``&=`` allowed).
+        config: budget and equivalence knobs.
+        pool: a pool to reuse (its own budget then applies to the whole chain).
+
+    Returns:
+        The :class:`checker.judge.steps.StepsResult` (``.to_json()`` is the contract's object).
+
+    Raises:
+        UnknownQuestionError: when the key has no question ``qid``.
+        BudgetExceeded: when checking ran past the time or memory budget (undecided).
+        RuntimeError: when the worker crashed or the checker failed (our bug; detail for staff).
+
+    >>> from checker.key import load_key
+    >>> chain = "\\\\sigma^2 = \\\\frac{1-p}{p}\\n\\\\sigma = \\\\frac{1-p}{p}"
+    >>> check_chain(load_key(), "3.2", chain).first_invalid
+    2
+    """
+    from checker.judge.steps import split_steps  # noqa: PLC0415
+
+    question = key.question(qid)
+    lines = split_steps(text)
+    budget = config.budget
+    if len(text) > budget.max_input_chars * max(1, len(lines)):
+        raise BudgetExceeded(
+            f"expected at most {budget.max_input_chars} characters per step, found length={len(text)} "
+            f"for {len(lines)} step(s); fix: check the chain in shorter pieces"
+        )
+    if pool is not None:
+        outcome = pool.run(_steps_task, question, lines, config.equivalence)
+        seconds = pool.budget.seconds
+    else:
+        seconds = budget.seconds * max(1, len(lines))
+        with WorkerPool(replace(budget, seconds=seconds)) as own:
+            outcome = own.run(_steps_task, question, lines, config.equivalence)
+    if outcome.ok:
+        return outcome.value
+    if outcome.error == "time limit":
+        raise BudgetExceeded(
+            f"expected the steps to be checked within {seconds:g} s, found the time limit exceeded; "
+            "fix: check fewer steps at a time, or grade this chain by hand"
+        )
+    if outcome.error == "memory limit":
+        raise BudgetExceeded(
+            f"expected the steps to be checked within {budget.memory_mb} MiB, found the memory limit "
+            "exceeded; fix: check fewer steps at a time, or grade this chain by hand"
+        )
+    raise RuntimeError(f"internal error while checking the steps ({outcome.error}):\n{outcome.detail}")
