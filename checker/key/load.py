@@ -172,7 +172,7 @@ _QUESTION_FIELDS = frozenset(
     {
         "id", "points", "kind", "prompt", "target", "reference", "accepted", "mistakes", "forbid",
         "forbid_feedback", "follow_through", "derivation", "parts", "scopes", "cues", "options",
-        "symbols",
+        "symbols", "labels",
     }
 )  # fmt: skip
 
@@ -229,6 +229,7 @@ def _question(
         parts=tuple(_part(ctx, p, qid) for p in _list(ctx, raw, "parts", qid)),
         scopes=tuple((k, _str(ctx, raw["scopes"], k, qid)) for k in raw.get("scopes", {})),
         cues=_str_list(ctx, raw, "cues", qid),
+        labels=_str_list(ctx, raw, "labels", qid),
         line=ctx.line_of(qid),
     )
     _check_question(ctx, question)

@@ -129,6 +129,8 @@ class Question:
         parts: the graded choices of a choice question.
         scopes: ``(name, pattern)`` pairs splitting a choice answer into scopes.
         cues: phrases that introduce the student's decision (``the best option is``).
+        labels: other ways students label this question, besides its id (``Q1 (a)``,
+            ``Problem 1a``, ``(a)``); extraction matches them as it matches the id.
         line: line of the question's ``id`` in the key file, for messages.
     """
 
@@ -149,6 +151,7 @@ class Question:
     parts: tuple[ChoicePart, ...] = ()
     scopes: tuple[tuple[str, str], ...] = ()
     cues: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
     line: int = 0
 
     __hash__ = hash_once
