@@ -22,11 +22,13 @@ from checker.key.model import (
     Question,
     QuestionKind,
 )
+from checker.key.samples import Expectation, SampleExpectations, load_expectations
 from checker.table import ASSUMPTIONS, FunctionSpec, ShapeSpec, SymbolSpec, SymbolTable
 
 __all__ = [
     "ASSUMPTIONS",
     "DEFAULT_HOMEWORK",
+    "Expectation",
     "KINDS",
     "ChoicePart",
     "FollowThrough",
@@ -38,9 +40,11 @@ __all__ = [
     "QuestionKind",
     "ShapeSpec",
     "SymbolSpec",
+    "SampleExpectations",
     "SymbolTable",
     "bundled_homeworks",
     "bundled_key_dir",
     "bundled_root",
+    "load_expectations",
     "load_key",
 ]
