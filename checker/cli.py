@@ -125,6 +125,17 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
 
+    new = sub.add_parser(
+        "new",
+        help="write a starter homework folder (key.toml, derivations/, samples/)",
+        description=(
+            "Write a starter homework into DIR: key.toml commented for a first-time author, "
+            "derivations/ with one reference derivation, samples/ with two submissions and their "
+            "expected verdicts. It verifies and grades as it stands; DIR must be new or empty."
+        ),
+    )
+    new.add_argument("dir", metavar="DIR", help="the folder to create")
+
     sub.add_parser(
         "schema",
         help="print the JSON Schema of key.toml (for editors)",
@@ -163,6 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "verify": _cmd_verify,
         "gradescope-bundle": _cmd_bundle,
         "schema": _cmd_schema,
+        "new": _cmd_new,
     }
     try:
         return commands[args.command](args, out, err)
@@ -471,6 +483,25 @@ def _cmd_verify(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
 
         out.print(render_verify_text(report, key))
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+# ----------------------------------------------------------------------------------------------
+# new
+# ----------------------------------------------------------------------------------------------
+
+
+def _cmd_new(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
+    from checker.key.starter import write_starter  # noqa: PLC0415
+
+    written = write_starter(args.dir)
+    for path in written:
+        out.print(f"wrote {path}", markup=False)
+    out.print(
+        f"next: edit {Path(args.dir) / 'key.toml'}, then derivcheck verify --key {args.dir} "
+        f"and derivcheck grade {Path(args.dir) / 'samples'} --key {args.dir}",
+        markup=False,
+    )
+    return EXIT_OK
 
 
 # ----------------------------------------------------------------------------------------------

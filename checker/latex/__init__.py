@@ -78,6 +78,11 @@ class Parsed:
         spans: ``(start, end)`` of each side in ``source``.
         read_as: what was read, rendered back to LaTeX (sides joined by `` = ``).
         notes: interpretation notes, e.g. ``read X^2 as X^T X (1-D vector shorthand)``.
+        operators: the operators the text applied, as ``(name, start, end)`` with the span in
+            ``source``: ``gradient`` (``\\nabla_w``), and as the grammar reads them
+            ``derivative``, ``expectation``, ``variance``.  The value is already evaluated; this
+            says the answer was *written* with the operator (the judge refuses an answer that
+            leaves the question's own operator unevaluated).
     """
 
     source: str
@@ -85,6 +90,20 @@ class Parsed:
     spans: tuple[tuple[int, int], ...]
     read_as: str
     notes: tuple[str, ...] = ()
+    operators: tuple[tuple[str, int, int], ...] = ()
+
+    def applied(self, side: int | None = None) -> frozenset[str]:
+        """Names of the operators applied in the whole text, or within side ``side`` (an index).
+
+        >>> from checker.key import load_key
+        >>> table = load_key(validate_latex=False).question("1.2.2").symbols
+        >>> parse(r"\\nabla_w (w^T w) = 2 w", table).applied(1)
+        frozenset()
+        """
+        if side is None:
+            return frozenset(name for name, _, _ in self.operators)
+        lo, hi = self.spans[side]
+        return frozenset(name for name, start, end in self.operators if lo <= start and end <= hi)
 
     @property
     def is_equation(self) -> bool:
@@ -261,7 +280,8 @@ def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: fr
     spans = tuple(norm.span(item.start, item.end)[:2] for item, _ in values)
     exprs = tuple(value for _, value in values)
     read_as = " = ".join(to_latex(e, table) for e in exprs)
-    return Parsed(source, exprs, spans, read_as, tuple(ctx.notes))
+    operators = tuple((name, *norm.span(start, end)[:2]) for name, start, end in build.operators)
+    return Parsed(source, exprs, spans, read_as, tuple(ctx.notes), operators)
 
 
 @memo(maxsize=256)

@@ -154,6 +154,14 @@ class Build(SpanTransformer):
         self.body_parser = body_parser
         self.expanding = expanding
         self.placeholders: dict[sympy.Symbol, Placeholder] = {}
+        # Operators the text applied, as (name, start, end) in the normalized text: "gradient",
+        # "derivative", "expectation", "variance" (Parsed.operators; the judge asks whether an
+        # answer left one unevaluated).
+        self.operators: list[tuple[str, int, int]] = []
+
+    def applied(self, name: str, start: int, end: int) -> None:
+        """Record that the text applied operator ``name`` over ``[start, end)`` (normalized text)."""
+        self.operators.append((name, start, end))
 
     def rule(self, tree: Tree[Token], span: Span | None, children: list[object]) -> object:
         """Call the rule's method as ``method(span, *children)``.
@@ -319,18 +327,25 @@ class Build(SpanTransformer):
                 end,
             )
         var = self.resolver.symbol(spec)
+        self.applied("gradient", start, end)
         value = self._value(body).value
-        target = value.args[0] if isinstance(value, MatrixElement) else value
+        refused = self.ctx.fail(
+            UnsupportedConstructError,
+            f"expected a gradient SymPy can take, found \\nabla_{name} of {self.ctx.text(body)}; "
+            "fix: write the gradient out",
+            start,
+            end,
+        )
         try:
+            # A scalar built from 1×1 products (½‖Xw − t‖² is ½ (Xw − t)ᵀ(Xw − t)[0, 0]) is
+            # differentiated as the 1×1 matrix expression it is: SymPy takes an entry's
+            # derivative with respect to a matrix as 0, a wrong reading.
+            target = _as_one_by_one(value) if isinstance(value, sympy.Expr) else value
             grad = target.diff(var)  # type: ignore[union-attr]
         except Exception as exc:  # SymPy refuses some matrix derivatives
-            raise self.ctx.fail(
-                UnsupportedConstructError,
-                f"expected a gradient SymPy can take, found \\nabla_{name} of {self.ctx.text(body)}; "
-                "fix: write the gradient out",
-                start,
-                end,
-            ) from exc
+            raise refused from exc
+        if _is_zero(grad) and var in getattr(value, "free_symbols", ()):
+            raise refused  # it depends on the variable: a zero gradient would be a wrong reading
         if isinstance(grad, MatrixExpr) and grad.shape[0] == 1 and grad.shape[1] != 1:
             grad = sympy.Transpose(grad)
         return Item(alg.collapse(grad), start, end)
@@ -607,3 +622,34 @@ class Build(SpanTransformer):
                 )
             mapping[symbol] = value
         return Item(alg.collapse(body.xreplace(mapping)), fn_item.start, arg_item.end)
+
+
+def _is_zero(value: object) -> bool:
+    return isinstance(value, sympy.ZeroMatrix) or value == 0
+
+
+def _as_one_by_one(value: sympy.Expr) -> sympy.Basic:
+    """A scalar made of entries of 1×1 matrix expressions as a 1×1 matrix expression.
+
+    ``c · M[0, 0] + N[0, 0] · K[0, 0]`` becomes ``c M + N K``; a part without matrices is a scalar
+    times ``Identity(1)``.  Anything else holding a matrix entry (a square root, an exponential of
+    one) is refused with ``ValueError``: its gradient is not taken by matrix calculus here.
+    """
+    if isinstance(value, MatrixElement):
+        parent = value.args[0]
+        if getattr(parent, "shape", None) != (1, 1):
+            raise ValueError("an entry of a matrix that is not 1×1")
+        return parent
+    if not value.has(MatrixElement):
+        return value * sympy.Identity(1)
+    if isinstance(value, sympy.Add):
+        return sympy.MatAdd(*(_as_one_by_one(a) for a in value.args)).doit()
+    if isinstance(value, sympy.Mul):
+        scalars = [a for a in value.args if not a.has(MatrixElement)]
+        matrices = [_as_one_by_one(a) for a in value.args if a.has(MatrixElement)]
+        product = matrices[0] if len(matrices) == 1 else sympy.MatMul(*matrices)
+        return sympy.Mul(*scalars) * product if scalars else product
+    if isinstance(value, sympy.Pow) and value.exp.is_Integer and int(value.exp) > 0:
+        base = _as_one_by_one(value.base)
+        return sympy.MatMul(*([base] * int(value.exp)))
+    raise ValueError(f"a {type(value).__name__} of a matrix entry")

@@ -504,7 +504,9 @@ def render_verify_text(report: VerifyReport, key: Key) -> RenderableType:
         parts.append(Text(f"  {key.path}, line {f.line}, question {f.question}: {f.kind}: {f.detail}"))
     if report.samples:
         wrong = [f for f in report.samples if f.status == "failed"]
-        parts.append(Text(f"samples: {len(report.samples) - len(wrong)} ok, {len(wrong)} not as expected.toml says"))
+        parts.append(
+            Text(f"samples: {len(report.samples) - len(wrong)} ok, {len(wrong)} not as expected.toml says")
+        )
         for f in wrong:
             parts.append(Text(f"  question {f.question}: {f.detail}"))
     verdict = "all steps proved, key consistent" if report.ok else "FAILED"

@@ -39,6 +39,7 @@ from checker.config import Budget, EquivalenceConfig, GradeConfig
 from checker.errors import CheckerError, SubmissionError
 from checker.judge.answer import internal_error
 from checker.key import Key, Question
+from checker.key.samples import EXPECTED_FILE
 from checker.read.extract import AnswerChoice, QuestionBlock, extract, final_answer
 from checker.run.check import too_long, verdict_from_outcome
 from checker.verdict import QuestionVerdict, StepCheck, SubmissionResult
@@ -334,6 +335,9 @@ def read_submission(path: str, *, max_bytes: int = 2_000_000) -> str:
 def expand_paths(paths: Sequence[str]) -> list[str]:
     """Files, folders (searched recursively for .md, .tex, .txt) and globs → a sorted list of files.
 
+    A homework's ``samples/expected.toml`` (the TA's verdicts) is never a submission, so
+    ``grade DIR/samples/*`` grades the samples only.
+
     A path that is neither an existing file, nor a folder, nor a glob that matches is kept as is,
     so that grading reports it as missing instead of silently dropping it.
 
@@ -355,10 +359,11 @@ def expand_paths(paths: Sequence[str]) -> list[str]:
                     if name.lower().endswith(SUBMISSION_SUFFIXES):
                         found.add(os.path.normpath(os.path.join(root, name)))
         elif os.path.isfile(raw):
-            found.add(os.path.normpath(raw))
+            if os.path.basename(raw) != EXPECTED_FILE:  # a homework's verdicts, not a submission
+                found.add(os.path.normpath(raw))
         elif glob.has_magic(raw):
             for match in glob.glob(raw, recursive=True):
-                if os.path.isfile(match):
+                if os.path.isfile(match) and os.path.basename(match) != EXPECTED_FILE:
                     found.add(os.path.normpath(match))
                 elif os.path.isdir(match):
                     found.update(expand_paths([match]))

@@ -24,7 +24,7 @@ from checker.derivation.homework import check_against_key, load_derivations, pro
 from checker.errors import DerivationError
 from checker.judge import KeyFinding, KeyReport, self_test
 from checker.key import Key
-from checker.key.samples import load_expectations
+from checker.key.samples import Expectation, load_expectations
 from checker.verdict import QuestionVerdict
 
 __all__ = ["VerifyReport", "check_samples", "verify"]
@@ -139,7 +139,7 @@ def check_samples(key: Key, *, config: GradeConfig = GradeConfig(jobs=1)) -> tup
     found = load_expectations(key)
     if found is None or not found.expected:
         return ()
-    by_file: dict[str, dict[str, Any]] = {}
+    by_file: dict[str, dict[str, Expectation]] = {}
     for e in found.expected:
         by_file.setdefault(e.file, {})[e.question] = e
     lines = {q.id: q.line for q in key.questions}
@@ -150,7 +150,9 @@ def check_samples(key: Key, *, config: GradeConfig = GradeConfig(jobs=1)) -> tup
             KeyFinding("-", 0, "sample", "failed", f"{name}: no table [{name!r}] in samples/expected.toml")
         )
     for name in sorted(set(by_file) - set(names)):
-        findings.append(KeyFinding("-", 0, "sample", "failed", f"[{name!r}] of expected.toml: no such sample"))
+        findings.append(
+            KeyFinding("-", 0, "sample", "failed", f"[{name!r}] of expected.toml: no such sample")
+        )
     paths = [str(names[n]) for n in sorted(set(names) & set(by_file))]
     results = {Path(r.submission).name: r for r in grade_paths(paths, key, config=config)}
     for name in sorted(results):

@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from homeworks import copy_homework
 
 from checker.errors import AnswerKeyError
-from checker.key import bundled_homeworks, bundled_key_dir, load_expectations, load_key
 from checker.judge import KeyFinding
+from checker.key import bundled_homeworks, bundled_key_dir, load_expectations, load_key
 from checker.run.verify import check_samples
-from homeworks import copy_homework
 
 
 def _findings() -> list[tuple[str, KeyFinding]]:
@@ -36,7 +36,9 @@ def test_every_bundled_homework_has_samples_with_expectations() -> None:
 
 
 @pytest.mark.parametrize(
-    "finding", [f for _, f in FINDINGS], ids=[f"{n}:{f.detail.split(':')[0]}:{f.question}" for n, f in FINDINGS]
+    "finding",
+    [f for _, f in FINDINGS],
+    ids=[f"{n}:{f.detail.split(':')[0]}:{f.question}" for n, f in FINDINGS],
 )
 def test_sample_grades_as_expected(finding: KeyFinding) -> None:
     assert finding.status == "ok", finding.detail
@@ -45,7 +47,9 @@ def test_sample_grades_as_expected(finding: KeyFinding) -> None:
 def test_a_wrong_expectation_fails(tmp_path: Path) -> None:
     folder = copy_homework(tmp_path)
     expected = folder / "samples" / "expected.toml"
-    expected.write_text(expected.read_text(encoding="utf-8").replace('"3.2" = "correct"', '"3.2" = "incorrect"'))
+    expected.write_text(
+        expected.read_text(encoding="utf-8").replace('"3.2" = "correct"', '"3.2" = "incorrect"')
+    )
     found = check_samples(load_key(folder))
     failed = [f for f in found if f.status == "failed"]
     assert [f.question for f in failed] == ["3.2"]
