@@ -141,7 +141,7 @@ def check_samples(key: Key, *, config: GradeConfig = GradeConfig(jobs=1)) -> tup
         return ()
     by_file: dict[str, dict[str, Expectation]] = {}
     for e in found.expected:
-        by_file.setdefault(e.file, {})[e.question] = e
+        by_file.setdefault(entry.file, {})[entry.question] = entry
     lines = {q.id: q.line for q in key.questions}
     findings: list[KeyFinding] = []
     names = {p.name: p for p in found.files}
