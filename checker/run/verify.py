@@ -140,7 +140,7 @@ def check_samples(key: Key, *, config: GradeConfig = GradeConfig(jobs=1)) -> tup
     if found is None or not found.expected:
         return ()
     by_file: dict[str, dict[str, Expectation]] = {}
-    for e in found.expected:
+    for entry in found.expected:
         by_file.setdefault(entry.file, {})[entry.question] = entry
     lines = {q.id: q.line for q in key.questions}
     findings: list[KeyFinding] = []
