@@ -40,11 +40,15 @@ class ParseOptions:
             t are column vectors. Off by default: a missing transpose is then a shape error.
         max_exponent: largest integer exponent magnitude accepted (``(x+1)^{100000}`` is refused).
         max_depth: deepest nesting of groups accepted.
+        untyped: read a scalar added to a square matrix as that multiple of the identity; only
+            for matching an ill-typed answer with a key's ill-typed mistake (``X^T X + 2n\\lambda``
+            missing its I), with every matrix a square one, never for judging an answer's value.
     """
 
     vector_shorthand: bool = False
     max_exponent: int = 64
     max_depth: int = 60
+    untyped: bool = False
 
     def __post_init__(self) -> None:
         if self.max_exponent < 2:

@@ -13,7 +13,27 @@ The order of decisions for a math question (``expression`` or ``equation`` kind)
 4. follow-through: equivalent to ``follow_through.reference`` with the student's own earlier answer
    substituted → ``points × share`` (``correct`` only when the share is 1);
 5. a known mistake → ``incorrect``, ``points × mistake.score``, the mistake's feedback and tag;
+   an ill-typed answer is matched against the key's ill-typed mistakes untyped (every matrix
+   and vector a random square k×k matrix, at each k of :data:`~checker.key.untyped.UNTYPED_SIZES`:
+   agreement at every k is the same mistake), never anything better than the mistake's share;
 6. refuted → ``incorrect`` with what was read and the counterexample; undecided → ``needs_review``.
+
+An equivalent answer is still not ``correct`` when:
+
+* it leaves an operator unevaluated: one the key lists in ``unevaluated`` → ``incorrect``, 0
+  points ("evaluate it"); by default any ``gradient``, ``derivative``, ``expectation`` or
+  ``variance`` the value side of the answer applies (``\\nabla_x (x^T A x)`` for "the gradient of
+  xᵀAx") → ``needs_review``, 0 points until a TA decides: the value is right, but the question
+  asked for it evaluated.  An operator on the target side (``\\nabla_w L(w) = ...``) is not the
+  answer and does not count;
+* it leaves in a forbidden symbol → ``incorrect``, 0 points;
+* it is not in the key's ``required`` form → ``incorrect`` with ``required.share`` of the points
+  (see :class:`~checker.key.schema.RequiredEntry` for what "in the form" means).
+
+A math question with claims (``parts`` with a ``share`` each) also reads them from the question's
+whole text (``text``, the answer itself by default) with :func:`checker.judge.choice.decide_part`:
+the formula earns ``1 − Σ share`` of the points, each right claim its share; ``correct`` needs
+the formula and every claim right, an undecided claim makes it ``needs_review``.
 
 Any exception that is not a :class:`~checker.errors.CheckerError` is our bug: an ``error`` verdict
 with the traceback kept in ``internal`` for staff.  Choice questions go to :mod:`checker.judge.choice`.
@@ -40,6 +60,7 @@ from checker.caches import memo
 from checker.config import EquivalenceConfig
 from checker.errors import AnswerKeyError, CheckerError, ShapeError
 from checker.key import FollowThrough, Key, Mistake, Question, SymbolTable
+from checker.key.untyped import mistake_reading
 from checker.verdict import Equivalence, QuestionVerdict
 
 __all__ = [
@@ -51,6 +72,10 @@ __all__ = [
     "key_side",
     "scalar",
 ]
+
+#: The operators an answer may apply (Parsed.operators): left unevaluated, an equivalent answer
+#: is not correct (a key's ``unevaluated`` makes it incorrect).
+OPERATORS = ("gradient", "derivative", "expectation", "variance")
 
 INTERNAL_ERROR_FEEDBACK = "internal error while checking this answer; a TA will grade it by hand"
 
@@ -114,6 +139,8 @@ class KeySide:
     follow_reference: Any | None
     follow_symbol: Any | None
     follow_definitions: Mapping[Any, Any]
+    ill_typed: tuple[Mistake, ...] = ()
+    required: tuple[Any, ...] = ()
 
 
 def _name(sym: Any) -> str | None:
@@ -158,7 +185,28 @@ def key_side(question: Question, engine: Engine) -> KeySide:
 
     reference = _value(parse(question.reference, "reference"))
     accepted = tuple(_value(parse(a, "accepted")) for a in question.accepted)
-    mistakes = tuple((m, _value(parse(m.answer, f"mistakes.{m.tag}"))) for m in question.mistakes)
+    mistakes_parsed: list[tuple[Mistake, Any]] = []
+    ill_typed: list[Mistake] = []
+    for m in question.mistakes:
+        try:
+            if engine.parse_key is latex.parse_key:
+                reading = mistake_reading(m.answer, table, options)  # read once, when the key loaded
+            else:
+                reading = read(m.answer, table, options=options)
+        except ShapeError:
+            reading = None
+        except CheckerError:
+            reading = parse(m.answer, f"mistakes.{m.tag}")  # raises for the author
+        if reading is None:
+            ill_typed.append(m)  # matched untyped (see _Judging.ill_typed_mistake)
+        else:
+            mistakes_parsed.append((m, _value(reading)))
+    mistakes = tuple(mistakes_parsed)
+    required = (
+        tuple(_value(parse(f, "required.forms")) for f in question.required.forms)
+        if question.required is not None
+        else ()
+    )
     target = target_name = None
     if question.target is not None:
         target = _value(parse(question.target, "target"))
@@ -186,6 +234,8 @@ def key_side(question: Question, engine: Engine) -> KeySide:
         follow_reference=follow_reference,
         follow_symbol=follow_symbol,
         follow_definitions=follow_definitions,
+        ill_typed=tuple(ill_typed),
+        required=required,
     )
 
 
@@ -219,6 +269,7 @@ def judge(
     prior: Mapping[str, str] | None = None,
     key: Key | None = None,
     engine: Engine | None = None,
+    text: str | None = None,
 ) -> QuestionVerdict:
     """Judge one answer to one question, in process and without a budget.
 
@@ -232,6 +283,8 @@ def judge(
         prior: this student's answers to earlier questions (id → LaTeX), for follow-through.
         key: the whole key (names the source question of a follow-through in feedback).
         engine: the parser and equivalence engine (default: the real ones).
+        text: the question's whole text in the submission, where its claims are read (default:
+            the answer itself).
 
     Returns:
         The verdict, echoing the answer, what was read, the evidence and the method.
@@ -245,7 +298,7 @@ def judge(
             from checker.judge.choice import grade_choice  # noqa: PLC0415
 
             return grade_choice(question, answer)
-        return _Judging(
+        verdict = _Judging(
             question=question,
             answer=answer,
             config=config,
@@ -253,6 +306,9 @@ def judge(
             key=key,
             engine=engine or default_engine(),
         ).run()
+        if question.claims:
+            verdict = with_claims(question, verdict, answer if text is None else text)
+        return verdict
     except MemoryError:
         raise  # the worker reports it as "memory limit"
     except AnswerKeyError as exc:
@@ -300,6 +356,8 @@ class _Judging:
         self.key = key
         self.engine = engine
         self.read_as: str | None = None
+        self.parsed: Any = None
+        self.value_side: int | None = None  # the side of the answer that gives its value (None: all)
         self.note = ""  # how the value was taken from the answer, prefixed to the evidence
         # The real engine remembers values at its sampled points for this judgement (the
         # candidate is compared with several key forms at the same points); fakes take no memo.
@@ -365,10 +423,11 @@ class _Judging:
         try:
             parsed = self.engine.parse(self.answer, self.q.symbols, options=self.q.options)
         except ShapeError as exc:
-            return self.shape_error(exc)
+            return self.ill_typed_mistake(side, exc) or self.shape_error(exc)
         except CheckerError as exc:
             return self.verdict("unparsed", 0.0, f"Your answer could not be read: {exc.render()}", "unparsed")
         self.read_as = parsed.read_as
+        self.parsed = parsed
         try:
             picked = self.candidate(parsed.sides, side)
             if isinstance(picked, QuestionVerdict):
@@ -385,6 +444,42 @@ class _Judging:
                 "undecided",
             )
 
+    def ill_typed_mistake(self, side: KeySide, exc: ShapeError) -> QuestionVerdict | None:
+        """An ill-typed answer that is one of the key's ill-typed mistakes, read untyped.
+
+        Both are read with every matrix and vector symbol a k×k matrix; equivalent (by the same
+        cascade, random exact entries) at every k of UNTYPED_SIZES is a match.  Undecided or
+        unreadable at any k is no match.  The verdict is the mistake's: ``incorrect``, its share.
+        """
+        if not side.ill_typed:
+            return None
+        from checker.key.untyped import UNTYPED_SIZES, untyped_options, untyped_table  # noqa: PLC0415
+
+        read = self.engine.parse_key or self.engine.parse
+        for mistake in side.ill_typed:
+            found: Equivalence | None = None
+            for k in UNTYPED_SIZES:
+                table, options = untyped_table(self.q.symbols, k), untyped_options(self.q.options)
+                try:
+                    wrong = _value(read(mistake.answer, table, options=options))
+                    mine = self.engine.parse(self.answer, table, options=options).sides[-1]
+                    found = self.engine.compare(wrong, mine, table, config=self.config, definitions=None)
+                except CheckerError:
+                    found = None
+                if found is None or found.outcome != "equivalent":
+                    found = None
+                    break
+            if found is not None:
+                sizes = ", ".join(f"{k}×{k}" for k in UNTYPED_SIZES)
+                verdict = self.verdict("incorrect", mistake.score, mistake.feedback, mistake.tag)
+                return replace(
+                    verdict,
+                    method="untyped",
+                    evidence=f"ill-typed ({exc.message.split('; fix:', 1)[0]}); read with every matrix square "
+                    f"({sizes}) it equals the known mistake {mistake.tag}: {found.evidence}",
+                )
+        return None
+
     def is_target(self, expr: Any, side: KeySide) -> bool:
         if side.target is None:
             return False
@@ -400,13 +495,17 @@ class _Judging:
     def candidate(self, sides: tuple[Any, ...], side: KeySide) -> Any:
         """The value the answer gives, or a verdict when it gives none."""
         if len(sides) == 1:
+            self.value_side = 0
             return sides[0]
         if self.is_target(sides[0], side):
+            self.value_side = len(sides) - 1
             return sides[-1]
         if self.is_target(sides[-1], side):
+            self.value_side = 0
             return sides[0]
         names = {_name(s) for s in _free(sides)}
         if side.target_name is None or side.target_name not in names:
+            self.value_side = len(sides) - 1
             return sides[-1]  # a chain of equal expressions: its last side is the answer
         target_spec = (
             self.q.symbols.symbol(side.target_name) if self.q.symbols.has(side.target_name) else None
@@ -453,6 +552,9 @@ class _Judging:
             if other.outcome == "equivalent":
                 matched = other
         if matched is not None:
+            unevaluated = self.unevaluated(matched)
+            if unevaluated is not None:
+                return unevaluated
             used = sorted({n for n in (_name(s) for s in _free((candidate,))) if n in self.q.forbid})
             if used:
                 names = ", ".join(self._latex_name(n) for n in used)
@@ -462,6 +564,16 @@ class _Judging:
                     self.q.forbid_feedback
                     or f"Your answer is equivalent but still uses {names}; the question asks for it without.",
                     "uses_forbidden_symbol",
+                    matched,
+                )
+            required = self.q.required
+            if required is not None and not in_form(candidate, side.required):
+                return self.verdict(
+                    "incorrect",
+                    required.share,
+                    required.feedback
+                    or f"Your answer is equivalent but not in the required form {required.forms[0]}.",
+                    "not_required_form",
                     matched,
                 )
             return self.verdict("correct", 1.0, "Correct.", "correct", matched)
@@ -501,6 +613,34 @@ class _Judging:
             "incorrect",
             reference,
         )
+
+    def unevaluated(self, matched: Equivalence) -> QuestionVerdict | None:
+        """An equivalent answer whose value side still applies an operator: not ``correct``."""
+        applied_in = getattr(self.parsed, "applied", None)
+        if applied_in is None:
+            return None
+        applied = set(applied_in(self.value_side))
+        banned = sorted(applied & set(self.q.unevaluated))
+        if banned:
+            return self.verdict(
+                "incorrect",
+                0.0,
+                f"Your answer still applies the {' and the '.join(banned)} (read as ${self.read_as}$): "
+                "evaluate it; the question asks for the result in closed form.",
+                "unevaluated_operator",
+                matched,
+            )
+        left = sorted(applied & set(OPERATORS))
+        if left:
+            return self.verdict(
+                "needs_review",
+                0.0,
+                f"Your answer still applies the {' and the '.join(left)}: evaluate it and write the "
+                "result; a TA will review it.",
+                "unevaluated_operator",
+                matched,
+            )
+        return None
 
     def follow_through(self, candidate: Any, side: KeySide) -> QuestionVerdict | None:
         ft: FollowThrough | None = self.q.follow_through
@@ -560,3 +700,87 @@ def scalar(value: Any) -> Any:
     if getattr(value, "is_Matrix", False) and getattr(value, "shape", None) == (1, 1):
         return value[0, 0]
     return value
+
+
+def in_form(candidate: Any, forms: tuple[Any, ...]) -> bool:
+    """Whether an answer's value is in one of the required forms (parsed).
+
+    In the form: structurally one of them after the parser's canonicalization, or, when the
+    forms invert matrices, inverting matrices of the same shapes as one of them does (the n×n
+    inverse of Xᵀ(XXᵀ)⁻¹t, not the d×d one of (XᵀX)⁻¹Xᵀt).
+
+    >>> import sympy
+    >>> n, d = sympy.symbols("n d", integer=True, positive=True)
+    >>> X, t = sympy.MatrixSymbol("X", n, d), sympy.MatrixSymbol("t", n, 1)
+    >>> in_form((X.T * X).I * X.T * t, (X.T * (X * X.T).I * t,))
+    False
+    """
+    if any(candidate == form for form in forms):
+        return True
+    shapes = _inverse_shapes(candidate)
+    return any((sig := _inverse_shapes(form)) and sig == shapes for form in forms)
+
+
+def _inverse_shapes(expr: Any) -> list[str]:
+    """The shapes of the matrices ``expr`` inverts, sorted (a multiset)."""
+    import sympy  # noqa: PLC0415
+
+    found: list[str] = []
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Inverse) or (
+            isinstance(node, sympy.MatPow) and getattr(node.exp, "is_negative", False)
+        ):
+            found.append(str(node.shape))
+    return sorted(found)
+
+
+def with_claims(question: Question, formula: QuestionVerdict, text: str) -> QuestionVerdict:
+    """A math question's verdict with its claims read from ``text`` (see the module docstring).
+
+    Args:
+        question: a math question with claims (``parts`` with a share each).
+        formula: the verdict on its formula.
+        text: where the claims are read (the question's whole text in the submission).
+
+    Returns:
+        The combined verdict: score ``points × ((1 − Σ share) × formula credit + Σ share × right)``;
+        an ``unparsed``, ``missing`` or ``error`` formula keeps its verdict and 0 points.
+    """
+    from checker.judge.choice import decide_part  # noqa: PLC0415
+
+    if formula.verdict in ("unparsed", "missing", "error"):
+        return formula
+    decisions = [(part, decide_part(question, part, text)) for part in question.claims]
+    rest = 1.0 - sum(part.share or 0.0 for part, _ in decisions)
+    credit = formula.score / question.points if question.points else 0.0
+    share = rest * credit + sum((part.share or 0.0) for part, d in decisions if d.right)
+    undecided = [d for _, d in decisions if d.chosen is None]
+    wrong = [d for _, d in decisions if d.chosen is not None and not d.right]
+    feedback = [formula.feedback] if formula.answer_note != "correct" else []
+    feedback += [
+        f"For '{d.part}' your answer reads as '{d.chosen}'; the expected answer is '{d.expected}'."
+        for d in wrong
+    ]
+    feedback += [
+        f"The checker could not tell your answer to '{d.part}' ({d.reason}); a TA will review it."
+        for d in undecided
+    ]
+    # The note stays the formula's (a mistake's tag, follow_through) unless the formula was right.
+    formula_right = formula.answer_note == "correct"
+    if formula.verdict == "correct" and not wrong and not undecided:
+        label, note = "correct", formula.answer_note
+    elif formula.verdict == "needs_review" or undecided:
+        label, note = "needs_review", "undecided_claim" if formula_right else formula.answer_note
+    else:
+        label, note = "incorrect", "wrong_claim" if formula_right else formula.answer_note
+    claims = "; ".join(f"{d.part}: {d.chosen or '?'}" for _, d in decisions)
+    evidence = "; ".join(f"{d.part}: {d.reason}" for _, d in decisions)
+    return replace(
+        formula,
+        verdict=label,  # type: ignore[arg-type]
+        score=round(question.points * share, 6),
+        feedback=" ".join(feedback) or "Correct.",
+        answer_note=note,
+        read_as=f"{formula.read_as}; {claims}" if formula.read_as else claims,
+        evidence=f"{formula.evidence}; {evidence}" if formula.evidence else evidence,
+    )

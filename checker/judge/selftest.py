@@ -15,7 +15,15 @@ Checks, per question:
   answer the whole answer squared or square-rooted (σ² for σ);
 * ``follow_through``: the follow-through reference, with the source question's reference put in
   for the symbol, is equivalent to this question's reference;
-* ``choice_reference``: a choice question's reference prose grades ``correct``.
+* ``choice_reference``: a choice question's reference prose grades ``correct``;
+* ``mistake`` (ill-typed): a known mistake that is ill-typed, judged as an answer, is matched
+  untyped and earns its own tag;
+* ``required``: each required form is equivalent to the reference (and the reference, judged
+  as an answer, is in the form: the ``reference`` check);
+* ``claim``: each claim of a math question reads its right option's first phrase as right, and
+  each other option's first phrase as that option.
+
+A math question's formula is judged without its claims (they are checked on their own).
 
 Variants are rendered back to LaTeX with the engine's ``to_latex`` and judged by
 :func:`checker.judge.answer.judge`, exactly like a student's answer.  A variant whose LaTeX does not parse
@@ -27,13 +35,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from checker.config import EquivalenceConfig
 from checker.errors import CheckerError
 from checker.judge.answer import Engine, KeySide, default_engine, judge, key_side, scalar
-from checker.judge.choice import grade_choice
+from checker.judge.choice import decide_part, grade_choice
 from checker.key import Key, Question
 
 __all__ = ["KeyFinding", "KeyReport", "self_test", "variants"]
@@ -144,7 +152,8 @@ def _check_question(key: Key, q: Question, config: EquivalenceConfig, engine: En
         side = key_side(q, engine)
     except CheckerError as exc:
         return [finding("reference", False, exc.render())]
-    out: list[KeyFinding] = []
+    out: list[KeyFinding] = _claim_findings(q)
+    q = replace(q, parts=())  # the formula alone; its claims are checked above
 
     def compare(form: Any) -> Any:
         return engine.compare(side.reference, form, q.symbols, config=config, definitions=side.definitions)
@@ -185,6 +194,26 @@ def _check_question(key: Key, q: Question, config: EquivalenceConfig, engine: En
                 f"answer_note={judged.answer_note!r}",
             )
         )
+    for mistake in side.ill_typed:
+        judged = judge(q, mistake.answer, config=config, engine=engine)
+        out.append(
+            finding(
+                "mistake",
+                judged.answer_note == mistake.tag,
+                f"{mistake.tag} {mistake.answer!r} (ill-typed) judged as an answer: {judged.verdict}, "
+                f"answer_note={judged.answer_note!r}",
+            )
+        )
+    if q.required is not None:
+        for text, form in zip(q.required.forms, side.required, strict=True):
+            eq = compare(form)
+            out.append(
+                finding(
+                    "required",
+                    eq.outcome == "equivalent",
+                    f"required form {text!r} vs the reference: {eq.outcome} ({eq.evidence})",
+                )
+            )
     if q.follow_through is not None:
         out.append(_follow_through_finding(key, q, side, config, engine))
     known = {q.reference.strip(), *(a.strip() for a in q.accepted)}
@@ -198,6 +227,26 @@ def _check_question(key: Key, q: Question, config: EquivalenceConfig, engine: En
         if judged.verdict == "unparsed":
             detail += "; the variant's LaTeX did not parse back: " + judged.feedback
         out.append(finding(f"variant:{kind}", ok, detail))
+    return out
+
+
+def _claim_findings(q: Question) -> list[KeyFinding]:
+    """Each claim reads its options' own first phrases as those options."""
+    out: list[KeyFinding] = []
+    for part in q.claims:
+        for option, phrases in part.choices:
+            if not phrases or phrases[0].startswith("re:"):
+                continue
+            chosen = decide_part(q, part, phrases[0]).chosen
+            out.append(
+                KeyFinding(
+                    q.id,
+                    q.line,
+                    "claim",
+                    "ok" if chosen == option else "failed",
+                    f"claim {part.name!r}: {phrases[0]!r} reads as {chosen!r}, expected {option!r}",
+                )
+            )
     return out
 
 

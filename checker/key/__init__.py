@@ -21,6 +21,7 @@ from checker.key.model import (
     Mistake,
     Question,
     QuestionKind,
+    RequiredForm,
 )
 from checker.key.samples import Expectation, SampleExpectations, load_expectations
 from checker.table import ASSUMPTIONS, FunctionSpec, ShapeSpec, SymbolSpec, SymbolTable
@@ -38,6 +39,7 @@ __all__ = [
     "Mistake",
     "Question",
     "QuestionKind",
+    "RequiredForm",
     "SampleExpectations",
     "ShapeSpec",
     "SymbolSpec",

@@ -28,8 +28,10 @@ from checker.key.model import (
     Key,
     Mistake,
     Question,
+    RequiredForm,
 )
 from checker.key.schema import KeyFile, QuestionEntry, SymbolEntry, decode
+from checker.key.untyped import UNTYPED_SIZES, mistake_reading, untyped_options, untyped_table
 from checker.latex import definitions, parse_key
 from checker.table import FunctionSpec, ShapeSpec, SymbolSpec, SymbolTable
 
@@ -326,12 +328,23 @@ def _question(
                 answer=p.answer,
                 choices=tuple((option, tuple(phrases)) for option, phrases in p.choices.items()),
                 scope=p.scope,
+                share=p.share,
             )
             for p in entry.parts
         ),
         scopes=tuple(entry.scopes.items()),
         cues=tuple(entry.cues),
         labels=tuple(entry.labels),
+        required=(
+            RequiredForm(
+                forms=tuple(entry.required.forms),
+                share=float(entry.required.share),
+                feedback=entry.required.feedback,
+            )
+            if entry.required is not None
+            else None
+        ),
+        unevaluated=tuple(dict.fromkeys(entry.unevaluated)),
         line=ctx.line((*path, "id")),
     )
     _check_question(ctx, question, entry, path)
@@ -339,13 +352,54 @@ def _question(
 
 
 def _check_question(ctx: _Ctx, q: Question, entry: QuestionEntry, path: FieldPath) -> None:
+    if q.kind == "choice" and not q.parts:
+        raise ctx.error(
+            "expected a choice question to have [[question.parts]], found none; fix: add at least one part",
+            (*path, "parts"),
+            qid=q.id,
+        )
+    _check_parts(ctx, q, path)
     if q.kind == "choice":
-        if not q.parts:
+        for field in ("required", "unevaluated"):
+            if getattr(entry, field):
+                raise ctx.error(
+                    f"expected {field} only on an expression or equation question, found it on a "
+                    "choice question; fix: remove it",
+                    (*path, field),
+                    qid=q.id,
+                )
+        return
+    _check_math_question(ctx, q, path)
+
+
+def _check_parts(ctx: _Ctx, q: Question, path: FieldPath) -> None:
+    """A choice question's parts, or a math question's claims (each with its share)."""
+    for index, part in enumerate(q.parts):
+        if q.kind == "choice" and part.share is not None:
             raise ctx.error(
-                "expected a choice question to have [[question.parts]], found none; fix: add at least one part",
-                (*path, "parts"),
+                "expected no share on a choice question's part (its parts share the points equally), "
+                f"found share={part.share}; fix: remove it",
+                (*path, "parts", index, "share"),
                 qid=q.id,
             )
+        if q.kind != "choice" and (part.share is None or not 0 < part.share < 1):
+            raise ctx.error(
+                "expected a claim of an expression or equation question to carry its share of the "
+                f"points in (0, 1), found share={part.share}; fix: add share = 0.25 (the formula "
+                "earns the rest)",
+                (*path, "parts", index, "share" if part.share is not None else "name"),
+                qid=q.id,
+            )
+    if q.kind != "choice" and q.parts:
+        total = sum(p.share or 0 for p in q.parts)
+        if total >= 1:
+            raise ctx.error(
+                f"expected the claims' shares to leave the formula a share, found a total of {total:g}; "
+                "fix: make them add up to less than 1",
+                (*path, "parts", 0, "share"),
+                qid=q.id,
+            )
+    if q.parts:
         scope_names = {name for name, _ in q.scopes}
         for index, part in enumerate(q.parts):
             options = [name for name, _ in part.choices]
@@ -372,7 +426,9 @@ def _check_question(ctx: _Ctx, q: Question, entry: QuestionEntry, path: FieldPat
                     _compile_pattern(ctx, pattern, (*path, "parts", index, "choices", option), q.id)
         for name, pattern in q.scopes:
             _compile_pattern(ctx, pattern, (*path, "scopes", name), q.id)
-        return
+
+
+def _check_math_question(ctx: _Ctx, q: Question, path: FieldPath) -> None:
     if not q.reference.strip():
         raise ctx.error(
             "expected a non-empty LaTeX reference answer, found an empty one", (*path, "reference"), qid=q.id
@@ -484,7 +540,8 @@ def _validate_latex(key: Key, ctx: _Ctx, entries: KeyFile) -> None:
         table = q.symbols
         pieces: list[tuple[FieldPath, str, SymbolTable]] = [((*path, "reference"), q.reference, table)]
         pieces += [((*path, "accepted", i), a, table) for i, a in enumerate(q.accepted)]
-        pieces += [((*path, "mistakes", i, "answer"), m.answer, table) for i, m in enumerate(q.mistakes)]
+        if q.required is not None:
+            pieces += [((*path, "required", "forms", i), f, table) for i, f in enumerate(q.required.forms)]
         pieces += [((*path, "target"), q.target, table)] if q.target is not None else []
         own = set(entries.question[index].symbols)  # overridden here: their lines are the question's
         for spec in table:
@@ -505,8 +562,29 @@ def _validate_latex(key: Key, ctx: _Ctx, entries: KeyFile) -> None:
                 parse_key(text, piece_table, options=q.options)
             except CheckerError as exc:
                 raise ctx.error(_author_message(exc), where, qid=q.id) from exc
+        for i, m in enumerate(q.mistakes):
+            _validate_mistake(ctx, q, m, (*path, "mistakes", i, "answer"))
         _refuse_circular_definitions(ctx, q, path, own)
         definitions(table, q.options)  # parsed once per table, cached where judging finds them
+
+
+def _validate_mistake(ctx: _Ctx, q: Question, mistake: Mistake, where: FieldPath) -> None:
+    """A mistake parses with the question's table, or is ill-typed and parses untyped."""
+    try:
+        if mistake_reading(mistake.answer, q.symbols, q.options) is not None:
+            return  # well-typed; else an ill-typed mistake (X X^T for X^T X), matched untyped
+    except CheckerError as exc:
+        raise ctx.error(_author_message(exc), where, qid=q.id) from exc
+    for k in UNTYPED_SIZES:
+        try:
+            parse_key(mistake.answer, untyped_table(q.symbols, k), options=untyped_options(q.options))
+        except CheckerError as exc:
+            raise ctx.error(
+                "expected an ill-typed mistake to read as an expression when every matrix is square "
+                f"{k}×{k}, found: {exc.message.split('; fix:', 1)[0]}; fix: correct the key's LaTeX",
+                where,
+                qid=q.id,
+            ) from exc
 
 
 def _refuse_circular_definitions(ctx: _Ctx, q: Question, path: FieldPath, own: set[str]) -> None:

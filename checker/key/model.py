@@ -33,6 +33,7 @@ __all__ = [
     "Mistake",
     "Question",
     "QuestionKind",
+    "RequiredForm",
     "ShapeSpec",
     "SymbolSpec",
     "SymbolTable",
@@ -87,6 +88,24 @@ class FollowThrough:
 
 
 @dataclass(frozen=True)
+class RequiredForm:
+    """The form an answer must take for full credit (``[question.required]``).
+
+    Attributes:
+        forms: LaTeX of the required form(s).
+        share: share of the points an equivalent answer in another form earns, in [0, 1).
+        feedback: what to tell such a student.
+    """
+
+    forms: tuple[str, ...]
+    share: float
+    feedback: str
+
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
+
+
+@dataclass(frozen=True)
 class ChoicePart:
     """One graded choice inside a short-answer question.
 
@@ -96,12 +115,15 @@ class ChoicePart:
         choices: ``(option, patterns)`` pairs; a pattern is a literal phrase matched
             case-insensitively at word boundaries, or a regular expression written ``re:...``.
         scope: name of a question scope: the part reads only the text of that scope.
+        share: for a claim of a math question, its share of the question's points; None for a
+            choice question's part (its parts share the points equally).
     """
 
     name: str
     answer: str
     choices: tuple[tuple[str, tuple[str, ...]], ...]
     scope: str | None = None
+    share: float | None = None
 
     __hash__ = hash_once
     __getstate__ = state_without_hash
@@ -126,11 +148,15 @@ class Question:
         forbid_feedback: what to tell a student whose answer uses a forbidden symbol.
         follow_through: credit from an earlier question's answer, or None.
         derivation: name of the module in ``derivations/`` backing the reference, or None.
-        parts: the graded choices of a choice question.
+        parts: the graded choices of a choice question, or the claims of a math question (each
+            with its ``share``; the formula earns the rest of the points).
         scopes: ``(name, pattern)`` pairs splitting a choice answer into scopes.
         cues: phrases that introduce the student's decision (``the best option is``).
         labels: other ways students label this question, besides its id (``Q1 (a)``,
             ``Problem 1a``, ``(a)``); extraction matches them as it matches the id.
+        required: the form an answer must take for full credit, or None.
+        unevaluated: operators an answer must not leave unevaluated (``gradient``,
+            ``derivative``, ``expectation``, ``variance``).
         line: line of the question's ``id`` in the key file, for messages.
     """
 
@@ -152,6 +178,8 @@ class Question:
     scopes: tuple[tuple[str, str], ...] = ()
     cues: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
+    required: RequiredForm | None = None
+    unevaluated: tuple[str, ...] = ()
     line: int = 0
 
     __hash__ = hash_once
@@ -160,6 +188,11 @@ class Question:
     @property
     def graded(self) -> bool:
         return self.points > 0
+
+    @property
+    def claims(self) -> tuple[ChoicePart, ...]:
+        """The claims of a math question (its parts); none for a choice question."""
+        return () if self.kind == "choice" else self.parts
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ __all__ = [
     "OptionsEntry",
     "PartEntry",
     "QuestionEntry",
+    "RequiredEntry",
     "SymbolEntry",
     "decode",
     "json_schema",
@@ -92,9 +93,16 @@ class OptionsEntry(_Table):
 
 
 class MistakeEntry(_Table):
-    """``[[question.mistakes]]``: a known wrong answer, its share of the points and its feedback."""
+    """``[[question.mistakes]]``: a known wrong answer, its share of the points and its feedback.
 
-    answer: Annotated[str, Doc(description="LaTeX of the wrong form")]
+    The answer may be ill-typed (XXᵀ where XᵀX belongs, a scalar added to a matrix): an ill-typed
+    student answer is matched against it untyped, every matrix and vector symbol read as a random
+    square k×k matrix at several k, and earns the mistake's share and feedback."""
+
+    answer: Annotated[
+        str,
+        Doc(description="LaTeX of the wrong form; may be ill-typed (X X^T for X^T X), matched untyped"),
+    ]
     tag: Tag
     feedback: Annotated[str, Doc(description="what the student should change")]
     score: Share = 0.0
@@ -109,8 +117,26 @@ class FollowThroughEntry(_Table):
     share: Annotated[float, Doc(gt=0, le=1, description="share of the points it earns, in (0, 1]")] = 0.5
 
 
+class RequiredEntry(_Table):
+    """``[question.required]``: the form an answer must take for full credit.
+
+    An answer equivalent to the reference but not in the form earns ``share`` of the points and
+    the feedback.  "In the form": the answer's value is, after the parser's canonicalization,
+    structurally one of ``forms`` (so ``X^T(XX^T)^{-1}t`` and ``X^{T}\\left(X X^T\\right)^{-1} t``
+    both are), or it inverts matrices of the same shapes as a form does (the n×n inverse of
+    Xᵀ(XXᵀ)⁻¹t, not the d×d one of (XᵀX)⁻¹Xᵀt), when the forms invert any."""
+
+    forms: Annotated[list[str], Doc(min_length=1, description="LaTeX of the required form(s)")]
+    share: Share = 0.5
+    feedback: Annotated[str, Doc(description="what a student answering in another form should change")] = ""
+
+
+Operator = Literal["gradient", "derivative", "expectation", "variance"]
+
+
 class PartEntry(_Table):
-    """``[[question.parts]]``: one graded choice of a short-answer question."""
+    """``[[question.parts]]``: one graded choice of a short-answer question, or a claim of a
+    math question (read from the question's whole text, carrying ``share`` of its points)."""
 
     name: str
     answer: Annotated[str, Doc(description="the right option's name (a key of choices)")]
@@ -123,6 +149,13 @@ class PartEntry(_Table):
     scope: Annotated[str | None, Doc(description="a name of [question.scopes]: the part reads only it")] = (
         None
     )
+    share: Annotated[
+        float | None,
+        Doc(
+            description="a claim of an expression/equation question: its share of the points, in "
+            "(0, 1); the formula earns the rest (not set on a choice question's parts)"
+        ),
+    ] = None
 
 
 class QuestionEntry(_Table):
@@ -146,6 +179,18 @@ class QuestionEntry(_Table):
     labels: Annotated[list[str], Doc(description="other ways students label it (Q1 (a), Problem 1a)")] = []
     options: OptionsEntry | None = None
     symbols: Annotated[dict[Name, SymbolEntry], Doc(description="overrides of the key's symbols")] = {}
+    required: Annotated[
+        RequiredEntry | None,
+        Doc(description="the form an answer must take for full credit, and the share another form earns"),
+    ] = None
+    unevaluated: Annotated[
+        list[Operator],
+        Doc(
+            description="operators an answer must not leave unevaluated (gradient, derivative, "
+            "expectation, variance): an answer applying one is incorrect. Without it, an equivalent "
+            "answer that still applies one of them is needs_review, never correct"
+        ),
+    ] = []
 
 
 class KeyFile(_Table):

@@ -280,6 +280,9 @@ def add(ctx: Ctx, terms: list[tuple[int, Item]]) -> object:
         vs = shape(v)
         if (vs is None and v == 0) or (isinstance(v, sympy.ZeroMatrix) and vs == dims):
             continue
+        if vs is None and ctx.options.untyped and dims[0] == dims[1]:
+            out.append(v * sympy.Identity(dims[0]))  # untyped: a scalar next to a square matrix is cI
+            continue
         if vs != dims:
             raise ctx.fail(
                 ShapeError,

@@ -214,7 +214,9 @@ def _grade_question(task: QuestionTask) -> QuestionVerdict:
         earlier_choice = final_answer(block, earlier, parse=engine.parse)
         if earlier_choice is not None:
             prior[earlier.id] = earlier_choice.latex
-    verdict = judge(question, choice.latex, config=task.config, prior=prior or None, key=task.key)
+    verdict = judge(
+        question, choice.latex, config=task.config, prior=prior or None, key=task.key, text=task.block.text
+    )
     verdict = _with_choice(verdict, choice)
     lines = task.block.steps
     if not task.check_steps or question.kind == "choice" or not lines:

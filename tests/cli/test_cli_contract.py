@@ -47,8 +47,15 @@ CHECKS = [
     ("ridge-missing-2", "1.2.2", r"(X^T X + n \lambda I)^{-1} X^T t", "incorrect", "missing_factor_2"),
     ("fgm-norm", "1.1.2", r"w^\top x - \epsilon \|w\|_2^2", "correct", "correct"),
     ("fgm-x-prime-is-not-a-transpose", "1.1.2", r"w^T x'", "incorrect", None),
-    ("eps-1d-shorthand", "1.2.3", r"\epsilon = \frac{x (X^2 + 2\lambda n)}{X t}", "correct", "correct"),
-    ("eps-left-in-w-star", "1.2.3", r"\frac{x}{w^*}", "incorrect", "uses_forbidden_symbol"),
+    # 1.2.3 also claims weight decay makes the model more robust; an answer alone does not say.
+    (
+        "eps-1d-shorthand",
+        "1.2.3",
+        r"\epsilon = \frac{x (X^2 + 2\lambda n)}{X t}",
+        "needs_review",
+        "undecided_claim",
+    ),
+    ("eps-left-in-w-star", "1.2.3", r"\frac{x}{w^*}", "needs_review", "uses_forbidden_symbol"),
     ("sigma-squared-equation", "3.2", r"\sigma^2 = \frac{1-p}{p}", "correct", "correct"),
     ("sigma-squared-for-sigma", "3.2", r"\sigma = \frac{1-p}{p}", "incorrect", "sigma_squared_for_sigma"),
     ("unbalanced-braces", "3.2", r"\sqrt{\frac{1-p}{p}", "unparsed", "unparsed"),

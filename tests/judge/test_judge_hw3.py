@@ -14,8 +14,21 @@ def key() -> Key:
     return load_key()
 
 
+# 1.2.3 also asks whether weight decay makes the model more robust (a claim read from the
+# question's text): the formula tests below give the block the sample's own sentence.
+CLAIM = "Weight decay makes the model more robust since the 2 lambda n term makes epsilon bigger."
+
+
+def share_with_claim(key: Key, qid: str, formula_share: float) -> float:
+    """The share a formula earning ``formula_share`` earns with the question's claims right."""
+    claims = sum(p.share or 0.0 for p in key.question(qid).claims)
+    return (1 - claims) * formula_share + claims
+
+
 def run(key: Key, qid: str, answer: str, prior: dict[str, str] | None = None) -> QuestionVerdict:
-    return judge(key.question(qid), answer, prior=prior, key=key)
+    question = key.question(qid)
+    text = f"{answer}\n\n{CLAIM}" if question.claims else None
+    return judge(question, answer, prior=prior, key=key, text=text)
 
 
 # Every final answer of the sample submission, as written there.
@@ -112,7 +125,7 @@ def test_every_key_mistake_gets_its_tag_and_share(
     verdict = run(key, qid, answer)
     mistake = next(m for m in key.question(qid).mistakes if m.tag == tag)
     assert (verdict.verdict, verdict.answer_note) == ("incorrect", tag), verdict.feedback
-    assert verdict.score == pytest.approx(verdict.max_score * share)
+    assert verdict.score == pytest.approx(verdict.max_score * share_with_claim(key, qid, share))
     assert verdict.feedback == mistake.feedback
 
 
@@ -130,7 +143,7 @@ def test_forbidden_symbol_is_not_full_credit(key: Key, qid: str, answer: str) ->
     verdict = run(key, qid, answer)
     assert (verdict.verdict, verdict.score, verdict.answer_note) == (
         "incorrect",
-        0.0,
+        share_with_claim(key, qid, 0.0),
         "uses_forbidden_symbol",
     )
     assert verdict.feedback == key.question(qid).forbid_feedback
@@ -152,7 +165,8 @@ def test_without_prior_the_same_answer_is_a_mistake(key: Key) -> None:
 def test_follow_through_needs_the_answer_to_follow(key: Key) -> None:
     prior = {"1.2.2": r"w^* = (X^T X + \lambda n I)^{-1} X^T t"}
     verdict = run(key, "1.2.3", r"\epsilon = \frac{x (X^2 + 5 \lambda n)}{X t}", prior)
-    assert verdict.answer_note != "follow_through" and verdict.score == 0.0
+    assert verdict.answer_note != "follow_through"
+    assert verdict.score == share_with_claim(key, "1.2.3", 0.0)
 
 
 UNREADABLE = [
@@ -203,3 +217,36 @@ def test_judging_reuses_the_key_latex_parsed_at_load(monkeypatch: pytest.MonkeyP
         if question.kind != "choice":
             key_side(question, default_engine())
     assert parsed == []
+
+
+# ---------------------------------------------------------------------------------------------
+# 1.2.3's claim: weight decay makes the model more robust (read from the question's text)
+# ---------------------------------------------------------------------------------------------
+
+RIGHT_EPSILON = r"\epsilon = \frac{x (X^T X + 2 n \lambda)}{X^T t}"
+CLAIMS = [
+    ("more", "Weight decay makes the model more robust, since epsilon grows with lambda.", "correct", 1.0),
+    ("bigger-eps-more-robust", "bigger lambda -> bigger eps, so it is more robust to FGM", "correct", 1.0),
+    ("less", "So weight decay makes the model less robust.", "incorrect", 0.75),
+    ("negated", "Weight decay does not make the model more robust.", "needs_review", 0.75),
+    ("unstated", "That is the answer.", "needs_review", 0.75),
+]
+
+
+@pytest.mark.parametrize(("text", "label", "score"), [c[1:] for c in CLAIMS], ids=[c[0] for c in CLAIMS])
+def test_the_robustness_claim_is_scored(key: Key, text: str, label: str, score: float) -> None:
+    verdict = judge(key.question("1.2.3"), RIGHT_EPSILON, key=key, text=f"{RIGHT_EPSILON}\n{text}")
+    assert (verdict.verdict, verdict.score) == (label, score), verdict.feedback
+    assert "robustness" in (verdict.read_as or "")
+
+
+def test_a_wrong_formula_with_a_right_claim_earns_the_claim(key: Key) -> None:
+    text = r"\epsilon = \frac{X^T t}{x (X^T X + 2 n \lambda)}" + "\nso the model is more robust"
+    verdict = judge(key.question("1.2.3"), text.splitlines()[0], key=key, text=text)
+    assert (verdict.verdict, verdict.answer_note, verdict.score) == ("incorrect", "inverted", 0.25)
+
+
+def test_check_judges_the_claim_on_the_answer_itself(key: Key) -> None:
+    # `derivcheck check 1.2.3 ANSWER`: no block text, so the claim is read from the answer.
+    verdict = judge(key.question("1.2.3"), RIGHT_EPSILON, key=key)
+    assert (verdict.verdict, verdict.answer_note, verdict.score) == ("needs_review", "undecided_claim", 0.75)

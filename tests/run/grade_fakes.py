@@ -47,6 +47,7 @@ def fake_judge(
     config: EquivalenceConfig,
     prior: Mapping[str, str] | None = None,
     key: Key | None = None,
+    text: str | None = None,
 ) -> QuestionVerdict:
     if "SLOW" in answer:
         time.sleep(30)

@@ -157,7 +157,9 @@ def test_follow_through_credits_1_2_3_built_on_a_wrong_1_2_2(sample_text: str, p
 def test_a_latex_document_submission(pool: WorkerPool) -> None:
     text = (Path(__file__).resolve().parents[1] / "read" / "data" / "latex-submission.tex").read_text()
     result = grade_text(text, KEY, config=CONFIG, pool=pool)
-    assert {v.question: v.verdict for v in result.questions} == dict.fromkeys(
-        (x.id for x in KEY.graded), "correct"
-    )
+    # 1.2.3 also asks whether weight decay makes the model more robust; this file never says.
+    assert {v.question: v.verdict for v in result.questions} == {
+        **dict.fromkeys((x.id for x in KEY.graded), "correct"),
+        "1.2.3": "needs_review",
+    }
     assert q(result, "1.1.2").answer == "f(x'; w) = w^\\top x - \\epsilon w^\\top w"  # align continuation
