@@ -40,10 +40,9 @@ ROWS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("qid", "answer", "verdict", "note", "score"), [r[1:] for r in ROWS], ids=[r[0] for r in ROWS]
-)
-def test_judged(key: Key, qid: str, answer: str, verdict: str, note: str, score: float) -> None:
+@pytest.mark.parametrize("row", [r[1:] for r in ROWS], ids=[r[0] for r in ROWS])
+def test_judged(key: Key, row: tuple[str, str, str, str, float]) -> None:
+    qid, answer, verdict, note, score = row
     got = judge(key.question(qid), answer, key=key)
     assert (got.verdict, got.answer_note, got.score) == (verdict, note, score), got.feedback
 
@@ -63,12 +62,9 @@ CLAIMS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("answer", "text", "verdict", "note", "score"), [c[1:] for c in CLAIMS], ids=[c[0] for c in CLAIMS]
-)
-def test_claims_are_scored_each(
-    key: Key, answer: str, text: str, verdict: str, note: str, score: float
-) -> None:
+@pytest.mark.parametrize("row", [c[1:] for c in CLAIMS], ids=[c[0] for c in CLAIMS])
+def test_claims_are_scored_each(key: Key, row: tuple[str, str, str, str, float]) -> None:
+    answer, text, verdict, note, score = row
     got = judge(key.question("claim"), answer, key=key, text=f"$${answer}$$\n{text}")
     assert (got.verdict, got.answer_note, got.score) == (verdict, note, score), got.feedback
 
