@@ -462,7 +462,7 @@ class _Judging:
                 table, options = untyped_table(self.q.symbols, k), untyped_options(self.q.options)
                 try:
                     wrong = _value(read(mistake.answer, table, options=options))
-                    mine = self.engine.parse(self.answer, table, options=options).sides[-1]
+                    mine = self.untyped_value(table, options)
                     found = self.engine.compare(wrong, mine, table, config=self.config, definitions=None)
                 except CheckerError:
                     found = None
@@ -479,6 +479,18 @@ class _Judging:
                     f"({sizes}) it equals the known mistake {mistake.tag}: {found.evidence}",
                 )
         return None
+
+    def untyped_value(self, table: SymbolTable, options: Any) -> Any:
+        """The answer read untyped: its last side; when the whole does not read untyped (a
+        left side such as ``\\nabla_w J(w)`` that has no untyped value), the text after its last
+        ``=`` (a linear split; the result only ever matches a mistake, worth less than full marks)."""
+        try:
+            return self.engine.parse(self.answer, table, options=options).sides[-1]
+        except CheckerError:
+            head, equals, last = self.answer.rpartition("=")
+            if not equals or not head.strip():
+                raise
+            return self.engine.parse(last, table, options=options).sides[-1]
 
     def is_target(self, expr: Any, side: KeySide) -> bool:
         if side.target is None:

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from checker.derivation import Noise
-from checker.derivation import symbols_of
+from checker.derivation import Noise, symbols_of
 from checker.key import Key
 
 __all__ = ["DropoutSymbols", "dropout_symbols"]

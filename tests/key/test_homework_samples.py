@@ -82,3 +82,13 @@ def test_a_sample_without_a_table_and_a_question_left_out_fail(tmp_path: Path) -
     failed = [f for f in check_samples(load_key(folder)) if f.status == "failed"]
     details = " | ".join(f.detail for f in failed)
     assert "extra.md: no table" in details and "question 2.2" in details
+
+
+def test_the_second_homework_verifies_as_a_whole() -> None:
+    # `derivcheck verify --key answers/hw1`: derivations proved, key consistent, samples as expected.
+    from checker.run.verify import verify
+
+    report = verify(load_key(bundled_key_dir("hw1")))
+    assert report.ok, [f.detail for f in report.key.failed] + list(report.problems)
+    assert [d.name for d in report.derivations] == ["q1_1", "q1_2", "q1_3", "q2_1", "q3_1"]
+    assert len(report.samples) == 24
