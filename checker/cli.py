@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn, TextIO
 
 from checker.config import Budget, GradeConfig
 from checker.errors import CheckerError
-from checker.key import Key, load_key
+from checker.key import DEFAULT_HOMEWORK, Key, load_key
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
         "--key",
         metavar="DIR",
         default=None,
-        help="homework folder holding key.toml (default: the bundled hw3)",
+        help=f"homework folder holding key.toml (default: the bundled {DEFAULT_HOMEWORK})",
     )
     budget_opts = argparse.ArgumentParser(add_help=False)
     budget_opts.add_argument(

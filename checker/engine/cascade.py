@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -80,8 +81,37 @@ _SYMBOLIC_MAX_NODES = 120
 _SYMBOLIC_MAX_EXPONENT = 12
 _SYMBOLIC_MAX_DEGREE = 24
 
+# Greek letter names as letters in sentences (generic: no homework's symbol is named here).
 _PLAIN_NAMES: Mapping[str, str] = MappingProxyType(
-    {"lambda": "λ", "epsilon": "ε", "sigma": "σ", "x_adv": "x'", "pi": "π"}
+    {
+        name: unicodedata.lookup(f"GREEK SMALL LETTER {'LAMDA' if name == 'lambda' else name.upper()}")
+        for name in [
+            "alpha",
+            "beta",
+            "gamma",
+            "delta",
+            "epsilon",
+            "zeta",
+            "eta",
+            "theta",
+            "iota",
+            "kappa",
+            "lambda",
+            "mu",
+            "nu",
+            "xi",
+            "omicron",
+            "pi",
+            "rho",
+            "sigma",
+            "tau",
+            "upsilon",
+            "phi",
+            "chi",
+            "psi",
+            "omega",
+        ]
+    }
 )
 
 
@@ -405,7 +435,12 @@ def values_equal(a: Value, b: Value, zt: ZeroTest) -> bool:
 
 
 def plain_name(name: str) -> str:
-    """A symbol's name for sentences: ``λ`` for ``lambda``, ``x'`` for ``x_adv``."""
+    """A symbol's name for sentences: a Greek letter for its name (``λ`` for ``lambda``), other
+    names as they are.
+
+    >>> plain_name("lambda"), plain_name("x_adv")
+    ('λ', 'x_adv')
+    """
     return _PLAIN_NAMES.get(name, name)
 
 
