@@ -84,9 +84,14 @@ def verify(
     Returns:
         The report; ``ok`` is False when anything failed.
 
+    >>> import tempfile
     >>> from checker.key import load_key
-    >>> verify(load_key()).ok
-    True
+    >>> from checker.key.starter import write_starter
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = write_starter(tmp)
+    ...     report = verify(load_key(tmp))
+    >>> report.ok, [d.name for d in report.derivations], len(report.samples)
+    (True, ['q1'], 4)
     """
     problems: list[str] = []
     agreement: tuple[KeyFinding, ...] = ()

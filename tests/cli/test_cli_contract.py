@@ -16,6 +16,7 @@ import pytest
 from homeworks import copy_homework
 
 from checker.cli import main
+from checker.key.starter import write_starter
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "answers" / "hw3" / "samples" / "sample-submission.md"  # shared/hw3 ships with hw3
@@ -282,19 +283,25 @@ def test_verify_json_proves_every_derivation(capsys: pytest.CaptureFixture[str])
         assert {s["status"] for s in d["steps"]} <= {"given", "proved"}
 
 
+def _contradicting_starter(folder: Path) -> Path:
+    """A small homework (derivcheck new) whose key contradicts itself: an "accepted" form that is
+    not equivalent to the reference.  Verifying it proves one short derivation, not hw3's."""
+    write_starter(folder)
+    key_file = folder / "key.toml"
+    text = key_file.read_text(encoding="utf-8")
+    bad = text.replace("accepted = ['X^T X w - X^T t']", "accepted = ['X^T X w + X^T t']", 1)
+    assert bad != text
+    key_file.write_text(bad, encoding="utf-8")
+    return folder
+
+
 def test_verify_fails_with_exit_1_on_a_key_that_contradicts_itself(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    key_dir = copy_homework(tmp_path)
-    key_file = key_dir / "key.toml"
-    text = key_file.read_text(encoding="utf-8")
-    # An "accepted" alternative that is not equivalent to the reference: the self-test must catch it.
-    bad = text.replace(r"accepted = ['w^T x - \epsilon w^T w',", r"accepted = ['w^T x + \epsilon w^T w',", 1)
-    assert bad != text
-    key_file.write_text(bad, encoding="utf-8")
+    key_dir = _contradicting_starter(tmp_path / "hw")
     code, out, _ = run(capsys, "verify", "--key", str(key_dir))
     assert code == 1
-    assert "1.1.2" in out and "FAILED" in out
+    assert "question 1" in out and "FAILED" in out
 
 
 def test_malformed_key_is_a_usage_error_naming_file_and_question(
@@ -375,12 +382,7 @@ def test_console_script_output_is_complete(tmp_path: Path, case: ScriptRun) -> N
     records.append({"id": "last", "question": "3.2", "answer": "p"})
     batch = tmp_path / "batch.jsonl"
     batch.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    key_dir = copy_homework(tmp_path)
-    key_file = key_dir / "key.toml"
-    text = key_file.read_text(encoding="utf-8")  # an accepted form that is not equivalent: verify fails
-    key_file.write_text(
-        text.replace(r"'w^T x - \epsilon w^T w',", r"'w^T x + \epsilon w^T w',", 1), encoding="utf-8"
-    )
+    key_dir = _contradicting_starter(tmp_path / "hw")  # verify fails
     out = tmp_path / "out.jsonl"
     fill = {"{batch}": batch, "{key}": key_dir, "{out}": out}
     argv = [str(fill.get(a, a)) for a in case.argv]
