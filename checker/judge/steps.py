@@ -382,6 +382,11 @@ def _judge(
     return "given", f"not checked: step {constraint[0]} could not be solved ({'; '.join(problems)})"
 
 
+def _spelled(name: str, table: SymbolTable) -> str:
+    """A symbol's name for a student's sentence: the key's spelling (``x'``), else the plain name."""
+    return table.symbol(name).latex if table.has(name) else plain_name(name)
+
+
 def _unconstrained(
     sides: tuple[sympy.Basic, ...],
     table: SymbolTable,
@@ -403,7 +408,7 @@ def _unconstrained(
                     continue
                 if failure is not None and used:
                     defs = "; ".join(
-                        f"{plain_name(getattr(k, 'name', str(k)))} := {sympy.sstr(v)}"
+                        f"{_spelled(getattr(k, 'name', str(k)), table)} := {sympy.sstr(v)}"
                         for k, v in used.items()
                     )
                     where = point_text(env, variables)
