@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from keyfeatures import write_features_key
 
 from checker.judge.answer import judge
@@ -104,3 +106,26 @@ NEAR_MISSES = [
 def test_no_wrong_answer_is_correct(key: Key, qid: str, answer: str) -> None:
     got = judge(key.question(qid), answer, key=key, text=f"{answer}\nIt is convex.")
     assert got.verdict != "correct" and got.score < got.max_score, got.feedback
+
+
+FACTORS = [
+    "X",
+    "X^T",
+    "t",
+    "t^T",
+    r"(X X^T + \lambda I)^{-1}",
+    r"(X^T X + \lambda)^{-1}",
+    r"(X^T X + \lambda I)^{-1}",
+]
+
+
+@given(st.lists(st.sampled_from(FACTORS), min_size=2, max_size=4))
+def test_an_ill_typed_match_is_never_full_credit(key: Key, factors: list[str]) -> None:
+    # Random products, mostly ill-typed: whatever the untyped matcher says, it is a mistake's share.
+    question = key.question("ridge")
+    got = judge(question, " ".join(factors), key=key)
+    if got.method == "untyped":
+        assert got.verdict == "incorrect" and got.score < got.max_score
+        assert got.answer_note in {m.tag for m in question.mistakes}
+    if got.verdict == "correct":
+        assert got.method != "untyped" and got.answer_note == "correct"
