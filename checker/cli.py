@@ -491,7 +491,7 @@ def _cmd_verify(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
 
 
 def _cmd_new(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
-    from checker.key.starter import write_starter  # noqa: PLC0415
+    from checker.key import write_starter  # noqa: PLC0415
 
     written = write_starter(args.dir)
     for path in written:

@@ -59,8 +59,17 @@ from checker import latex
 from checker.caches import memo
 from checker.config import EquivalenceConfig
 from checker.errors import AnswerKeyError, CheckerError, ShapeError
-from checker.key import FollowThrough, Key, Mistake, Question, SymbolTable
-from checker.key.untyped import mistake_reading
+from checker.key import (
+    UNTYPED_SIZES,
+    FollowThrough,
+    Key,
+    Mistake,
+    Question,
+    SymbolTable,
+    mistake_reading,
+    untyped_options,
+    untyped_table,
+)
 from checker.verdict import Equivalence, QuestionVerdict
 
 __all__ = [
@@ -453,8 +462,6 @@ class _Judging:
         """
         if not side.ill_typed:
             return None
-        from checker.key.untyped import UNTYPED_SIZES, untyped_options, untyped_table  # noqa: PLC0415
-
         read = self.engine.parse_key or self.engine.parse
         for mistake in side.ill_typed:
             found: Equivalence | None = None

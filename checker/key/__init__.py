@@ -1,7 +1,9 @@
 """The key stage: a homework's answer key as frozen data, loaded and validated from its folder.
 
-What other stages use: the model (:class:`Key`, :class:`Question`, ...), :func:`load_key` and the
-homework folder (:mod:`checker.key.homework`).  The symbol table is re-exported from
+What other stages use: the model (:class:`Key`, :class:`Question`, ...), :func:`load_key`, the
+homework folder (:mod:`checker.key.homework`), its samples' expectations
+(:mod:`checker.key.samples`), the untyped reading of ill-typed mistakes (:mod:`checker.key.untyped`)
+and the starter homework (:func:`write_starter`).  The symbol table is re-exported from
 :mod:`checker.table`, the bottom value every stage shares.
 """
 
@@ -23,13 +25,17 @@ from checker.key.model import (
     QuestionKind,
     RequiredForm,
 )
-from checker.key.samples import Expectation, SampleExpectations, load_expectations
+from checker.key.samples import EXPECTED_FILE, Expectation, SampleExpectations, load_expectations
+from checker.key.starter import write_starter
+from checker.key.untyped import UNTYPED_SIZES, mistake_reading, untyped_options, untyped_table
 from checker.table import ASSUMPTIONS, FunctionSpec, ShapeSpec, SymbolSpec, SymbolTable
 
 __all__ = [
     "ASSUMPTIONS",
     "DEFAULT_HOMEWORK",
+    "EXPECTED_FILE",
     "KINDS",
+    "UNTYPED_SIZES",
     "ChoicePart",
     "Expectation",
     "FollowThrough",
@@ -49,4 +55,8 @@ __all__ = [
     "bundled_root",
     "load_expectations",
     "load_key",
+    "mistake_reading",
+    "untyped_options",
+    "untyped_table",
+    "write_starter",
 ]

@@ -38,8 +38,7 @@ from typing import Any, Protocol
 from checker.config import Budget, EquivalenceConfig, GradeConfig
 from checker.errors import CheckerError, SubmissionError
 from checker.judge.answer import internal_error
-from checker.key import Key, Question
-from checker.key.samples import EXPECTED_FILE
+from checker.key import EXPECTED_FILE, Key, Question
 from checker.read.extract import AnswerChoice, QuestionBlock, extract, final_answer
 from checker.run.check import too_long, verdict_from_outcome
 from checker.verdict import QuestionVerdict, StepCheck, SubmissionResult

@@ -23,8 +23,7 @@ from checker.derivation.chain import DerivationReport
 from checker.derivation.homework import check_against_key, load_derivations, proved
 from checker.errors import DerivationError
 from checker.judge import KeyFinding, KeyReport, self_test
-from checker.key import Key
-from checker.key.samples import Expectation, load_expectations
+from checker.key import Expectation, Key, load_expectations
 from checker.verdict import QuestionVerdict
 
 __all__ = ["VerifyReport", "check_samples", "verify"]
@@ -86,7 +85,7 @@ def verify(
 
     >>> import tempfile
     >>> from checker.key import load_key
-    >>> from checker.key.starter import write_starter
+    >>> from checker.key import write_starter
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     _ = write_starter(tmp)
     ...     report = verify(load_key(tmp))

@@ -13,8 +13,7 @@ from checker import latex
 from checker.config import EquivalenceConfig
 from checker.engine.cascade import compare, solve_for
 from checker.errors import ShapeError
-from checker.key import Question, load_key
-from checker.key.untyped import mistake_reading
+from checker.key import Question, load_key, mistake_reading
 
 KEY = load_key(validate_latex=False)
 MATH = [q for q in KEY.questions if q.kind != "choice"]
