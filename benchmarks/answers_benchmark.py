@@ -97,13 +97,16 @@ def bench_warm(items: list[Item]) -> dict[str, object]:
         judge(key.question(q), key.question(q).reference, config=config, key=key)
     latencies: list[float] = []
     verdicts: list[str] = []
+    right: list[bool] = []
     start = time.perf_counter()
     for it in items:
         t0 = time.perf_counter()
-        verdicts.append(judge(key.question(it.question), it.answer, config=config, key=key).verdict)
+        verdict = judge(key.question(it.question), it.answer, config=config, key=key)
         latencies.append(time.perf_counter() - t0)
+        verdicts.append(verdict.verdict)
+        right.append(formula_right(verdict.verdict, verdict.answer_note))
     total = time.perf_counter() - start
-    acc, fa, fr = _accuracy(items, [v == "correct" for v in verdicts])
+    acc, fa, fr = _accuracy(items, right)
     return {
         "answers/s": len(items) / total,
         "p50 ms": 1000 * _percentile(latencies, 50),
@@ -116,6 +119,12 @@ def bench_warm(items: list[Item]) -> dict[str, object]:
         "false rejects": fr,
         "verdicts": {v: verdicts.count(v) for v in sorted(set(verdicts))},
     }
+
+
+def formula_right(verdict: str, note: str | None) -> bool:
+    """The corpus labels formulas: right is ``correct``, or a right formula whose claim (1.2.3's
+    "more robust", read from the question's prose) a one-line answer does not state."""
+    return verdict == "correct" or (verdict == "needs_review" and note == "undecided_claim")
 
 
 def bench_process(corpus_path: str, items: list[Item], jobs: int) -> dict[str, object]:
@@ -139,7 +148,9 @@ def bench_process(corpus_path: str, items: list[Item], jobs: int) -> dict[str, o
         raise SystemExit(f"derivcheck failed with exit {proc.returncode}:\n{proc.stderr[-2000:]}")
     rows = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
     by_id = {row["id"]: row for row in rows}
-    acc, fa, fr = _accuracy(items, [by_id[i]["verdict"] == "correct" for i in range(len(items))])
+    acc, fa, fr = _accuracy(
+        items, [formula_right(by_id[i]["verdict"], by_id[i]["answer_note"]) for i in range(len(items))]
+    )
     return {
         "answers/s": len(items) / total,
         "wall s": total,
