@@ -336,6 +336,10 @@ class Build(SpanTransformer):
             start,
             end,
         )
+        if var not in getattr(value, "free_symbols", ()):
+            shape = getattr(var, "shape", None)
+            zero = sympy.ZeroMatrix(*shape) if shape is not None else sympy.Integer(0)
+            return Item(zero, start, end)  # SymPy would leave d(const)/dw unevaluated
         try:
             # A scalar built from 1×1 products (½‖Xw − t‖² is ½ (Xw − t)ᵀ(Xw − t)[0, 0]) is
             # differentiated as the 1×1 matrix expression it is: SymPy takes an entry's
@@ -344,8 +348,8 @@ class Build(SpanTransformer):
             grad = target.diff(var)  # type: ignore[union-attr]
         except Exception as exc:  # SymPy refuses some matrix derivatives
             raise refused from exc
-        if _is_zero(grad) and var in getattr(value, "free_symbols", ()):
-            raise refused  # it depends on the variable: a zero gradient would be a wrong reading
+        if _is_zero(grad) or getattr(grad, "has", lambda _: False)(sympy.Derivative):
+            raise refused  # it depends on the variable: zero or unevaluated would be a wrong reading
         if isinstance(grad, MatrixExpr) and grad.shape[0] == 1 and grad.shape[1] != 1:
             grad = sympy.Transpose(grad)
         return Item(alg.collapse(grad), start, end)
