@@ -526,6 +526,7 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
     zt = ZeroTest(digits=config.digits)
     good, index, bound, degree_max = 0, 0, 1.0, 0
     used: list[tuple[tuple[str, int], ...]] = []
+    undefined_at: Point | None = None  # a point where the reference is defined and the candidate not
     bounds: dict[tuple[tuple[str, int], ...], tuple[float, int]] = {}
     limit = 4 * config.points
     improvable = True  # more points tighten the bound only when one point's bound is below 1
@@ -536,6 +537,10 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
         except Unsupported as exc:
             return Equivalence("undecided", "none", f"cannot evaluate exactly: {exc}", points=good)
         index += 1
+        if isinstance(found, Point):  # only the candidate is undefined at these sizes
+            undefined_at = undefined_at or found
+            live.remove(dims)
+            continue
         if found is None:  # singular at every attempt at these sizes: give the sizes up
             live.remove(dims)
             continue
@@ -565,6 +570,18 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
             used.append(dims)
     if good == 0:
         return Equivalence("undecided", "none", "no random point where both sides are defined")
+    if undefined_at is not None:
+        # Defined where the reference is at some sizes, undefined at others where the reference is
+        # defined (it inverts XXᵀ, singular for n > d): not the same function where the question's
+        # answer exists.  Agreeing where both exist (n = d) is no proof.
+        return Equivalence(
+            "not_equivalent",
+            "random_instantiation",
+            f"refuted at {_point_plain(undefined_at)}: the reference is defined there but the candidate "
+            "is not (it inverts a singular matrix at these sizes)",
+            points=good + 1,
+            counterexample=(*_point_latex(undefined_at), ("candidate", "undefined (a singular inverse)")),
+        )
     branches = case.reference.has(sympy.Abs, sympy.sign) or case.candidate.has(sympy.Abs, sympy.sign)
     if not (variables.dims or variables.scalars or variables.matrices):
         return Equivalence(
@@ -631,16 +648,25 @@ def _one_point(
     dims: tuple[tuple[str, int], ...],
     index: int,
     zt: ZeroTest,
-) -> tuple[Point, Value, Value] | None:
+) -> tuple[Point, Value, Value] | Point | None:
+    """Both values at a point of these sizes; None when no attempt gives both; the last point
+    when the reference was defined at every attempt and the candidate at none."""
+    candidate_only = True
+    point: Point | None = None
     for attempt in range(_ATTEMPTS):
         point = Point(variables, dims, case.config, index, attempt, None)
         sampled(point)  # drawn first, as a failure to draw is reported before any value
         try:
             ref_value, cand_value = _values_at(case, point, zt)
         except Singular:
+            if candidate_only:
+                try:  # which side was singular? (the reference is evaluated first, and memoized)
+                    values_at(case.memo, case.reference, case.reference, point, zt)
+                except Singular:
+                    candidate_only = False
             continue
         return point, ref_value, cand_value
-    return None
+    return point if candidate_only and point is not None else None
 
 
 CASCADE: tuple[Stage, ...] = (by_shape, by_structure, by_symbolic, by_instantiation)

@@ -23,12 +23,13 @@ ROWS = [
     ("grad-row", "1.1", r"\frac{1}{n} (X w - t)^T X", "incorrect", "row_gradient", 0.5),
     ("grad-ill-typed", "1.1", r"\frac{1}{n} X (X w - t)", "incorrect", "missing_transpose", 0.25),
     ("normal", "1.2", r"w^* = (X^T X)^{-1} X^T t", "correct", "correct", 1.0),
-    # agrees with the reference only where n = d: the required d x d inverse keeps it from credit
-    ("normal-n-by-n", "1.2", r"X^T (X X^T)^{-1} t", "incorrect", "not_required_form", 0.0),
+    # agrees with the reference only where n = d, undefined where n > d: refuted, its mistake
+    ("normal-n-by-n", "1.2", r"X^T (X X^T)^{-1} t", "incorrect", "n_by_n_inverse", 0.0),
     ("normal-gram-swapped", "1.2", r"(X X^T)^{-1} X^T t", "incorrect", "gram_matrix_swapped", 0.0),
     ("normal-inverse-of-X", "1.2", r"X^{-1} t", "incorrect", "inverted_rectangular", 0.0),
     ("min-norm", "1.3", r"w = X^T (X X^T)^{-1} t", "correct", "correct", 1.0),
-    ("min-norm-d-by-d", "1.3", r"(X^T X)^{-1} X^T t", "incorrect", "not_required_form", 0.0),
+    ("min-norm-d-by-d", "1.3", r"(X^T X)^{-1} X^T t", "incorrect", "d_by_d_inverse", 0.0),
+    ("min-norm-d-by-d-scaled", "1.3", r"2 (X^T X)^{-1} X^T \frac{t}{2}", "incorrect", "d_by_d_inverse", 0.0),
     ("min-norm-wrong-side", "1.3", r"(X X^T)^{-1} X^T t", "incorrect", "inverse_on_the_wrong_side", 0.25),
     ("gd", "2.1", r"w_{k+1} = w_k - \frac{\eta}{n} X^T (X w_k - t)", "correct", "correct", 1.0),
     ("gd-expanded", "2.1", r"w_{t+1} = (I - \frac{\eta}{n} X^T X) w_t + \frac{\eta}{n} X^T t", "correct", "correct", 1.0),
