@@ -286,8 +286,10 @@ def _scalar(expr: Any) -> Any:
     return expr
 
 
+@memo(maxsize=512)
 def _agrees(derivation: Derivation, question: Question, latex: str) -> tuple[bool, str]:
-    """Whether the key's LaTeX equals the derivation's answer, by the prover's exact zero test."""
+    """Whether the key's LaTeX equals the derivation's answer, by the prover's exact zero test
+    (once per process: verify, the tests and the docs ask it of the same frozen values)."""
     try:
         parsed = parse_key(latex, question.symbols, options=question.options).expr
     except CheckerError as exc:
