@@ -17,7 +17,7 @@ from checker.config import Budget, EquivalenceConfig, GradeConfig
 from checker.errors import BudgetExceeded, CheckerError
 from checker.judge.answer import internal_error, judge, warm_key
 from checker.key import Key, Question
-from checker.run.sandbox import Outcome, Task, WorkerPool
+from checker.run.sandbox import Outcome, Window, WorkerPool
 from checker.verdict import QuestionVerdict
 
 __all__ = ["check_answer", "check_batch", "check_chain", "too_long", "verdict_from_outcome"]
@@ -235,43 +235,36 @@ def check_batch(
     # Before the pool forks: every worker inherits the parsed key, and holds it as the pool's
     # context, so that a task carries a question id and the answer, never the question itself.
     warm_key(key)
-    window = 4 * config.jobs
-    ready: dict[int, dict[str, Any]] = {}
-    in_flight: dict[Task, tuple[int, Mapping[str, Any], Question, str]] = {}
-    source = enumerate(records)
-    exhausted = False
-    next_out = 0
-    with WorkerPool(config.budget, workers=config.jobs, context=key) as pool:
-        while True:
-            while not exhausted and len(in_flight) < window:
-                item = next(source, None)
-                if item is None:
-                    exhausted = True
-                    break
-                index, record = item
-                checked = _validate_record(record, key)
-                if isinstance(checked, str):
-                    ready[index] = _bad_record(record, checked)
-                    continue
-                question, answer, prior = checked
-                refused = too_long(question, answer, config.budget)
-                if refused is not None:
-                    ready[index] = _merge(record, refused)
-                    continue
-                task = pool.submit_with_context(_judge_by_id, question.id, answer, config.equivalence, prior)
-                in_flight[task] = (index, record, question, answer)
-            while next_out in ready:
-                yield ready.pop(next_out)
-                next_out += 1
-            if not in_flight:
-                if exhausted:
-                    return
-                continue
-            task, outcome = next(pool.as_completed(list(in_flight)))
-            index, record, question, answer = in_flight.pop(task)
-            ready[index] = _merge(
-                record, verdict_from_outcome(question, outcome, config.budget, answer=answer)
+    with WorkerPool(config.budget, workers=config.jobs, context=key, crash_retries=1) as pool:
+        window: Window[dict[str, Any]] = Window(pool, tasks=4 * config.jobs)
+
+        def start(index: int, record: Mapping[str, Any]) -> None:
+            checked = _validate_record(record, key)
+            if isinstance(checked, str):
+                window.emit(index, _bad_record(record, checked))
+                return
+            question, answer, prior = checked
+            refused = too_long(question, answer, config.budget)
+            if refused is not None:
+                window.emit(index, _merge(record, refused))
+                return
+            window.submit(
+                _judge_by_id,
+                question.id,
+                answer,
+                config.equivalence,
+                prior,
+                tag=(index, record, question, answer),
+                with_context=True,
             )
+
+        def settle(tag: tuple[int, Mapping[str, Any], Question, str], outcome: Outcome[Any]) -> None:
+            index, record, question, answer = tag
+            window.emit(
+                index, _merge(record, verdict_from_outcome(question, outcome, config.budget, answer=answer))
+            )
+
+        yield from window.run(records, start, settle, ordered=True)
 
 
 def _steps_task(question: Question, lines: tuple[str, ...], config: EquivalenceConfig) -> Any:

@@ -41,7 +41,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from checker.config import Budget
 
@@ -49,10 +49,13 @@ __all__ = [
     "Outcome",
     "OutcomeError",
     "Task",
+    "Window",
     "WorkerPool",
 ]
 
 T = TypeVar("T")
+R = TypeVar("R")
+S = TypeVar("S")
 
 OutcomeError = Literal["time limit", "memory limit", "worker crashed", "exception"]
 """Why a task produced no value.  ``exception``: the function raised (``detail`` holds the
@@ -101,7 +104,7 @@ class Task:
         with_context: the worker calls ``fn(context, *args)`` (:meth:`WorkerPool.submit_with_context`).
     """
 
-    __slots__ = ("_pool", "args", "fn", "id", "outcome", "tag", "with_context")
+    __slots__ = ("_pool", "args", "crashes", "fn", "id", "outcome", "tag", "with_context")
 
     def __init__(
         self,
@@ -120,6 +123,7 @@ class Task:
         self.tag = tag
         self.with_context = with_context  # the worker calls fn(context, *args)
         self.outcome: Outcome[Any] | None = None
+        self.crashes = 0  # workers that died running it (retried while below the pool's retries)
 
     def done(self) -> bool:
         """True once the task has an outcome."""
@@ -282,9 +286,12 @@ class WorkerPool:
             changes in it stays in that one worker.
         start_method: how workers start; default ``fork`` where available (SymPy is already
             imported, so a fresh worker is ready in milliseconds), else ``spawn``.
+        crash_retries: how many times a task whose worker died under it (killed from outside,
+            a segfault) is run again on another worker before its outcome is "worker crashed".
+            A time or memory limit is never retried: the same task would hit it again.
 
     Raises:
-        ValueError: for ``workers < 1``.
+        ValueError: for ``workers < 1`` or ``crash_retries < 0``.
 
     >>> from checker.config import Budget
     >>> with WorkerPool(Budget(seconds=5)) as pool:
@@ -301,9 +308,13 @@ class WorkerPool:
         initargs: tuple[Any, ...] = (),
         context: Any = None,
         start_method: Literal["fork", "spawn", "forkserver"] | None = None,
+        crash_retries: int = 0,
     ) -> None:
         if workers < 1:
             raise ValueError(f"WorkerPool needs workers >= 1, got workers={workers}")
+        if crash_retries < 0:
+            raise ValueError(f"WorkerPool needs crash_retries >= 0, got crash_retries={crash_retries}")
+        self.crash_retries = crash_retries
         self.budget = budget
         self.workers = workers
         self.context = context
@@ -493,21 +504,15 @@ class WorkerPool:
         [(0, 1), (1, 2)]
         """
         tag_iter: Iterator[Any] = iter(tags) if tags is not None else itertools.count()
-        source = iter(arguments)
-        in_flight: list[Task] = []
-        exhausted = False
-        while True:
-            while not exhausted and len(in_flight) < 4 * self.workers:
-                args = next(source, None)
-                if args is None:
-                    exhausted = True
-                    break
-                in_flight.append(self._submit(fn, tuple(args), next(tag_iter)))
-            if not in_flight:
-                return
-            task, outcome = next(self.as_completed(in_flight))
-            in_flight.remove(task)
-            yield task.tag, outcome
+        window: Window[tuple[Any, Outcome[T]]] = Window(self, tasks=4 * self.workers)
+
+        def start(index: int, args: tuple[Any, ...]) -> None:
+            window.submit(fn, *args, tag=(index, next(tag_iter)))
+
+        def settle(tag: tuple[int, Any], outcome: Outcome[Any]) -> None:
+            window.emit(tag[0], (tag[1], outcome))
+
+        return window.run(arguments, start, settle, ordered=False)
 
     # -- driving ------------------------------------------------------------------------------
 
@@ -621,9 +626,25 @@ class WorkerPool:
             worker.proc.join(1.0)
             code = worker.proc.exitcode
             how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            task = worker.tasks[0]
+            task.crashes += 1
+            if task.crashes <= self.crash_retries:
+                # Killed from outside (the OOM killer, a stray signal) or a one-off crash: run it
+                # again, first in line, on another worker; the tasks behind it keep their places.
+                self._pending.extendleft(reversed(worker.tasks))
+                worker.tasks.clear()
+                self._replace(worker)
+                return
+            retried = (
+                f"; it was run {task.crashes} times, on a new worker each time" if task.crashes > 1 else ""
+            )
             self._finish(
                 worker,
-                Outcome(error="worker crashed", detail=f"the worker process died ({how})", seconds=elapsed),
+                Outcome(
+                    error="worker crashed",
+                    detail=f"the worker process died ({how}){retried}",
+                    seconds=elapsed,
+                ),
                 replace=True,
             )
             return
@@ -643,3 +664,138 @@ class WorkerPool:
             # The worker started the next task as soon as it sent this reply.
             worker.started = time.monotonic()
             worker.deadline = worker.started + self.budget.seconds
+
+
+class _Submitting(Protocol):
+    """What a :class:`Window` needs of its pool (a :class:`WorkerPool`, or a test's stand-in)."""
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any: ...
+
+    def submit_with_context(self, fn: Callable[..., Any], *args: Any) -> Any: ...
+
+    def as_completed(self, tasks: Any = None) -> Iterator[tuple[Any, Any]]: ...
+
+
+class Window(Generic[R]):
+    """The one windowed-submit loop: a stream of items through a pool, results in order or as done.
+
+    ``check --batch``, grading a class and :meth:`WorkerPool.map_unordered` all read a stream
+    lazily, keep a bounded number of tasks in flight, route each task's outcome back to what
+    asked for it, and hand out results; this is that loop, written once.  An item is *started*
+    by ``start(index, item)``: it submits tasks through :meth:`submit` (each with a ``tag``) and
+    may settle the item at once with :meth:`emit`.  Each finished task goes to
+    ``settle(tag, outcome)``, which may submit more tasks (a retry, a second stage) and emits
+    an item's result once it has it.  Every item must be emitted exactly once.
+
+    Args:
+        pool: the pool tasks run in.
+        tasks: at most this many tasks in flight; new items are started only below it.
+        items: at most this many items started and not yet handed out (bounds memory when
+            items finish out of order, or queue no tasks).  Default ``max(64, 8 * tasks)``.
+
+    >>> from checker.config import Budget
+    >>> with WorkerPool(Budget(seconds=5), workers=2) as pool:
+    ...     window: Window[int] = Window(pool, tasks=4)
+    ...     def start(index: int, n: int) -> None:
+    ...         window.submit(abs, n, tag=index)
+    ...     def settle(index: int, outcome: Outcome[int]) -> None:
+    ...         window.emit(index, outcome.value)
+    ...     list(window.run([-3, -1, -2], start, settle, ordered=True))
+    [3, 1, 2]
+    """
+
+    def __init__(self, pool: _Submitting, *, tasks: int, items: int | None = None) -> None:
+        if tasks < 1:
+            raise ValueError(f"Window needs tasks >= 1, got tasks={tasks}")
+        self.pool = pool
+        self.tasks = tasks
+        self.items = items if items is not None else max(64, 8 * tasks)
+        self._in_flight: dict[Any, Any] = {}  # task handle -> tag
+        self._ready: dict[int, R] = {}  # emitted, not yet handed out (ordered)
+        self._done: deque[R] = deque()  # emitted, not yet handed out (completion order)
+        self._open = 0  # items started and not yet handed out
+        self._emitted: set[int] = set()
+        self._ordered = True
+
+    @property
+    def in_flight(self) -> int:
+        """Tasks submitted through the window and not yet settled."""
+        return len(self._in_flight)
+
+    def submit(self, fn: Callable[..., Any], *args: Any, tag: Any, with_context: bool = False) -> Any:
+        """Submit ``fn(*args)`` (``fn(context, *args)`` when ``with_context``); its outcome goes to
+        ``settle(tag, outcome)``.  Returns the pool's handle."""
+        handle = self.pool.submit_with_context(fn, *args) if with_context else self.pool.submit(fn, *args)
+        self._in_flight[handle] = tag
+        return handle
+
+    def emit(self, index: int, result: R) -> None:
+        """Settle item ``index`` with ``result``.
+
+        Raises:
+            RuntimeError: when the item was already emitted (a bug in the caller).
+        """
+        if index in self._emitted:
+            raise RuntimeError(f"internal error: item {index} was emitted twice; expected once")
+        self._emitted.add(index)
+        if self._ordered:
+            self._ready[index] = result
+        else:
+            self._done.append(result)
+
+    def run(
+        self,
+        source: Iterable[S],
+        start: Callable[[int, S], None],
+        settle: Callable[[Any, Outcome[Any]], None],
+        *,
+        ordered: bool,
+        idle: Callable[[], None] | None = None,
+    ) -> Iterator[R]:
+        """Drive the stream: yield each item's result, in input order (``ordered``) or as emitted.
+
+        Args:
+            source: the items, read lazily.
+            start: ``start(index, item)``, called once per item (0-based index).
+            settle: ``settle(tag, outcome)``, called once per finished task.
+            ordered: hand results out in input order; else in the order they were emitted.
+            idle: called when the source is spent and no task is in flight while items are
+                still open: the last chance to emit them.
+
+        Raises:
+            RuntimeError: when items are left that nothing will ever emit (a bug in the caller):
+                failing loudly beats waiting forever or dropping them.
+        """
+        self._ordered = ordered
+        items = enumerate(source)
+        exhausted = False
+        next_out = 0
+        while True:
+            while not exhausted and len(self._in_flight) < self.tasks and self._open < self.items:
+                item = next(items, None)
+                if item is None:
+                    exhausted = True
+                    break
+                self._open += 1
+                start(*item)
+            while next_out in self._ready:
+                self._open -= 1
+                yield self._ready.pop(next_out)
+                next_out += 1
+            while self._done:
+                self._open -= 1
+                yield self._done.popleft()
+            if self._in_flight:
+                handle, outcome = next(self.pool.as_completed(list(self._in_flight)))
+                settle(self._in_flight.pop(handle), outcome)
+            elif exhausted:
+                if self._open and idle is not None and not (self._ready or self._done):
+                    idle()
+                    idle = None
+                    continue
+                if self._open:
+                    raise RuntimeError(
+                        f"internal error: {self._open} item(s) were started but never emitted; "
+                        "expected every item emitted once"
+                    )
+                return
