@@ -17,7 +17,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn, TextIO
 
@@ -239,7 +239,7 @@ def _print_json(stream: _Stream, obj: Any) -> None:
 
 
 def _cmd_check(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
-    from checker.run.check import check_answer, check_batch  # noqa: PLC0415  (keeps `--help` fast)
+    from checker.run.check import check_answer, check_batch, read_json_lines  # noqa: PLC0415  (fast --help)
 
     if args.batch:
         if args.question or args.answer:
@@ -247,7 +247,7 @@ def _cmd_check(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
         key = _key(args)
         config = _config(args)
         with _open_input(args.batch) as stream:
-            for obj in check_batch(_json_lines(stream), key, config=config):
+            for obj in check_batch(read_json_lines(stream), key, config=config):
                 _print_json(out, obj)
         return EXIT_OK
     if args.question is None or args.answer is None:
@@ -284,22 +284,6 @@ def _error_verdict(question: str, exc: CheckerError) -> dict[str, Any]:
         "steps": [],
         "first_invalid": None,
     }
-
-
-def _json_lines(stream: IO[str]) -> Iterator[dict[str, Any]]:
-    """Parsed JSON lines; a line that is not a JSON object becomes a record the batch reports."""
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield {"_line": number, "_invalid": f"line {number} is not JSON: {exc.msg} at column {exc.colno}"}
-            continue
-        if not isinstance(obj, dict):
-            yield {"_line": number, "_invalid": f"line {number} is not a JSON object"}
-            continue
-        yield obj
 
 
 # ----------------------------------------------------------------------------------------------
@@ -533,17 +517,18 @@ def _usage(message: str) -> CheckerError:
 
 
 class _open_input:
-    """Open FILE or standard input (``-``) as text, as a context manager."""
+    """Open FILE or standard input (``-``) as bytes, as a context manager: each line is decoded
+    on its own, so one line that is not UTF-8 is that line's problem, not the whole batch's."""
 
     def __init__(self, name: str) -> None:
         self._name = name
-        self._fh: IO[str] | None = None
+        self._fh: IO[bytes] | None = None
 
-    def __enter__(self) -> IO[str]:
+    def __enter__(self) -> IO[bytes]:
         if self._name == "-":
-            return sys.stdin
+            return sys.stdin.buffer
         try:
-            self._fh = open(self._name, encoding="utf-8", errors="strict")
+            self._fh = open(self._name, "rb")
         except OSError as exc:
             raise CheckerError(f"expected a readable file, found {exc.strerror}: {self._name!r}") from exc
         return self._fh

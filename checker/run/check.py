@@ -9,9 +9,11 @@ by hand (undecided, never wrong), and one bad record never stops a batch.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import IO, Any
 
 from checker.config import Budget, EquivalenceConfig, GradeConfig
 from checker.errors import BudgetExceeded, CheckerError
@@ -20,7 +22,14 @@ from checker.key import Key, Question
 from checker.run.sandbox import Outcome, Window, WorkerPool
 from checker.verdict import QuestionVerdict
 
-__all__ = ["check_answer", "check_batch", "check_chain", "too_long", "verdict_from_outcome"]
+__all__ = [
+    "check_answer",
+    "check_batch",
+    "check_chain",
+    "read_json_lines",
+    "too_long",
+    "verdict_from_outcome",
+]
 
 
 def _judge_task(
@@ -156,6 +165,71 @@ def check_answer(
     return verdict_from_outcome(question, outcome, budget, answer=answer)
 
 
+def read_json_lines(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
+    """The records of a JSON-lines batch, read as bytes; a bad line becomes a record that says why.
+
+    Each line is decoded as UTF-8 and parsed on its own, so one bad line never stops the batch.
+    A line that is not UTF-8, not JSON, nested too deep for the decoder, not an object, or that
+    holds a lone surrogate (``"\\ud800"``: not Unicode text, and not writable as UTF-8) gives
+    ``{"_line": N, "_invalid": why}`` (with the line's fields echoed, surrogates replaced by
+    U+FFFD, when it parsed), which :func:`check_batch` turns into an ``error`` verdict.  Blank
+    lines are skipped.
+
+    Args:
+        stream: the batch as bytes (a file opened ``"rb"``, ``sys.stdin.buffer``).
+
+    Returns:
+        An iterator of dicts, one per non-blank line, in order.
+
+    >>> import io
+    >>> [r.get("_invalid", r.get("id")) for r in read_json_lines(io.BytesIO(b'{"id": 1}\\n\\xff\\n'))]
+    [1, 'line 2 is not UTF-8 text: byte 0xff at column 1; fix: save the batch as UTF-8']
+    """
+    for number, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield {
+                "_line": number,
+                "_invalid": f"line {number} is not UTF-8 text: byte 0x{raw[exc.start]:02x} at column "
+                f"{exc.start + 1}; fix: save the batch as UTF-8",
+            }
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield {"_line": number, "_invalid": f"line {number} is not JSON: {exc.msg} at column {exc.colno}"}
+            continue
+        except RecursionError:  # the decoder recurses per bracket: 100,000 `[` exhausts the stack
+            yield {
+                "_line": number,
+                "_invalid": f"line {number} is nested too deep to read; fix: one flat JSON object per line",
+            }
+            continue
+        if not isinstance(obj, dict):
+            yield {
+                "_line": number,
+                "_invalid": f"line {number} is not a JSON object, found {type(obj).__name__}",
+            }
+            continue
+        text = json.dumps(obj, ensure_ascii=False)
+        if _SURROGATE.search(text):
+            clean = json.loads(_SURROGATE.sub("\ufffd", text))
+            clean.update(
+                _line=number,
+                _invalid=f"line {number} holds a lone surrogate in a string (an escape like \\ud800 that "
+                "is not Unicode text); fix: write the text as UTF-8",
+            )
+            yield clean
+            continue
+        yield obj
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")  # in a str every surrogate is lone (pairs were joined)
+
+
 def _bad_record(record: Any, problem: str, question: Question | None = None) -> dict[str, Any]:
     qid = record.get("question") if isinstance(record, Mapping) else None
     verdict = QuestionVerdict.error(
@@ -165,6 +239,7 @@ def _bad_record(record: Any, problem: str, question: Question | None = None) -> 
         "bad_record",
     )
     out = _merge(record, verdict)
+    out.pop("_invalid", None)  # the reason is the feedback; "_line" stays to say which line
     if not isinstance(qid, str):
         out["question"] = qid  # echo what was given (null when missing), not a made-up id
     return out
