@@ -239,7 +239,6 @@ def _bad_record(record: Any, problem: str, question: Question | None = None) -> 
         "bad_record",
     )
     out = _merge(record, verdict)
-    out.pop("_invalid", None)  # the reason is the feedback; "_line" stays to say which line
     if not isinstance(qid, str):
         out["question"] = qid  # echo what was given (null when missing), not a made-up id
     return out
