@@ -499,10 +499,26 @@ def _cmd_verify(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
 
 
 def _cmd_bundle(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
-    from checker.report.gradescope import write_bundle  # noqa: PLC0415
+    from checker.judge import self_test  # noqa: PLC0415
+    from checker.report.gradescope import bundle_problems, write_bundle  # noqa: PLC0415
 
+    # A key that does not pass its self-test would grade every student wrong on Gradescope:
+    # refuse it here.  Its LaTeX is checked by the self-test (every problem listed, with its
+    # line), not by loading (which stops at the first).
+    key = load_key(args.key, validate_latex=False)
+    report = self_test(key)
+    problems = bundle_problems(report)
+    if problems:
+        err.print(
+            f"derivcheck gradescope-bundle: refused: the key {key.path} fails its self-test "
+            f"({len(problems)} problem(s)); fix them (`derivcheck verify --key DIR` shows all):",
+            markup=False,
+        )
+        for problem in problems:
+            err.print(f"  - {problem}", markup=False)
+        return EXIT_FAILED
     key_dir = Path(args.key) if args.key else None
-    path = write_bundle(Path(args.out), key_dir=key_dir, source=None)
+    path = write_bundle(Path(args.out), key_dir=key_dir, source=None, report=report)
     out.print(f"wrote {path}", markup=False)
     return EXIT_OK
 
