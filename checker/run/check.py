@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from checker.config import Budget, EquivalenceConfig, GradeConfig
 from checker.errors import BudgetExceeded, CheckerError
 from checker.judge.answer import internal_error, judge, warm_key
 from checker.key import Key, Question
 from checker.run.sandbox import Outcome, Window, WorkerPool
-from checker.verdict import QuestionVerdict
+from checker.verdict import QuestionVerdict, StepCheck
+
+if TYPE_CHECKING:
+    from checker.judge.steps import StepsResult
 
 __all__ = [
+    "CHAIN_BUDGETED_STEPS",
     "check_answer",
     "check_batch",
     "check_chain",
@@ -341,11 +345,24 @@ def check_batch(
         yield from window.run(records, start, settle, ordered=True)
 
 
-def _steps_task(question: Question, lines: tuple[str, ...], config: EquivalenceConfig) -> Any:
-    """Run in a worker: check a chain of steps (top-level so that it pickles under spawn)."""
+#: Steps of a chain that get their full budget within the chain's total bound: a chain's
+#: total is ``Budget.seconds × min(steps, this)``, so one heavy step never starves the rest and
+#: a long chain of heavy steps still ends.
+CHAIN_BUDGETED_STEPS = 10
+
+
+def _step_task(
+    question: Question, lines: tuple[str, ...], skip: frozenset[int], config: EquivalenceConfig
+) -> StepCheck:
+    """Run in a worker: judge the last of ``lines`` given the ones before it.
+
+    Steps in ``skip`` (1-based) ran out of budget in an earlier task: they are left out (blank)
+    so they cannot cost this step its budget again.
+    """
     from checker.judge.steps import check_steps  # noqa: PLC0415  (SymPy work stays in workers)
 
-    return check_steps(lines, question, config=config)
+    shown = tuple("" if i in skip else line for i, line in enumerate(lines, start=1))
+    return check_steps(shown, question, config=config, judge_only=len(lines)).steps[-1]
 
 
 def check_chain(
@@ -355,59 +372,87 @@ def check_chain(
     *,
     config: GradeConfig = GradeConfig(),
     pool: WorkerPool | None = None,
-) -> Any:
-    """Check a chain of steps for question ``qid`` in a budgeted worker (``derivcheck steps``).
+) -> StepsResult:
+    """Check a chain of steps for question ``qid``, each step in its own budget (``derivcheck steps``).
 
-    The text is split into steps in this process (text only, no SymPy); the steps are checked by
-    :func:`checker.judge.steps.check_steps` in a worker with ``Budget.seconds`` per step.
+    The text is split into steps in this process (text only, no SymPy).  Each step is judged in
+    a worker task of its own (:func:`checker.judge.steps.check_steps` with ``judge_only``) under
+    ``Budget.seconds`` and the memory cap, so a heavy step is ``given`` with a reason starting
+    "not checked" (the limit named) while the others are still checked.  The chain as a whole
+    is bounded by ``Budget.seconds × min(steps, CHAIN_BUDGETED_STEPS)``: steps not started
+    within it are not checked either.
 
     Args:
         key: the answer key.
         qid: the question id.
         text: the chain, one step per line (``$$``, ``\\\\`` and ``&=`` allowed).
-        config: budget and equivalence knobs.
-        pool: a pool to reuse (its own budget then applies to the whole chain).
+        config: budget, equivalence knobs and ``jobs`` (steps judged at once).
+        pool: a pool to reuse; by default one with ``config.jobs`` workers is started.
 
     Returns:
         The :class:`checker.judge.steps.StepsResult` (``.to_json()`` is the contract's object).
 
     Raises:
         UnknownQuestionError: when the key has no question ``qid``.
-        BudgetExceeded: when checking ran past the time or memory budget (undecided).
-        RuntimeError: when the worker crashed or the checker failed (our bug; detail for staff).
+        BudgetExceeded: when the text is longer than the budget's characters per step.
+        RuntimeError: when the checker failed on a step (our bug; detail for staff).
 
     >>> from checker.key import load_key
     >>> chain = "\\\\sigma^2 = \\\\frac{1-p}{p}\\n\\\\sigma = \\\\frac{1-p}{p}"
     >>> check_chain(load_key(), "3.2", chain).first_invalid
     2
     """
-    from checker.judge.steps import split_steps  # noqa: PLC0415
+    from checker.judge.steps import StepsResult, split_steps  # noqa: PLC0415
 
     question = key.question(qid)
     lines = split_steps(text)
-    budget = config.budget
+    budget = pool.budget if pool is not None else config.budget
     if len(text) > budget.max_input_chars * max(1, len(lines)):
         raise BudgetExceeded(
             f"expected at most {budget.max_input_chars} characters per step, found length={len(text)} "
             f"for {len(lines)} step(s); fix: check the chain in shorter pieces"
         )
+    total = budget.seconds * min(len(lines), CHAIN_BUDGETED_STEPS)
+    deadline = time.monotonic() + total
+    skip: set[int] = set()
+    checks: list[StepCheck] = []
+
+    def run(pool: WorkerPool) -> None:
+        window: Window[StepCheck] = Window(pool, tasks=pool.workers)
+
+        def start(index: int, line: str) -> None:
+            number = index + 1
+            if time.monotonic() >= deadline:
+                reason = f"not checked: the chain's total time bound ({total:g} s) was reached"
+                window.emit(index, StepCheck(number, line, "given", reason))
+                return
+            task_lines = lines[:number]
+            window.submit(
+                _step_task, question, task_lines, frozenset(skip), config.equivalence, tag=(index, line)
+            )
+
+        def settle(tag: tuple[int, str], outcome: Outcome[Any]) -> None:
+            index, line = tag
+            if outcome.ok and isinstance(outcome.value, StepCheck):
+                window.emit(index, outcome.value)
+                return
+            if outcome.error == "exception":
+                raise RuntimeError(f"internal error while checking step {index + 1}:\n{outcome.detail}")
+            skip.add(index + 1)
+            if outcome.error == "time limit":
+                why = f"time limit ({budget.seconds:g} s) exceeded"
+            elif outcome.error == "memory limit":
+                why = f"memory limit ({budget.memory_mb} MiB) exceeded"
+            else:
+                why = f"the worker crashed ({outcome.detail})"
+            window.emit(index, StepCheck(index + 1, line, "given", f"not checked: {why}; a TA will check it"))
+
+        checks.extend(window.run(lines, start, settle, ordered=True))
+
     if pool is not None:
-        outcome = pool.run(_steps_task, question, lines, config.equivalence)
-        seconds = pool.budget.seconds
+        run(pool)
     else:
-        seconds = budget.seconds * max(1, len(lines))
-        with WorkerPool(replace(budget, seconds=seconds)) as own:
-            outcome = own.run(_steps_task, question, lines, config.equivalence)
-    if outcome.ok:
-        return outcome.value
-    if outcome.error == "time limit":
-        raise BudgetExceeded(
-            f"expected the steps to be checked within {seconds:g} s, found the time limit exceeded; "
-            "fix: check fewer steps at a time, or grade this chain by hand"
-        )
-    if outcome.error == "memory limit":
-        raise BudgetExceeded(
-            f"expected the steps to be checked within {budget.memory_mb} MiB, found the memory limit "
-            "exceeded; fix: check fewer steps at a time, or grade this chain by hand"
-        )
-    raise RuntimeError(f"internal error while checking the steps ({outcome.error}):\n{outcome.detail}")
+        with WorkerPool(budget, workers=max(1, config.jobs), crash_retries=1) as own:
+            run(own)
+    first = next((c.index for c in checks if c.status == "does_not_follow"), None)
+    return StepsResult(question.id, tuple(checks), first)
