@@ -206,6 +206,7 @@ def _serve(
         # worker sees EOF when the parent goes away.
         parent_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _die_with_parent()
     # A crash is reported as an outcome; the library never prints (pytest enables faulthandler).
     faulthandler.disable()
     _limit_memory(setup.memory_bytes)
@@ -257,6 +258,20 @@ def _serve(
             return
         except Exception as exc:  # the result does not pickle
             conn.send((task_id, "exception", f"the task's result could not be sent: {exc!r}", None))
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when its parent dies (``PR_SET_PDEATHSIG``).
+
+    A worker polls for its parent only between tasks; one busy with a hostile answer when the
+    parent is killed (``kill -9``, the OOM killer) would otherwise run on for as long as the
+    answer takes, holding a core.  Elsewhere the poll in :func:`_serve` is the only guard.
+    """
+    with contextlib.suppress(Exception):
+        import ctypes  # noqa: PLC0415  (Linux only)
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
 
 
 def _limit_memory(memory_bytes: int) -> None:
