@@ -229,8 +229,7 @@ def _key(args: argparse.Namespace) -> Key:
 
 
 def _print_json(stream: _Stream, obj: Any) -> None:
-    stream.file.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    stream.file.flush()
+    _write_stdout(stream, json.dumps(obj, ensure_ascii=False) + "\n")
 
 
 # ----------------------------------------------------------------------------------------------
