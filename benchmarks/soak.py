@@ -153,17 +153,19 @@ def main() -> int:
         sent: dict[str, int] = {}
         runs = 0
         started = time.monotonic()
+        proc: subprocess.Popen[bytes] | None = None
         while sum(sent.values()) < args.kills and runs < 4 * args.kills:
             done_so_far = len(read_output(out)[0])
-            if done_so_far >= len(expected):
-                break  # finished between kills: the rest of the kills would hit nothing
-            runs += 1
-            proc = subprocess.Popen(
-                command(folder, out, args.jobs, args.timeout),
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+            if proc is None or proc.poll() is not None:
+                if done_so_far >= len(expected):
+                    break  # finished between kills: the rest of the kills would hit nothing
+                runs += 1
+                proc = subprocess.Popen(
+                    command(folder, out, args.jobs, args.timeout),
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
             # Start-up (imports, the key) takes about a second; then the work left, as a share
             # of the baseline run: kills land while there is still grading to interrupt.
             left = 1 - done_so_far / len(expected)
@@ -173,21 +175,23 @@ def main() -> int:
                 time.sleep(0.05)
             if proc.poll() is not None:
                 continue  # finished before the kill
-            target = "parent"
-            pid = proc.pid
+            target, pid = "parent", proc.pid
             workers = children(proc.pid)
             if workers and rng.random() < 0.6:
                 target, pid = "worker", rng.choice(workers)
             # A worker ignores SIGINT (Ctrl-C is the parent's): it gets SIGKILL or SIGTERM.
             signals = [signal.SIGKILL, signal.SIGTERM] + ([signal.SIGINT] if target == "parent" else [])
             sig = rng.choice(signals)
-            name = f"{sig.name} {target}"
             try:
                 os.kill(pid, sig)
-                sent[name] = sent.get(name, 0) + 1
             except ProcessLookupError:
-                pass
-            proc.wait(timeout=120)
+                continue
+            name = f"{sig.name} {target}"
+            sent[name] = sent.get(name, 0) + 1
+            if target == "parent":
+                proc.wait(timeout=120)  # then a new run resumes; a killed worker's run goes on
+        if proc is not None:
+            proc.wait(timeout=600)
         for _ in range(2):  # undisturbed: finish, then regrade any error a double kill left
             runs += 1
             subprocess.run(
