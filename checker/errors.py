@@ -203,8 +203,9 @@ class OutputBusyError(CheckerError):
 
 
 class OutputError(CheckerError):
-    """An output file that could not be written: the disk is full, or the device failed.
+    """An output file that could not be written.
 
-    What was written before the failure is kept whole (a half-written record is removed).
+    Cause: the disk is full, or the device failed.  What was written before the failure is kept
+    whole (a half-written record is removed).
     Fix: free space (the message names the file), then run again with ``--resume``.
     """
