@@ -4,7 +4,10 @@ The entry points of ``derivcheck check`` and ``derivcheck steps``.  Each runs th
 stages (:func:`checker.judge.answer.judge`, :func:`checker.judge.steps.check_steps`) inside a
 :class:`~checker.run.sandbox.WorkerPool` worker under :class:`~checker.config.Budget`, and turns what
 the pool reports into verdicts: a time or memory limit is an ``error`` verdict that a TA grades
-by hand (undecided, never wrong), and one bad record never stops a batch.
+by hand (undecided, never wrong), and one bad record never stops a batch.  A batch and a chain
+stream through the pool's one windowed-submit loop (:class:`~checker.run.window.Window`): a batch
+one task per record, results in input order; a chain one task per step, each under its own
+budget.  A task whose worker is killed under it runs once more on another worker.
 """
 
 from __future__ import annotations
