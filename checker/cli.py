@@ -111,7 +111,10 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--resume",
         action="store_true",
-        help="with --format json --out PATH: skip submissions PATH already holds and append the rest",
+        help=(
+            "with --format json --out PATH: skip the submissions PATH already holds (matched by resolved "
+            "path; a record with an error question is graded again) and append the rest"
+        ),
     )
 
     sub.add_parser(
