@@ -129,7 +129,7 @@ def main() -> int:
         "--max-delay",
         type=float,
         default=None,
-        help="longest wait before a kill (default: 0.8 x the baseline run)",
+        help="longest wait before a kill (default: 1 s + 0.3 x the baseline run x the share left)",
     )
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -169,7 +169,7 @@ def main() -> int:
             # Start-up (imports, the key) takes about a second; then the work left, as a share
             # of the baseline run: kills land while there is still grading to interrupt.
             left = 1 - done_so_far / len(expected)
-            longest = args.max_delay if args.max_delay is not None else 1.0 + 0.8 * baseline_seconds * left
+            longest = args.max_delay if args.max_delay is not None else 1.0 + 0.3 * baseline_seconds * left
             deadline = time.monotonic() + rng.uniform(0.3, max(0.4, longest))
             while time.monotonic() < deadline and proc.poll() is None:
                 time.sleep(0.05)

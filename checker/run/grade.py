@@ -13,9 +13,9 @@ Question tasks stream through the pool's one windowed-submit loop
 (:class:`~checker.run.window.Window`), submissions yielded as each finishes.  A question past its
 time budget is an ``error`` verdict ("time limit") for a TA; the rest of the submission is still
 graded.  A question whose worker is killed under it (the OOM killer, a stray signal) is run once
-more on another worker before it becomes an ``error``.  (When the answer plus the steps overran, the answer alone is tried
-once more, so slow step checking never costs a student the verdict on the answer.)  A file that
-cannot be read gives a :class:`~checker.verdict.SubmissionResult` with ``error`` set and every
+more on another worker before it becomes an ``error``.  (When the answer plus the steps overran,
+the answer alone is tried once more, so slow step checking never costs a student the verdict on
+the answer.)  A file that cannot be read gives a :class:`~checker.verdict.SubmissionResult` with ``error`` set and every
 question an ``error`` worth 0; the batch goes on.
 
 Identical questions (same block text, same earlier answers) are judged once per run: a class
