@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHAIN_BUDGETED_STEPS",
+    "MAX_LINE_BYTES",
     "check_answer",
     "check_batch",
     "check_chain",
@@ -172,7 +173,25 @@ def check_answer(
     return verdict_from_outcome(question, outcome, budget, answer=answer)
 
 
-def read_json_lines(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
+#: A batch line longer than this is refused unread (a record is a question id and an answer).
+MAX_LINE_BYTES = 4 * 1024 * 1024
+
+
+def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """``(number, line)`` of a byte stream, ``line`` None for one longer than ``limit`` bytes
+    (skipped in pieces of ``limit``, never held whole)."""
+    number = 0
+    while raw := stream.readline(limit + 1):
+        number += 1
+        if len(raw) <= limit:
+            yield number, raw
+            continue
+        while not raw.endswith(b"\n") and (raw := stream.readline(limit)):
+            pass
+        yield number, None
+
+
+def read_json_lines(stream: IO[bytes], *, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[dict[str, Any]]:
     """The records of a JSON-lines batch, read as bytes; a bad line becomes a record that says why.
 
     Each line is decoded as UTF-8 and parsed on its own, so one bad line never stops the batch.
@@ -182,8 +201,11 @@ def read_json_lines(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
     U+FFFD, when it parsed), which :func:`check_batch` turns into an ``error`` verdict.  Blank
     lines are skipped.
 
+    A line longer than ``max_line_bytes`` is refused the same way, without being held in memory.
+
     Args:
         stream: the batch as bytes (a file opened ``"rb"``, ``sys.stdin.buffer``).
+        max_line_bytes: the longest line read.
 
     Returns:
         An iterator of dicts, one per non-blank line, in order.
@@ -192,7 +214,14 @@ def read_json_lines(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
     >>> [r.get("_invalid", r.get("id")) for r in read_json_lines(io.BytesIO(b'{"id": 1}\\n\\xff\\n'))]
     [1, 'line 2 is not UTF-8 text: byte 0xff at column 1; fix: save the batch as UTF-8']
     """
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in _lines(stream, max_line_bytes):
+        if raw is None:
+            yield {
+                "_line": number,
+                "_invalid": f"line {number} is longer than {max_line_bytes:,} bytes; fix: one record per "
+                "line, with the answer's final expression only",
+            }
+            continue
         if not raw.strip():
             continue
         try:

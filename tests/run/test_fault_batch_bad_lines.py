@@ -40,6 +40,16 @@ def test_a_bad_line_is_a_record_naming_its_line_and_the_batch_goes_on(line: byte
     assert bad["_line"] == 2 and reason in bad["_invalid"] and "line 2" in bad["_invalid"]
 
 
+@pytest.mark.parametrize("newline", [b"\n", b""], ids=["then-more-lines", "at-the-end"])
+def test_a_line_over_the_limit_is_refused_unread_and_the_batch_goes_on(newline: bytes) -> None:
+    long = b'{"answer": "' + b"x" * 1000 + b'"}'
+    data = GOOD + b"\n" + long + newline + ((GOOD + b"\n") if newline else b"")
+    records = list(read_json_lines(io.BytesIO(data), max_line_bytes=100))
+    assert records[0]["id"] == "good"
+    assert records[1]["_line"] == 2 and "longer than 100 bytes" in records[1]["_invalid"]
+    assert [r.get("id") for r in records[2:]] == (["good"] if newline else [])
+
+
 def test_a_lone_surrogate_record_echoes_its_fields_writable_as_utf8() -> None:
     (record,) = read_json_lines(io.BytesIO(b'{"id": "s\\udc80", "answer": "x"}\n'))
     assert record["id"] == "s\ufffd"
