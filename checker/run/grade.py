@@ -9,10 +9,13 @@ answers as ``prior`` for follow-through), and every math line of the block is ch
 of steps (:func:`checker.judge.steps.check_steps`).  The parent process never runs SymPy on student
 text.
 
-A question past its time budget is an ``error`` verdict ("time limit") for a TA; the rest of the
-submission is still graded.  (When the answer plus the steps overran, the answer alone is tried
-once more, so slow step checking never costs a student the verdict on the answer.)  A file that
-cannot be read gives a :class:`~checker.verdict.SubmissionResult` with ``error`` set and every
+Question tasks stream through the pool's one windowed-submit loop
+(:class:`~checker.run.window.Window`), submissions yielded as each finishes.  A question past its
+time budget is an ``error`` verdict ("time limit") for a TA; the rest of the submission is still
+graded.  A question whose worker is killed under it (the OOM killer, a stray signal) is run once
+more on another worker before it becomes an ``error``.  (When the answer plus the steps overran,
+the answer alone is tried once more, so slow step checking never costs a student the verdict on
+the answer.)  A file that cannot be read gives a :class:`~checker.verdict.SubmissionResult` with ``error`` set and every
 question an ``error`` worth 0; the batch goes on.
 
 Identical questions (same block text, same earlier answers) are judged once per run: a class
@@ -41,6 +44,7 @@ from checker.judge.answer import internal_error
 from checker.key import Key, Question
 from checker.read.extract import AnswerChoice, QuestionBlock, extract, final_answer
 from checker.run.check import too_long, verdict_from_outcome
+from checker.run.sandbox import Window, WorkerPool
 from checker.verdict import QuestionVerdict, StepCheck, SubmissionResult
 
 __all__ = [
@@ -472,10 +476,8 @@ def grade_text(
         [('2.2', 'correct'), ('3.2', 'missing')]
     """
     if pool is None:
-        from checker.run.sandbox import WorkerPool  # noqa: PLC0415  (sandbox imports the judge lazily too)
-
         _warm(key, engine)
-        with WorkerPool(config.budget, workers=config.jobs, context=key) as own:
+        with WorkerPool(config.budget, workers=config.jobs, context=key, crash_retries=1) as own:
             return grade_text(text, key, config=config, name=name, pool=own, engine=engine)
     text = text.replace("\r\n", "\n")
     results = list(
@@ -543,10 +545,8 @@ def grade_paths(
     started: dict[str, float] = {}
     done = 0
     if pool is None:
-        from checker.run.sandbox import WorkerPool  # noqa: PLC0415
-
         _warm(key, engine)
-        own = WorkerPool(config.budget, workers=config.jobs, context=key)
+        own = WorkerPool(config.budget, workers=config.jobs, context=key, crash_retries=1)
         pool = own
     else:
         own = None
@@ -584,20 +584,27 @@ _Stage = tuple[str, QuestionVerdict | None]
 
 
 class _Scheduler:
-    """Parent-side bookkeeping of one grading run (a local object, never shared)."""
+    """Parent-side bookkeeping of one grading run (a local object, never shared).
+
+    Tasks go through the run's :class:`~checker.run.sandbox.Window`; each carries the tag
+    ``(fingerprint, task as submitted, retried after a time limit)`` back to :meth:`collect`.
+    """
 
     def __init__(
-        self, key: Key, pool: _Pool, cache: dict[tuple[object, ...], QuestionVerdict] | None
+        self,
+        key: Key,
+        pool: _Pool,
+        window: Window[SubmissionResult],
+        cache: dict[tuple[object, ...], QuestionVerdict] | None,
     ) -> None:
         self.key = key
         self.pool = pool
+        self.window = window
         self.cache = cache
         self.pending: dict[str, _Pending] = {}
-        # submitted task handle → (fingerprint, task as submitted, retried after a time limit)
-        self.in_flight: dict[Any, tuple[tuple[object, ...], QuestionTask, bool]] = {}
+        self.index: dict[str, int] = {}  # submission -> its place in the stream
         # fingerprint → who waits for it: (submission, the question's full task, stage)
         self.waiters: dict[tuple[object, ...], list[tuple[str, QuestionTask, _Stage]]] = {}
-        self.finished: list[str] = []
         self._unique = 0
         # The workers hold this very key: send question ids, not questions.
         self.by_id = pool.context is key
@@ -608,10 +615,27 @@ class _Scheduler:
             return (self._unique,)
         return task.fingerprint()
 
-    def _submit(self, task: QuestionTask) -> Any:
+    def _submit(self, fp: tuple[object, ...], task: QuestionTask, retried: bool) -> None:
+        tag = (fp, task, retried)
         if self.by_id:
-            return self.pool.submit_with_context(_grade_by_id, _TaskById.of(task))
-        return self.pool.submit(grade_question, task)
+            self.window.submit(_grade_by_id, _TaskById.of(task), tag=tag, with_context=True)
+        else:
+            self.window.submit(grade_question, task, tag=tag)
+
+    def start(
+        self,
+        index: int,
+        name: str,
+        known: dict[str, QuestionVerdict],
+        tasks: list[QuestionTask],
+        warnings: tuple[str, ...],
+    ) -> None:
+        self.index[name] = index
+        self.pending[name] = _Pending(name, dict(known), {t.question.id for t in tasks}, warnings)
+        if not tasks:
+            self.finish(name)
+        for task in tasks:
+            self.plan(task, name)
 
     def plan(self, task: QuestionTask, name: str) -> None:
         if task.prior:
@@ -628,7 +652,7 @@ class _Scheduler:
             self.waiters[fp].append((name, full, stage))
         else:
             self.waiters[fp] = [(name, full, stage)]
-            self.in_flight[self._submit(submitted)] = (fp, submitted, False)
+            self._submit(fp, submitted, False)
 
     def done(self, name: str, full: QuestionTask, stage: _Stage, verdict: QuestionVerdict) -> None:
         kind, probe = stage
@@ -642,14 +666,13 @@ class _Scheduler:
         state.verdicts[full.question.id] = verdict
         state.waiting.discard(full.question.id)
         if not state.waiting:
-            self.finished.append(name)
+            self.finish(name)
 
-    def collect(self, handle: Any, outcome: Any) -> None:
-        fp, submitted, retried = self.in_flight.pop(handle)
+    def collect(self, tag: tuple[tuple[object, ...], QuestionTask, bool], outcome: Any) -> None:
+        fp, submitted, retried = tag
         if outcome.error == "time limit" and submitted.check_steps:
             # The answer and its steps together overran: try the answer alone once.
-            again = replace(submitted, check_steps=False)
-            self.in_flight[self._submit(again)] = (fp, again, True)
+            self._submit(fp, replace(submitted, check_steps=False), True)
             return
         verdict = verdict_from_outcome(submitted.question, outcome, self.pool.budget)
         if retried and outcome.error is None:
@@ -661,10 +684,15 @@ class _Scheduler:
         for name, full, stage in self.waiters.pop(fp, []):
             self.done(name, full, stage, verdict)
 
-    def result(self, name: str) -> SubmissionResult:
+    def finish(self, name: str) -> None:
         state = self.pending.pop(name)
         questions = tuple(state.verdicts[q.id] for q in self.key.graded)
-        return SubmissionResult(name, questions, warnings=state.warnings)
+        self.window.emit(self.index.pop(name), SubmissionResult(name, questions, warnings=state.warnings))
+
+    def finish_all(self) -> None:
+        """Nothing is in flight and nothing is left to read: settle whatever still waits."""
+        for name in list(self.pending):
+            self.finish(name)
 
 
 def _grade_stream(
@@ -677,43 +705,24 @@ def _grade_stream(
     cache: dict[tuple[object, ...], QuestionVerdict] | None,
 ) -> Iterator[SubmissionResult]:
     """Keep the workers busy with question tasks; yield each submission when its last verdict is in."""
-    sched = _Scheduler(key, pool, cache)
     pool_size = max(1, int(getattr(pool, "workers", config.jobs)))
     # Read submissions until the workers have enough queued work.  Submissions whose questions all
     # wait on identical ones already in flight queue no work, so the count of submissions read but
     # unfinished is bounded separately (memory), far above the task window.
-    task_window = 2 * pool_size + 2
-    max_pending = max(64, 32 * pool_size)
-    source = iter(sources)
-    exhausted = False
-    while True:
-        while not exhausted and len(sched.in_flight) < task_window and len(sched.pending) < max_pending:
-            item = next(source, None)
-            if item is None:
-                exhausted = True
-                break
-            name, read = item
-            if name in sched.pending:  # the same file twice: grade it once
-                continue
-            try:
-                text = read()
-            except SubmissionError as exc:
-                yield _unreadable(name, key, exc.render())
-                continue
-            known, tasks, warnings = _tasks(text, key, config, engine)
-            sched.pending[name] = _Pending(name, dict(known), {t.question.id for t in tasks}, warnings)
-            if not tasks:
-                sched.finished.append(name)
-            for task in tasks:
-                sched.plan(task, name)
-        while sched.finished:
-            yield sched.result(sched.finished.pop(0))
-        if not sched.in_flight:
-            if exhausted:
-                # Nothing in flight and nothing to read: every submission is finished.
-                for name in list(sched.pending):
-                    yield sched.result(name)
-                return
-            continue
-        handle, outcome = next(pool.as_completed(list(sched.in_flight)))
-        sched.collect(handle, outcome)
+    window: Window[SubmissionResult] = Window(pool, tasks=2 * pool_size + 2, items=max(64, 32 * pool_size))
+    sched = _Scheduler(key, pool, window, cache)
+
+    def start(index: int, source: tuple[str, Callable[[], str]]) -> None:
+        name, read = source
+        try:
+            text = read()
+        except SubmissionError as exc:
+            window.emit(index, _unreadable(name, key, exc.render()))
+            return
+        known, tasks, warnings = _tasks(text, key, config, engine)
+        sched.start(index, name, known, tasks, warnings)
+
+    unique: dict[str, Callable[[], str]] = {}
+    for name, read in sources:
+        unique.setdefault(name, read)  # the same file twice is graded once
+    yield from window.run(unique.items(), start, sched.collect, ordered=False, idle=sched.finish_all)
