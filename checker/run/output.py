@@ -103,13 +103,15 @@ def check_output_path(path: str) -> None:
         )
 
 
-def _write_failed(path: str, exc: OSError, kept: int) -> OutputError:
+def _write_failed(path: str, exc: OSError, kept: int | None) -> OutputError:
+    """The error for a failed write: ``kept`` records kept whole (JSON lines), or None for a
+    report written whole or not at all."""
     what = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else (exc.strerror or repr(exc))
-    return OutputError(
-        f"could not write the output: {what} ({exc.strerror or exc}); the {kept} record(s) written "
-        "before it are kept whole; fix: free space, then run again with --resume",
-        where=path,
-    )
+    if kept is None:
+        after = "the file is left as it was; fix: free space, then run again"
+    else:
+        after = f"the {kept} record(s) written before it are kept whole; fix: free space, then run again with --resume"
+    return OutputError(f"could not write the output: {what} ({exc.strerror or exc}); {after}", where=path)
 
 
 def write_whole(path: str, text: str) -> None:
@@ -130,7 +132,7 @@ def write_whole(path: str, text: str) -> None:
             with open(path, "wb") as fh:
                 fh.write(data)
         except OSError as exc:
-            raise _write_failed(path, exc, 0) from None
+            raise _write_failed(path, exc, None) from None
         return
     folder = os.path.dirname(os.path.abspath(path))
     tmp: str | None = None
@@ -141,7 +143,7 @@ def write_whole(path: str, text: str) -> None:
         os.replace(tmp, path)
         tmp = None
     except OSError as exc:
-        raise _write_failed(path, exc, 0) from None
+        raise _write_failed(path, exc, None) from None
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
@@ -294,7 +296,7 @@ class JsonLinesOutput:
             body = b"".join(kept)
             # In place, under the lock: a crash here leaves at worst a cut line and duplicates,
             # which the next --resume drops (and regrades), never a record counted twice.
-            self._rewrite(body)
+            self._rewrite(body, len(kept))
         elif cut:
             self._truncate(end)
             self._size = end
@@ -304,14 +306,14 @@ class JsonLinesOutput:
             self._fh.seek(end)
         return Resumed(frozenset(done), len(kept), cut, regrade, dropped)
 
-    def _rewrite(self, body: bytes) -> None:
+    def _rewrite(self, body: bytes, records: int) -> None:
         assert self._fh is not None
         try:
             self._fh.seek(0)
             self._write_all(body)
             self._fh.truncate(len(body))
         except OSError as exc:
-            raise _write_failed(self.path, exc, 0) from None
+            raise _write_failed(self.path, exc, records) from None
         self._size = len(body)
 
     def _write_all(self, data: bytes) -> None:

@@ -123,10 +123,11 @@ def test_cli_resume_after_a_cut_line_says_so_and_loses_nothing(
     )
 
 
+@pytest.mark.parametrize("fmt", ["json", "csv", "text", "gradescope"])
 def test_cli_full_disk_is_one_line_exit_3_naming_the_file(
-    capsys: pytest.CaptureFixture[str], cheap_class: Path
+    capsys: pytest.CaptureFixture[str], cheap_class: Path, fmt: str
 ) -> None:
-    code = main(["grade", str(cheap_class), "--format", "json", "--out", "/dev/full", "--jobs", "1"])
+    code = main(["grade", str(cheap_class / "a.md"), "--format", fmt, "--out", "/dev/full", "--jobs", "1"])
     err = capsys.readouterr().err
     assert code == 3
     assert "/dev/full" in err and "disk full" in err

@@ -43,14 +43,13 @@ def cheap_class(tmp_path: Path) -> Path:
 def held(tmp_path: Path) -> Iterator[Path]:
     out = tmp_path / "held.jsonl"
     out.write_bytes(b'{"submission": "x.md", "questions": []}\n')
-    holder = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-    yield out
-    assert holder.stdin is not None
-    holder.stdin.close()
-    holder.wait(timeout=10)
+    ) as holder:  # closes its pipes and waits for it on the way out
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        yield out
+        assert holder.stdin is not None
+        holder.stdin.close()
 
 
 @pytest.mark.parametrize("resume", [False, True], ids=["fresh", "resume"])
