@@ -311,7 +311,7 @@ def _cmd_steps(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
     if args.file == "-":
         text = sys.stdin.read()
     else:
-        from checker.run.grade import read_submission  # noqa: PLC0415
+        from checker.read import read_submission  # noqa: PLC0415
 
         text = read_submission(args.file)
     result = check_chain(key, question.id, text, config=_config(args))
@@ -330,12 +330,16 @@ def _cmd_steps(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
+    from checker.read import find_submissions  # noqa: PLC0415
     from checker.report import render as report  # noqa: PLC0415
-    from checker.run.grade import expand_paths, grade_paths  # noqa: PLC0415
+    from checker.run.grade import grade_paths  # noqa: PLC0415
 
     key = _key(args)
     config = _config(args)
-    paths = expand_paths(args.submissions)
+    found = find_submissions(args.submissions)
+    for skipped in found.skipped:
+        err.print(f"skipped {skipped.path}: {skipped.reason}", markup=False)
+    paths = list(found.files)
     if not paths:
         raise _usage(f"expected submission files, folders or globs, found nothing at {args.submissions}")
     if args.resume and not (args.format == "json" and args.out):

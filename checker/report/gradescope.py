@@ -39,14 +39,15 @@ from pathlib import Path
 from checker.config import GradeConfig
 from checker.errors import CheckerError, SubmissionError
 from checker.key import Key, bundled_key_dir, load_key
+from checker.read import SUBMISSION_SUFFIXES, read_submission
 from checker.report.render import render_gradescope
-from checker.run.grade import grade_text, read_submission
+from checker.run.grade import grade_text
 
 __all__ = ["ROOT_ENV", "run_autograder", "write_bundle"]
 
 #: Environment variable overriding the autograder root (default ``/autograder``).
 ROOT_ENV = "DERIVCHECK_GRADESCOPE_ROOT"
-_SUFFIXES = (".md", ".tex", ".txt")
+_SUFFIXES = SUBMISSION_SUFFIXES
 _SKIP_DIRS = {
     "__pycache__",
     ".venv",
