@@ -330,18 +330,38 @@ def final_answer(
         chosen = _target_equation(math, question, parse)
         if chosen is not None:
             return chosen
+    # The last step (display math), or inline math after it that a "so"/"therefore" introduces;
+    # inline math in a closing remark ("a larger $\\lambda$ ...") is not an answer.
     for i in range(len(math) - 1, -1, -1):
         seg = math[i]
-        if _CONNECTIVE.match(seg.latex) and _strip_connective(seg.latex):
-            return AnswerChoice(_strip_connective(seg.latex), i, "after \\therefore")
-        before = _line_before(block, seg)
-        if re.search(r"(?:\bso|\bthus|\bhence|\btherefore|∴|\\therefore)[\s,:]*$", before, re.IGNORECASE):
-            return AnswerChoice(_strip_connective(seg.latex), i, "after \\therefore")
+        latex = _strip_connective(seg.latex)
+        if not latex:
+            continue
+        after_connective = bool(_CONNECTIVE.match(seg.latex)) or bool(
+            re.search(
+                r"(?:\bso|\bthus|\bhence|\btherefore|∴|\\therefore)[\s,:]*$",
+                _line_before(block, seg),
+                re.IGNORECASE,
+            )
+        )
+        if after_connective:
+            return AnswerChoice(_value(latex, question), i, "after \\therefore")
+        if seg.display:
+            return AnswerChoice(_value(latex, question), i, "last math")
     for i in range(len(math) - 1, -1, -1):
         latex = _strip_connective(math[i].latex)
         if latex:
-            return AnswerChoice(latex, i, "last math")
+            return AnswerChoice(_value(latex, question), i, "last math")
     return None
+
+
+def _value(latex: str, question: Question) -> str:
+    """For an expression question with no target, the value an equation ends with
+    (``\\frac{d}{dw} L = 2x(wx - t)`` answers with ``2x(wx - t)``); otherwise the math as written."""
+    if question.kind != "expression" or question.target is not None:
+        return latex
+    sides = split_sides(latex)
+    return sides[-1] if len(sides) > 1 and sides[-1] else latex
 
 
 def _target_equation(

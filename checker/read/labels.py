@@ -50,9 +50,10 @@ _ID = re.compile(
     re.IGNORECASE,
 )
 _BARE = re.compile(
-    r"(?:part[ \t]*)?(?P<open>\()?(?P<sub>[a-h]|i{1,3}|iv)(?P<close>\)|\.(?!\w)|:)?(?:\*\*|__)?",
+    r"(?:part[ \t]*)?(?P<open>\()?(?P<sub>[a-h]|i{1,3}|iv)(?P<close>\)|\.(?!\w)|:)?(?:\*\*|__)?(?:[ \t]*[.:])?",
     re.IGNORECASE,
 )
+_ALIAS_END = re.compile(r"(?:\*\*|__)?[ \t]*[).:]?(?:\*\*|__)?")
 _SPACER = re.compile(r"(?:[ \t]*(?:\\quad|\\qquad|\\,|\\;|~|\\mathrm\{~\}))*")
 _ROMAN = {"i": "a", "ii": "b", "iii": "c", "iv": "d"}
 _OCR = str.maketrans({"l": "1", "I": "1", "O": "0", "o": "0", " ": "", "\t": ""})
@@ -198,7 +199,8 @@ def _alias_at(head: str, at: int, labels: LabelSet) -> tuple[str, int] | None:
         if flat.startswith(form):
             end = ends[len(form) - 1]
             if end >= len(head) or not (head[end].isalnum() and form[-1].isalnum()):
-                return qid, end
+                closing = _ALIAS_END.match(head, end)
+                return qid, closing.end() if closing is not None else end
     return None
 
 

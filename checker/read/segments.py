@@ -132,6 +132,11 @@ class Spans:
     def holds(self, pos: int) -> bool:
         return self.holder(pos) is not None
 
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether any span meets ``[start, end)``."""
+        k = bisect.bisect_right(self.starts, max(start, end - 1)) - 1
+        return k >= 0 and self.spans[k][1] > start
+
     def holder(self, pos: int) -> int | None:
         """The start of the span holding ``pos``, or None."""
         k = bisect.bisect_right(self.starts, pos) - 1
@@ -229,7 +234,7 @@ def find_math(text: str, lines: Lines) -> tuple[list[tuple[MathSegment, int, int
         stop = lines.starts[k + 1] if k + 1 < len(lines.starts) else len(text)
         line = text[start:stop]
         content = line.strip()
-        if not content or groups.holds(start) or groups.holds(max(start, stop - 1)):
+        if not content or groups.overlaps(start, stop):
             continue
         lead = len(line) - len(line.lstrip())
         if _is_bare_latex(content):
