@@ -57,6 +57,8 @@ _ANSWER_CUE = re.compile(
     r"(?:final\s+answer|answer)\s*(?:is)?\s*[:=]?[\s*]*(?:\$\$|\\\[|\\\(|\$|\\begin\{[a-z]+\*?\})?\s*$",
     re.IGNORECASE,
 )
+#: Labels the key does not know that are listed one by one (a file of label-like lines is not a report).
+_MAX_UNKNOWN = 20
 # A block that says there is no answer: missing, not unparsed.
 _NON_ANSWER = re.compile(
     r"(?:i\s+)?(?:did\s*n[o']?t\s+(?:finish|do\s+(?:it|this)|get\s+to\s+(?:it|this))|not\s+(?:finished|attempted|done)"
@@ -175,10 +177,16 @@ def extract(text: str, key: Key, *, locate: Callable[[int], str] | None = None) 
         return Extraction((), tuple(warnings), text)
     group_starts = [ga for _seg, ga, _gb in segments]  # non-decreasing: groups do not overlap
     blocks: list[QuestionBlock] = []
+    unknown = 0
     for i, lab in enumerate(labels):
         stop = labels[i + 1].start if i + 1 < len(labels) else len(text)
         if lab.qid is None:
-            if not lab.section:
+            unknown += 0 if lab.section else 1
+            if unknown == _MAX_UNKNOWN + 1:
+                warnings.append(
+                    f"more labels the key does not know follow ({where(lab.start)} on); not listed"
+                )
+            if not lab.section and unknown <= _MAX_UNKNOWN:
                 warnings.append(
                     f"label {lab.label!r} ({where(lab.start)}) matches no question of the key; the text "
                     f"after it was not graded and not added to the question before it "

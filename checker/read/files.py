@@ -147,20 +147,20 @@ class _Walker:
         if "**" in pattern:
             head = pattern.split("**", 1)[0]
             roots = glob.glob(head) if glob.has_magic(head) else [head or "."]
-            before = len(self.files) + len(self.skipped)
+            matched = 0
             for root in roots:
                 if os.path.isdir(root):
-                    sub = _Walker()
-                    sub.seen_dirs = self.seen_dirs
+                    sub = _Walker()  # its own visited set: another pattern may reach the same folders
                     sub.walk(root)
                     for resolved, path in sub.files.items():
                         if fnmatch.fnmatch(path, os.path.normpath(pattern)) or fnmatch.fnmatch(path, pattern):
                             self.files.setdefault(resolved, path)
+                            matched += 1
                     for path, reason in sub.skipped.items():
                         if reason.startswith("unsupported suffix") and not fnmatch.fnmatch(path, pattern):
                             continue
                         self.skip(path, reason)
-            return len(self.files) + len(self.skipped) > before
+            return matched > 0
         matches = glob.glob(pattern)
         for match in sorted(matches):
             if os.path.isdir(match):
