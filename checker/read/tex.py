@@ -400,6 +400,20 @@ def _top_level_split(options: str) -> list[str]:
     return parts
 
 
+_LINE_START = ("$$", "\\[", "$", "\\\\", "&", "\\(")
+_LINE_END = ("$$", "\\]", "$", "\\\\", "\\)", "\\end")
+
+
+def _whole_line(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is all of a math line (nothing but delimiters around it)."""
+    before = text[max(0, start - 60) : start]
+    before = before[before.rfind("\n") + 1 :].strip()
+    after = text[end : end + 60]
+    after = after[: after.find("\n")] if "\n" in after else after
+    after = after.strip().rstrip(".,")
+    return (not before or before.endswith(_LINE_START)) and (not after or after.startswith(_LINE_END))
+
+
 def _structure(text: str, builder: TextBuilder) -> None:
     """Pass 3 over the comment-free, macro-expanded text (unit 0 of ``builder``)."""
     matches = _brace_matches(text)
@@ -497,7 +511,10 @@ def _structure(text: str, builder: TextBuilder) -> None:
                 group = _group_at(text, pos, matches)
                 pos = group[1] if group is not None else pos
             elif name in _CANCELS:
-                pass  # cancelled terms inside a step: the content stays, the mark goes
+                group = _group_at(text, pos, matches)
+                if group is not None and _whole_line(text, at, group[1]):
+                    pos = group[1]  # a whole math line struck through: crossed-out work
+                # else cancelled terms inside a step: the content stays, the mark goes
             else:
                 builder.copy(0, at, pos)
             continue

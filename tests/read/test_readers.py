@@ -104,6 +104,18 @@ TEX = [
         "$\\frac{{2} a}{{2}}$",
         "\\cancel",
     ),
+    (
+        "cancel-of-a-whole-line-crossed-out",
+        body("\\[ \\sigma = 1 \\]\n\\[ \\cancel{\\sigma = p} \\]"),
+        "\\sigma = 1",
+        "\\sigma = p",
+    ),
+    (
+        "cancel-of-an-aligned-line",
+        body("\\begin{align*} a &= 1 \\\\ &\\cancel{= 2} \\end{align*}"),
+        "a &= 1",
+        "= 2",
+    ),
     ("fbox-is-boxed", body("Answer: \\fbox{$w = 1$}"), "$\\boxed{w = 1}$", "\\fbox"),
     ("fbox-in-math-is-boxed", body("\\[ \\fbox{$w$} \\]"), "\\boxed", "\\fbox"),
     (
