@@ -240,7 +240,7 @@ def find_math(text: str, lines: Lines) -> tuple[list[tuple[MathSegment, int, int
         if _is_bare_latex(content):
             seg = MathSegment(content, start + lead, start + lead + len(content), True)
             segments.append((seg, start + lead, start + lead + len(content)))
-        elif "$" not in content and "\\(" not in content and "\\[" not in content:
+        elif "$" not in content and "\\(" not in content and _MATHLIKE.search(content):
             spans_in_line = text_math(content)
             for a, b in spans_in_line:
                 alone = len(spans_in_line) == 1 and b - a >= 0.6 * len(content)
@@ -407,7 +407,10 @@ _STOPWORDS = frozenset(
         "its",
     ]
 )
-_MATH_CHARS = frozenset("=+-*/^()[]|'′ᵀ⁻¹²³√λεσ‖∑∏∇·×−≤≥≈ⱼᵢ₀₁₂ⁿπμθ∂∞")
+# An operator: a line of math words holds one (``b) y`` or ``(C)`` is not math).
+_OPERATOR = re.compile(r"[=+\-*/^ᵀ⁻¹²³√‖∑∏∇·×−]")
+# A line worth scanning for math written as text.
+_MATHLIKE = re.compile(r"[=+*/^ᵀ⁻√‖∑∇×−]")
 
 
 def _mathy(token: str) -> bool:
@@ -486,7 +489,7 @@ def text_math(line: str) -> list[tuple[int, int]]:
             not found
             and whole_line
             and all(_mathy(t.group()) for t in tokens)
-            and any(ch in _MATH_CHARS for ch in line[a:b])
+            and _OPERATOR.search(line, a, b) is not None
             and any(_LETTERS.search(t.group()) or any(c in "λεσ" for c in t.group()) for t in tokens)
         ):
             out.append(_trim(line, tokens[0].start(), tokens[-1].end()))
