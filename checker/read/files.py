@@ -305,15 +305,25 @@ def read_document(path: str, *, max_bytes: int = 2_000_000) -> Document:
     limit = max_bytes * 10 if suffix in _LARGE_SUFFIXES else max_bytes
     data = _read_bytes(path, limit)
     if suffix == ".pdf":
-        return read_pdf(data, source=path)
-    text = _decode(data, path)
-    if suffix == ".tex":
-        return read_tex(text, source=path)
-    if suffix == ".ipynb":
-        return read_notebook(text, source=path)
-    if suffix in (".txt", ".text", ".eml"):
-        return read_email(text, source=path)
-    return read_markdown(text, source=path)
+        document = read_pdf(data, source=path)
+    else:
+        text = _decode(data, path)
+        if suffix == ".tex":
+            document = read_tex(text, source=path)
+        elif suffix == ".ipynb":
+            document = read_notebook(text, source=path)
+        elif suffix in (".txt", ".text", ".eml"):
+            document = read_email(text, source=path)
+        else:
+            document = read_markdown(text, source=path)
+    # The hard bound on what extraction scans (a notebook's images do not count, its text does).
+    if len(document.text) > max_bytes:
+        raise SubmissionError(
+            f"expected at most {max_bytes:,} characters of written answers, found "
+            f"size={len(document.text):,}; fix: submit the written answers only",
+            where=path,
+        )
+    return document
 
 
 def read_submission(path: str, *, max_bytes: int = 2_000_000) -> str:

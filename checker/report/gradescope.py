@@ -278,8 +278,8 @@ def _submission_text(folder: Path) -> tuple[str, tuple[str, ...]]:
         others = sorted(p.name for p in folder.rglob("*") if p.is_file())
         found = ", ".join(others[:5]) if others else "no files"
         raise SubmissionError(
-            f"expected a .md, .tex or .txt file, found {found}; fix: upload the answers as Markdown, "
-            "LaTeX or plain text",
+            f"expected a {', '.join(_SUFFIXES)} file, found {found}; fix: upload the answers as "
+            "LaTeX, a notebook, a PDF with text, Markdown or plain text",
             where="submission",
         )
     texts: list[str] = []

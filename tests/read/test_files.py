@@ -7,6 +7,7 @@ unsupported and hidden files.  Each is reported once with its reason and never o
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from pathlib import Path
@@ -108,6 +109,19 @@ BROKEN = [
     ("pdf-garbage", "s.pdf", b"%PDF-1.4 garbage", "PDF"),
     ("text-binary", "s.md", b"3.2 \x00", "binary"),
     ("text-not-utf8", "s.txt", b"3.2 \xff", "UTF-8"),
+    (
+        "notebook-with-too-much-text",
+        "s.ipynb",
+        json.dumps(
+            {
+                "cells": [{"cell_type": "markdown", "id": "a", "metadata": {}, "source": "x" * 2_000_001}],
+                "metadata": {},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        ).encode(),
+        "characters of written answers",
+    ),
 ]
 
 
