@@ -345,9 +345,13 @@ def _known_or_unknown(
             return base + letters[0], m.end(), True, False, (base, letters[0])
         number = m.group("num").translate(_OCR).rstrip(".").lower()
         closed = bool(m.group("close")) or m.end() >= len(head)
-        if number in labels.prefixes and (m.group("word") or heading or closed):
+        # A prefix of the key's ids is a section heading (``Q2:``, ``# 2``, ``2.1)``), but a bare
+        # ``1.`` or ``2)`` is a numbered step inside an answer: not a label at all.
+        if number in labels.prefixes and (m.group("word") or heading or ("." in number and closed)):
             scan.base = scan.letter = None
             return None, m.end(), False, True, None
+        if number in labels.prefixes:
+            return None
         if m.group("word") or heading or ("." in number and closed and any(c.isdigit() for c in number)):
             scan.base = scan.letter = None
             return None, m.end(), False, False, None

@@ -58,6 +58,12 @@ FORMS = [
     ),
     ("not-a-label-number-in-prose", HW3, "3.2) sigma\n0.5 of the time", [("3.2", "sigma\n0.5 of the time")]),
     (
+        "numbered-steps-are-not-labels",
+        HW3,
+        "1.2.2\n1. gradient\n2) solve\n$$w = 1$$",
+        [("1.2.2", "1. gradient\n2) solve\n$$w = 1$$")],
+    ),
+    (
         "capital-letter-colon-is-prose",
         HW3,
         "2.1.2\n(b) A: noise\nB: curvature",
