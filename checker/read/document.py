@@ -94,6 +94,13 @@ class TextBuilder:
 
     Args:
         units: ``(name, text)`` of each unit of the file, in order.
+
+    Example:
+        >>> b = TextBuilder([("cell 1", "# Q"), ("cell 3", "x\\n3.2 $y$")])
+        >>> b.copy(0, 0, 3); b.emit("\\n\\n", 0, 3); b.copy(1, 2, 10)
+        >>> doc = b.build("nb.ipynb", "notebook")
+        >>> doc.text, doc.locate(doc.text.index("$y$"))
+        ('# Q\\n\\n3.2 $y$', 'cell 3, line 2')
     """
 
     def __init__(self, units: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> None:
