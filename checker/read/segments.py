@@ -284,6 +284,9 @@ def _links(seg: MathSegment) -> list[MathSegment]:
                 i += len(arrow)
                 continue
         if ch == "\\":
+            escaped = latex[i + 1 : i + 2]
+            if escaped in ("{", "}"):  # a set's braces group like any other
+                depth = depth + 1 if escaped == "{" else max(0, depth - 1)
             i += 2
             continue
         i += 1
@@ -311,6 +314,7 @@ _SEPARATORS = re.compile(
     r"⇒|=>|->|→|∴|∵|,\s+(?:so|thus|hence|i\.e\.|then)\s|\s(?:so|thus|hence|i\.e\.?|then)\s"
 )
 _TOKEN = re.compile(r"\S+")
+_NEGATION = re.compile(r"\b(?:not|wrong|incorrect|instead\s+of|rather\s+than|isn't|never)\b", re.IGNORECASE)
 _LETTERS = re.compile(r"[A-Za-z]+")
 # Letter runs that are math, not prose (names students type for symbols and functions).
 _MATH_WORDS = frozenset(
@@ -450,6 +454,9 @@ def text_math(line: str) -> list[tuple[int, int]]:
     >>> line = "1-D, so w* = X^T t / (X^T X + 2 lambda) is a number."
     >>> [line[a:b] for a, b in text_math(line)]
     ['w* = X^T t / (X^T X + 2 lambda)']
+    >>> line = "Not sure, but w = x t, not w = t / x"
+    >>> [line[a:b] for a, b in text_math(line)]
+    ['w = x t']
     >>> line = "σ² = (1−p)/p, so σ = √((1−p)/p)"
     >>> [line[a:b] for a, b in text_math(line)]
     ['σ² = (1−p)/p', 'σ = √((1−p)/p)']
@@ -493,7 +500,12 @@ def text_math(line: str) -> list[tuple[int, int]]:
             and any(_LETTERS.search(t.group()) or any(c in "λεσ" for c in t.group()) for t in tokens)
         ):
             out.append(_trim(line, tokens[0].start(), tokens[-1].end()))
-    return [(x, y) for x, y in out if y > x]
+    kept: list[tuple[int, int]] = []
+    for x, y in out:
+        # "w = 1, not w = 2": math the student rejects in the same line is not an answer.
+        if y > x and not (kept and _NEGATION.search(line, kept[-1][1], x)):
+            kept.append((x, y))
+    return kept
 
 
 def _balanced(tokens: list[re.Match[str]], lo: int, hi: int) -> tuple[int, int]:
