@@ -64,6 +64,11 @@ def read_markdown(text: str, *, source: str = "<submission>") -> Document:
     return replace(Document.plain(text, source=source), text="".join(chars))
 
 
+#: Lines of one's own (not quoted) a signature may hold: name, affiliation, a quote, a phone number,
+#: an attribution line.  More after a ``--`` line means it separates answers.
+_SIGNATURE_LINES = 8
+
+
 def _is_signature_line(line: str) -> bool:
     return line in ("-- ", "--", "-- \r")
 
@@ -83,20 +88,30 @@ def read_email(text: str, *, source: str = "<submission>") -> Document:
     ['3.2)', 'sigma', '=', '1']
     """
     chars = list(text)
+    lines: list[tuple[int, int]] = []
     pos = 0
-    signature = False
-    while pos < len(text):
+    while pos <= len(text):
         end = text.find("\n", pos)
         end = len(text) if end == -1 else end
-        line = text[pos:end]
+        lines.append((pos, end))
+        pos = end + 1
+    # Own lines after each line (not quoted, not blank), counted from the end: linear.
+    own_after = [0] * (len(lines) + 1)
+    for k in range(len(lines) - 1, -1, -1):
+        a, b = lines[k]
+        stripped = text[a:b].strip()
+        own_after[k] = own_after[k + 1] + (1 if stripped and not stripped.startswith(">") else 0)
+    signature = False
+    for k, (a, b) in enumerate(lines):
+        line = text[a:b]
         stripped = line.lstrip()
         if signature or stripped.startswith(">"):
-            _blank(chars, pos, end)
-        elif _is_signature_line(line):
+            _blank(chars, a, b)
+        elif _is_signature_line(line) and own_after[k + 1] <= _SIGNATURE_LINES:
+            # A signature is short; a "--" with answers after it is a separator, not a signature.
             signature = True
-            _blank(chars, pos, end)
-        elif stripped.rstrip().endswith("wrote:") and text[end + 1 : end + 2] == ">":
-            _blank(chars, pos, end)
-        pos = end + 1
+            _blank(chars, a, b)
+        elif stripped.rstrip().endswith("wrote:") and text[b + 1 : b + 2] == ">":
+            _blank(chars, a, b)
     _strike_out(text, chars)
     return replace(Document.plain(text, source=source, format="email"), text="".join(chars))

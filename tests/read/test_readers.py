@@ -206,6 +206,14 @@ EMAIL = [
     ("quoted-indented", "3.2) sigma = 1\n   > sigma = p\n", "sigma = 1", "sigma = p"),
     ("signature", "3.2) sigma = 1\n-- \nJo\nx = 2\n", "sigma = 1", "x = 2"),
     ("signature-trimmed", "3.2) sigma = 1\n--\nx = 2\n", "sigma = 1", "x = 2"),
+    (
+        "separator-is-no-signature",
+        "1.2.2) w = 1\n--\n"
+        + "".join(f"line {i}\n" for i in range(9))
+        + "3.2) sigma = 1\n> 3.2) sigma = p\n",
+        "3.2) sigma = 1",
+        "sigma = p",
+    ),
     ("attribution", "3.2) a\nOn Mon, TA <t@x> wrote:\n> q\n", "3.2) a", "wrote:"),
     ("strike", "3.2) ~~sigma = p~~ sigma = 1", "sigma = 1", "sigma = p"),
 ]
