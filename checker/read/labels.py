@@ -182,8 +182,12 @@ class _Scan:
     letter: str | None = None
 
 
-def _alias_at(head: str, at: int, labels: LabelSet) -> tuple[str, int] | None:
-    """(question id, end in head) of a declared alias written at ``head[at:]``."""
+def _alias_at(head: str, at: int, labels: LabelSet, current: str | None) -> tuple[str, int] | None:
+    """(question id, end in head) of a declared alias written at ``head[at:]``.
+
+    An alias several questions declare (``(a)`` for 1a and for 2a) names the one whose base is
+    the question being read (``current``); with no such question it is no label at all.
+    """
     if not labels.aliases:
         return None
     squashed: list[str] = []
@@ -195,12 +199,19 @@ def _alias_at(head: str, at: int, labels: LabelSet) -> tuple[str, int] | None:
         squashed.append(ch.lower())
         ends.append(i + 1)
     flat = "".join(squashed)
-    for _alias, form, qid in labels.aliases:
-        if flat.startswith(form):
-            end = ends[len(form) - 1]
-            if end >= len(head) or not (head[end].isalnum() and form[-1].isalnum()):
-                closing = _ALIAS_END.match(head, end)
-                return qid, closing.end() if closing is not None else end
+    for _alias, form, _qid in labels.aliases:
+        if not flat.startswith(form):
+            continue
+        end = ends[len(form) - 1]
+        if end < len(head) and head[end].isalnum() and form[-1].isalnum():
+            continue
+        owners = [qid for _a, f, qid in labels.aliases if f == form]
+        if len(owners) > 1:
+            owners = [qid for qid in owners if labels.base_and_letter(qid)[0] == current]
+            if len(owners) != 1:
+                continue
+        closing = _ALIAS_END.match(head, end)
+        return owners[0], closing.end() if closing is not None else end
     return None
 
 
@@ -321,7 +332,7 @@ def _known_or_unknown(
     head: str, at: int, labels: LabelSet, scan: _Scan, *, heading: bool
 ) -> tuple[str | None, int, bool, bool, tuple[str, str] | None] | None:
     """(qid or None, end in head, heading_only, section, (base, letter) when a part) or None."""
-    alias = _alias_at(head, at, labels)
+    alias = _alias_at(head, at, labels, scan.base)
     if alias is not None:
         qid, end = alias
         alias_base, alias_letter = labels.base_and_letter(qid)

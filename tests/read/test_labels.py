@@ -8,6 +8,7 @@ one homework's id shapes.
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,16 @@ READ_STAGE = Path(__file__).parents[2] / "checker" / "read"
 def test_the_read_stage_names_no_homework_id(module: Path) -> None:
     for text in _code_strings(module):
         assert not any(qid in text for qid in HW3_IDS), (module, text)
+
+
+def test_an_alias_several_questions_declare_names_the_one_being_read() -> None:
+    shared = replace(
+        WARMUP,
+        questions=tuple(
+            replace(q, labels=(*q.labels, "Task A")) if q.id in ("1a", "2") else q for q in WARMUP.questions
+        ),
+    )
+    ex = extract("Q1 (b) x\nTask A y\nTask A z", shared)
+    assert [(b.id, b.text.strip()) for b in ex.blocks] == [("1b", "x"), ("1a", "z")]
+    # With no question being read, the shared alias names none of them.
+    assert [b.id for b in extract("Task A y\n2) z", shared).blocks] == ["2"]
