@@ -40,12 +40,15 @@ _PEEL = re.compile(
     r"(?:[-*+•][ \t]+|\#{1,6}[ \t]*|={2,}[ \t]*|\*\*|__|\$\$|\\\[|\\noindent\b"
     r"|\\(?:(?:sub){0,2}section|paragraph|textbf|emph)\*?\{|\\item[ \t]*\[)"
 )
-_WORD = r"(?P<word>question|problem|exercise|part|prob\.?|ex\.?|q)(?![a-z])"
+_WORD = (
+    r"(?P<word>question|problem|exercise|solution|answer|task|part|prob\.?|ex\.?|sol\.?|soln\.?|ans\.?|q\.?)"
+    r"(?![a-z])"
+)
 _ID = re.compile(
-    r"(?:" + _WORD + r"[ \t]*)?\(?"
+    r"(?:" + _WORD + r"[ \t]*)?[(\[]?"
     r"(?P<num>[0-9lIO]{1,3}(?:[ \t]?\.(?:[ \t]?[0-9]|[0-9lIO])[0-9lIO]{0,2}){0,5})(?P<glued>[a-h](?![A-Za-z0-9]))?"
-    r"(?P<close>[ \t]*[).:]|\*\*|__|\}|\])*"
-    r"(?:[ \t]*(?:\*\*|__)?\(?(?P<sub>[a-h]|i{1,3}|iv)(?:\)|\.(?![\w])|:)(?:\*\*|__)?)?"
+    r"(?P<close>[ \t]*[).:,]|\*\*|__|\}|\])*"
+    r"(?:[ \t]*(?:\*\*|__)?(?:part[ \t]*)?\(?(?P<sub>[a-h]|i{1,3}|iv)(?:\)|\.(?![\w])|:)(?:\*\*|__)?)?"
     r"(?:\*\*|__|\}|\]|[ \t]*[).:])*",
     re.IGNORECASE,
 )
