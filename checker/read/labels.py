@@ -53,7 +53,7 @@ _ID = re.compile(
     re.IGNORECASE,
 )
 _BARE = re.compile(
-    r"(?:part[ \t]*)?(?P<open>\()?(?P<sub>[a-h]|i{1,3}|iv)(?P<close>\)|\.(?!\w)|:)?(?:\*\*|__)?(?:[ \t]*[.:])?",
+    r"(?P<part>part[ \t]*)?(?P<open>\()?(?P<sub>[a-h]|i{1,3}|iv)(?P<close>\)|\.(?!\w)|:)?(?:\*\*|__)?(?:[ \t]*[.:])?",
     re.IGNORECASE,
 )
 _ALIAS_END = re.compile(r"(?:\*\*|__)?[ \t]*[).:]?(?:\*\*|__)?")
@@ -372,8 +372,11 @@ def _known_or_unknown(
     bare = _BARE.match(head, at)
     if bare is not None and scan.base is not None and _boundary(head, bare.end()):
         close = bare.group("close")
-        # ``a)``, ``(a)``, ``a.``, ``a:``; a capital only in parentheses (``B: curvature ...`` is prose).
-        if close is None or (bare.group("sub")[0].isupper() and close != ")"):
+        # ``a)``, ``(a)``, ``a.``, ``a:``, ``Part A``; a capital only in parentheses or after
+        # "Part" (``B: curvature ...`` is prose).
+        if bare.group("part") is None and (
+            close is None or (bare.group("sub")[0].isupper() and close != ")")
+        ):
             return None
         letters = labels.part_letters(scan.base)
         if not letters:

@@ -29,6 +29,7 @@ FORMS = [
     ("paren-letter", WARMUP, "Question 1\n(a) A\n(b) B", [("1a", "A"), ("1b", "B")]),
     ("letter-paren", WARMUP, "1.\na) A\nb) B", [("1a", "A"), ("1b", "B")]),
     ("part-word", WARMUP, "Question 1\nPart (a) A\nPart b: B", [("1a", "A"), ("1b", "B")]),
+    ("part-capital", WARMUP, "Question 1\nPart A\nA\nPart B: B", [("1a", "A"), ("1b", "B")]),
     ("q-with-part", WARMUP, "Q1 (a) A\nQ1 (b) B", [("1a", "A"), ("1b", "B")]),
     ("glued", WARMUP, "1a) A\n1b. B", [("1a", "A"), ("1b", "B")]),
     ("number-dot", WARMUP, "2. smaller\n3. x", [("2", "smaller"), ("3", "x")]),
