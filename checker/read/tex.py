@@ -319,6 +319,11 @@ _MATH_ENVS = frozenset(
     for s in ("", "*")
 )
 _LISTS = frozenset(("enumerate", "itemize", "description"))
+# The exam class numbers its own lists: \question in questions, \part in parts, \subpart in subparts.
+_EXAM_LISTS = {"questions": "\\arabic*.", "parts": "(\\alph*)", "subparts": "\\roman*."}
+_EXAM_ITEMS = {"question": "questions", "part": "parts", "subpart": "subparts"}
+# Environments of homework templates whose argument is the question's label: \begin{problem}{1.2}.
+_LABEL_ENVS = frozenset(("problem", "question", "exercise", "solution", "answer", "task"))
 _SECTIONS = frozenset(
     f"{s}{star}"
     for s in ("part", "chapter", "section", "subsection", "subsubsection", "paragraph", "subparagraph")
@@ -483,7 +488,7 @@ def _structure(text: str, builder: TextBuilder) -> None:
                 if name == "end":
                     return
                 pos = group[1]
-            elif env in _LISTS:
+            elif env in _LISTS or env in _EXAM_LISTS:
                 pos = group[1]
                 if name == "begin":
                     options = _bracket_at(text, pos)
@@ -493,10 +498,20 @@ def _structure(text: str, builder: TextBuilder) -> None:
                         pos = options[1]
                     depth = sum(1 for item in lists if item.kind == "enumerate")
                     template, start = _list_template(written, depth)
+                    if env in _EXAM_LISTS:
+                        template, start = _EXAM_LISTS[env], 1
                     lists.append(_List(env, start - 1, template))
                 elif lists:
                     lists.pop()
                 emit("\n", 0, at)
+            elif env in _LABEL_ENVS and name == "begin":
+                pos = group[1]
+                argument = _bracket_at(text, pos)
+                braced = _group_at(text, pos, matches) if argument is None else None
+                span = argument or braced
+                written = _plain_label(text[span[0] + 1 : span[1] - 1]) if span is not None else ""
+                pos = span[1] if span is not None else pos
+                emit("\n\n# " + written + "\n" if written else "\n", 0, at)
             else:
                 pos = group[1]
                 emit("\n", 0, at)
@@ -533,6 +548,12 @@ def _structure(text: str, builder: TextBuilder) -> None:
                 f"expected one self-contained .tex file, found \\{name}{{{target}}}: it was not read "
                 "(files are never read from disk); fix: paste that file's content into the submission"
             )
+            continue
+        if name in _EXAM_ITEMS and lists and lists[-1].kind == _EXAM_ITEMS[name]:
+            points = _bracket_at(text, pos)  # \question[5]: points, not a label
+            pos = points[1] if points is not None else pos
+            lists[-1].counter += 1
+            emit("\n- " + _number(lists[-1].template, lists[-1].counter) + " ", 0, at)
             continue
         if name in _SECTIONS:
             short = _bracket_at(text, pos)

@@ -94,6 +94,16 @@ TEX = [
         "- (b)  b",
         "\\item",
     ),
+    (
+        "exam-class",
+        body(
+            "\\begin{questions}\\question[5] a\\begin{parts}\\part b\\part c\\end{parts}\\question d\\end{questions}"
+        ),
+        "- 1.  a\n\n- (a)  b\n- (b)  c\n\n- 2.  d",
+        "[5]",
+    ),
+    ("problem-environment", body("\\begin{problem}{1.2.2}\n$w$\n\\end{problem}"), "# 1.2.2\n", "problem"),
+    ("problem-environment-title", body("\\begin{problem}[3.2]\n$x$\\end{problem}"), "# 3.2\n", "problem"),
     ("sout-crossed-out", body("\\sout{$w = 0$} $w = 1$"), "$w = 1$", "w = 0"),
     ("st-crossed-out", body("\\st{$w = 0$}\n$w = 1$"), "$w = 1$", "w = 0"),
     ("xout-crossed-out", body("$w = 1$\n\\xout{$w = 0$}"), "$w = 1$", "w = 0"),
