@@ -311,7 +311,7 @@ def _cmd_steps(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
     if args.file == "-":
         text = sys.stdin.read()
     else:
-        from checker.run.grade import read_submission  # noqa: PLC0415
+        from checker.read import read_submission  # noqa: PLC0415
 
         text = read_submission(args.file)
     result = check_chain(key, question.id, text, config=_config(args))
@@ -330,8 +330,9 @@ def _cmd_steps(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
+    from checker.read import find_submissions  # noqa: PLC0415
     from checker.report import render as report  # noqa: PLC0415
-    from checker.run.grade import expand_paths, grade_paths  # noqa: PLC0415
+    from checker.run.grade import grade_paths  # noqa: PLC0415
     from checker.run.output import (  # noqa: PLC0415
         JsonLinesOutput,
         check_output_path,
@@ -346,9 +347,12 @@ def _cmd_grade(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
         check_output_path(args.out)
     _check_named(args.submissions)
     # One submission per resolved path: `a.md` and `/abs/a.md` given together are graded once.
+    found = find_submissions(args.submissions)
+    for skipped in found.skipped:
+        err.print(f"skipped {skipped.path}: {skipped.reason}", markup=False)
     identities: dict[str, str] = {}
     seen: set[str] = set()
-    for path in expand_paths(args.submissions):
+    for path in found.files:
         ident = submission_identity(path)
         if ident not in seen:
             seen.add(ident)

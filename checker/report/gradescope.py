@@ -40,14 +40,15 @@ from checker.config import GradeConfig
 from checker.errors import AnswerKeyError, CheckerError, SubmissionError
 from checker.judge import KeyReport, self_test
 from checker.key import Key, bundled_key_dir, load_key
+from checker.read import SUBMISSION_SUFFIXES, read_submission
 from checker.report.render import render_gradescope
-from checker.run.grade import grade_text, read_submission
+from checker.run.grade import grade_text
 
 __all__ = ["ROOT_ENV", "bundle_problems", "run_autograder", "write_bundle"]
 
 #: Environment variable overriding the autograder root (default ``/autograder``).
 ROOT_ENV = "DERIVCHECK_GRADESCOPE_ROOT"
-_SUFFIXES = (".md", ".tex", ".txt")
+_SUFFIXES = SUBMISSION_SUFFIXES
 _SKIP_DIRS = {
     "__pycache__",
     ".venv",
@@ -302,8 +303,8 @@ def _submission_text(folder: Path) -> tuple[str, tuple[str, ...]]:
         others = sorted(p.name for p in folder.rglob("*") if p.is_file())
         found = ", ".join(others[:5]) if others else "no files"
         raise SubmissionError(
-            f"expected a .md, .tex or .txt file, found {found}; fix: upload the answers as Markdown, "
-            "LaTeX or plain text",
+            f"expected a {', '.join(_SUFFIXES)} file, found {found}; fix: upload the answers as "
+            "LaTeX, a notebook, a PDF with text, Markdown or plain text",
             where="submission",
         )
     texts: list[str] = []
