@@ -7,12 +7,15 @@ Exit codes:
     0  the command ran (whatever the verdicts; ``verify``: every step and key check passed)
     1  ``verify`` found a failed step or key check
     2  a usage error a person can fix: bad flags, unknown question, unreadable key or file
-    3  an internal error (a bug in derivcheck); the traceback goes to stderr for staff
+    3  an internal error (a bug in derivcheck); the traceback goes to stderr for staff; or an
+       output that could not be written (a full disk), named in one line
+    141  the reader of standard output went away (``| head``): stopped quietly
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -34,6 +37,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
 
 TextJson = Literal["text", "json"]
 
@@ -179,6 +183,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("derivcheck: interrupted", markup=False)
         return 130
+    except BrokenPipeError:
+        # The reader of standard output closed it (`derivcheck ... | head`): stop quietly, as other
+        # commands do on SIGPIPE; stdout is pointed at /dev/null so the final flush cannot fail.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception:
         err.print(
             f"derivcheck {args.command}: internal error (a bug in derivcheck); details follow", markup=False
@@ -455,6 +465,8 @@ def _write_stdout(out: _Stream, text: str) -> None:
     try:
         out.file.write(text)
         out.file.flush()
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): not a disk problem; main exits quietly
     except OSError as exc:
         raise OutputError(
             f"could not write the output: {exc.strerror or exc}; fix: free space or write with --out PATH",

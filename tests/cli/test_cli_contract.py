@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -394,3 +395,23 @@ def test_console_script_output_is_complete(tmp_path: Path, case: ScriptRun) -> N
     assert case.last in (lines[-1] if lines else ""), lines[-3:]
     if lines and lines[0].startswith("{"):
         assert all(json.loads(line) for line in lines), "every line is a whole JSON object"
+
+
+def test_a_reader_that_closes_the_pipe_stops_the_command_quietly(tmp_path: Path) -> None:
+    """`derivcheck check --batch ... | head -1`: exit 141 (SIGPIPE's), nothing on stderr."""
+    batch = tmp_path / "batch.jsonl"
+    line = json.dumps({"question": "2.2", "answer": "a larger model"}) + "\n"
+    batch.write_text(line * 400, encoding="utf-8")
+    exe = shutil.which("derivcheck", path=str(Path(sys.executable).parent))
+    assert exe is not None
+    proc = subprocess.run(
+        f"{shlex.quote(exe)} check --batch {shlex.quote(str(batch))} --format json --jobs 1 | head -1; "
+        'echo "status=${PIPESTATUS[0]}" >&2',
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+        executable="/bin/bash",
+    )
+    assert proc.stdout.count("\n") == 1 and json.loads(proc.stdout)["verdict"] == "correct"
+    assert proc.stderr.strip() == "status=141"  # no message, no traceback
