@@ -268,6 +268,10 @@ def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: fr
     except VisitError as exc:
         if isinstance(exc.orig_exc, CheckerError):
             raise exc.orig_exc from None
+        if isinstance(exc.orig_exc, MemoryError):
+            # Out of memory is the budget's verdict (an ``error`` for a TA), never "unparsed":
+            # the worker reports it as a memory limit.  (It once read as "SymPy refused it".)
+            raise exc.orig_exc from None
         raise UnsupportedConstructError(
             f"expected an expression SymPy can build, found one it refused ({type(exc.orig_exc).__name__}); "
             "fix: simplify the expression",

@@ -346,6 +346,8 @@ class Build(SpanTransformer):
             # derivative with respect to a matrix as 0, a wrong reading.
             target = _as_one_by_one(value) if isinstance(value, sympy.Expr) else value
             grad = target.diff(var)  # type: ignore[union-attr]
+        except MemoryError:
+            raise  # the budget's, never an unsupported construct
         except Exception as exc:  # SymPy refuses some matrix derivatives
             raise refused from exc
         if _is_zero(grad) or getattr(grad, "has", lambda _: False)(sympy.Derivative):
