@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
@@ -390,8 +391,9 @@ def _functions(ctx: _Ctx, raw: Any) -> tuple[FunctionSpec, ...]:
             FunctionSpec(
                 name=name,
                 params=_str_list(ctx, spec, "params", None),
-                body=_str(ctx, spec, "body", None),
+                body=_str(ctx, spec, "body", None, **({"default": ""} if "elementwise" in spec else {})),
                 description=_str(ctx, spec, "description", None, default=""),
+                elementwise=_opt_str(ctx, spec, "elementwise", None),
             )
         )
     return tuple(out)
@@ -510,7 +512,9 @@ def _validate_latex(key: Key, ctx: _Ctx) -> None:
             pieces.append(("follow_through.reference", ft.reference, table.without_definition(ft.symbol)))
         for fieldname, text, piece_table in pieces:
             try:
-                parse_key(text, piece_table, options=q.options)
+                # a reference may be a claim (\epsilon > 0): judge.answer compares relations
+                relational = replace(q.options, relations=True) if fieldname == "reference" else q.options
+                parse_key(text, piece_table, options=relational)
             except CheckerError as exc:
                 raise ctx.error(
                     f"expected LaTeX the parser reads, found an error: {exc.render()}", q.id, fieldname

@@ -38,7 +38,6 @@ from lark.exceptions import (
 from checker.caches import memo
 from checker.config import ParseOptions
 from checker.errors import (
-    CheckerError,
     LatexSyntaxError,
     ShapeError,
     UnknownSymbolError,
@@ -56,15 +55,17 @@ from ._transformer import Build
 
 __all__ = ["Parsed", "definitions", "parse", "parse_key", "shape_of", "to_latex"]
 
-_NESTING = frozenset(
-    {"paren", "arguments", "group", "frac", "root", "sqrt", "norm", "abs", "sup", "apply", "bigsum", "nabla"}
-)
+_NESTING = frozenset({
+    "paren", "arguments", "group", "frac", "root", "sqrt", "norm", "abs", "sup", "apply", "bigsum", "nabla",
+    "apply_power", "apply_base", "binom", "floor", "ceil", "matrix", "det_matrix",
+})  # fmt: skip
 _MAX_TREE_DEPTH = 400
 _FRIENDLY = MappingProxyType({
-    "RBRACE": "}", "LBRACE": "{", "RPAR": ")", "LPAR": "(", "RSQB": "]", "LSQB": "[", "EQUAL": "=",
+    "RBRACE": "}", "LBRACE": "{", "RPAR": ")", "LPAR": "(", "RSQB": "]", "LSQB": "[", "RELOP": "=",
     "ADDOP": "+ or -", "MULOP": "\\cdot or /", "NUMBER": "a number", "LETTER": "a letter",
     "GREEK": "a Greek letter", "CIRCUMFLEX": "^", "_NORM_CLOSE": "a closing \\|", "_ABS_CLOSE": "a closing |",
-    "_SEP": "; or ,", "$END": "the end of the expression",
+    "_SEP": "; or ,", "$END": "the end of the expression", "FUNC": "a function such as \\sin",
+    "_MAT_CLOSE": "\\end{bmatrix}", "_COL_SEP": "&", "_ROW_SEP": "\\\\", "BANG": "!",
 })  # fmt: skip
 
 
@@ -76,8 +77,10 @@ class Parsed:
         source: the text as given.
         sides: one element for an expression; two or more for an equation chain ``a = b = c``.
         spans: ``(start, end)`` of each side in ``source``.
-        read_as: what was read, rendered back to LaTeX (sides joined by `` = ``).
+        read_as: what was read, rendered back to LaTeX (sides joined by their relations).
         notes: interpretation notes, e.g. ``read X^2 as X^T X (1-D vector shorthand)``.
+        relations: the relation between each pair of neighbouring sides (``=``, ``<``, ``>``,
+            ``\\le``, ``\\ge``, ``\\ne``); anything but ``=`` only with ``ParseOptions(relations=True)``.
     """
 
     source: str
@@ -85,11 +88,38 @@ class Parsed:
     spans: tuple[tuple[int, int], ...]
     read_as: str
     notes: tuple[str, ...] = ()
+    relations: tuple[str, ...] = ()
 
     @property
     def is_equation(self) -> bool:
-        """True for a chain of two or more sides."""
-        return len(self.sides) >= 2
+        """True for a chain of two or more sides, every one equal to the next."""
+        return len(self.sides) >= 2 and not self.is_relation
+
+    @property
+    def is_relation(self) -> bool:
+        """True when some neighbouring sides are related by anything but ``=`` (a claim)."""
+        return any(op != "=" for op in self.relations)
+
+    def relation(self) -> sympy.Basic | None:
+        """The chain as SymPy relations (``And`` of them for a longer chain), or None without one.
+
+        >>> import sympy
+        >>> x = sympy.Symbol("x")
+        >>> Parsed("x > 0", (x, sympy.Integer(0)), ((0, 1), (4, 5)), "x > 0", (), (">",)).relation()
+        x > 0
+        """
+        if not self.is_relation:
+            return None
+        make = {
+            "=": sympy.Eq,
+            "<": sympy.Lt,
+            ">": sympy.Gt,
+            "\\le": sympy.Le,
+            "\\ge": sympy.Ge,
+            "\\ne": sympy.Ne,
+        }
+        parts = [make[op](a, b) for op, a, b in zip(self.relations, self.sides, self.sides[1:], strict=False)]
+        return parts[0] if len(parts) == 1 else sympy.And(*parts)
 
     @property
     def expr(self) -> sympy.Basic:
@@ -247,21 +277,31 @@ def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: fr
     try:
         sides: list[Item | None] = build.transform(tree)  # type: ignore[assignment]
     except VisitError as exc:
-        if isinstance(exc.orig_exc, CheckerError):
-            raise exc.orig_exc from None
+        # A CheckerError means "this LaTeX is not math we read" (unparsed); anything else raised
+        # while building is our bug and propagates unchanged, traceback included, so the judge
+        # reports an `error` verdict for staff instead of a student's zero.
+        raise exc.orig_exc from None
+    relations = build.relations
+    if any(op != "=" for op in relations) and not options.relations:
+        op = next(op for op in relations if op != "=")
         raise UnsupportedConstructError(
-            f"expected an expression SymPy can build, found one it refused ({type(exc.orig_exc).__name__}); "
-            "fix: simplify the expression",
+            f"expected an expression or an equation, found the relation {op}; fix: write the value "
+            "or the equation asked for (relations are read only where a claim is asked for)",
             source=source,
             start=0,
             end=max(1, len(source)),
             approximate=True,
-        ) from exc.orig_exc
+        )
     values = _finish(ctx, build, sides)
+    if len(values) < len(sides):
+        relations = tuple(op for op, side in zip(relations, sides[1:], strict=False) if side is not None)
+        if len(relations) != max(0, len(values) - 1):
+            relations = ("=",) * max(0, len(values) - 1)
     spans = tuple(norm.span(item.start, item.end)[:2] for item, _ in values)
     exprs = tuple(value for _, value in values)
-    read_as = " = ".join(to_latex(e, table) for e in exprs)
-    return Parsed(source, exprs, spans, read_as, tuple(ctx.notes))
+    pieces = [to_latex(e, table) for e in exprs]
+    read_as = pieces[0] + "".join(f" {op} {p}" for op, p in zip(relations, pieces[1:], strict=False))
+    return Parsed(source, exprs, spans, read_as, tuple(ctx.notes), relations)
 
 
 @memo(maxsize=256)

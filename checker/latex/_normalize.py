@@ -23,6 +23,10 @@ from types import MappingProxyType
 
 from checker.errors import LatexSyntaxError, UnsupportedConstructError
 
+from ._dialects import TOKEN as _TOKEN
+from ._dialects import Tok as _Tok
+from ._dialects import rewrite as _rewrite_dialects
+
 __all__ = ["GREEK", "MAX_INPUT_CHARS", "Normalized", "normalize"]
 
 MAX_INPUT_CHARS = 20_000
@@ -34,7 +38,9 @@ SUPWORD_OPEN, SUPWORD_CLOSE = "\ue004", "\ue005"
 WORD_OPEN, WORD_CLOSE = "\ue006", "\ue007"
 NORM_OPEN, NORM_CLOSE = "\ue010", "\ue011"
 ABS_OPEN, ABS_CLOSE = "\ue012", "\ue013"
-MARKERS = frozenset({TRANSPOSE, STAR, PRIME, NORM_CLOSE, ABS_CLOSE, SUPWORD_CLOSE, WORD_CLOSE})
+MATRIX_OPEN, DET_OPEN, MATRIX_CLOSE = "\ue020", "\ue021", "\ue022"
+COL_SEP, ROW_SEP = "\ue023", "\ue024"
+MARKERS = frozenset({TRANSPOSE, STAR, PRIME, NORM_CLOSE, ABS_CLOSE, SUPWORD_CLOSE, WORD_CLOSE, MATRIX_CLOSE})
 
 # Commands that read files, define macros or write: never expanded, always refused.
 _FORBIDDEN = frozenset((
@@ -50,17 +56,25 @@ GREEK = frozenset((
     "varphi", "vartheta", "varrho", "varsigma", "varpi", "Gamma", "Delta", "Theta", "Lambda", "Xi",
     "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
 ))  # fmt: skip
+# Named functions the grammar reads as FUNC (trig, logs, det, tr, diag, min, max).
+FUNCTION_NAMES = (
+    "lg", "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh",
+    "tanh", "det", "tr", "diag", "min", "max",
+)  # fmt: skip
 # Commands passed to the grammar unchanged (after renaming through _RENAME).
 _PASS = GREEK | frozenset((
     "frac", "sqrt", "sum", "cdot", "times", "exp", "log", "ln", "sgn", "nabla", "hat", "tilde",
-    "bar", "check", "breve", "dot", "ddot",
-))  # fmt: skip
+    "bar", "check", "breve", "dot", "ddot", "odot", "le", "ge", "ne", "lfloor", "rfloor", "lceil",
+    "rceil", "binom",
+)) | frozenset(FUNCTION_NAMES)  # fmt: skip
 _RENAME = MappingProxyType({
     "dfrac": "frac", "tfrac": "frac", "cfrac": "frac", "varepsilon": "epsilon", "widehat": "hat",
     "widetilde": "tilde", "overline": "bar", "sign": "sgn", "div": "/", "ast": "*", "star": "*",
     "prime": "'", "top": "T", "intercal": "T", "implies": "Rightarrow", "Longrightarrow": "Rightarrow",
-    "coloneqq": "=",
+    "coloneqq": "=", "leq": "le", "geq": "ge", "neq": "ne", "leqslant": "le", "geqslant": "ge",
+    "lt": "<", "gt": ">", "tbinom": "binom", "dbinom": "binom", "Tr": "tr",
 })  # fmt: skip
+# Fonts whose multi-letter content is one name (\mathit{rate}), never a product of letters.
 _FONTS = frozenset((
     "mathbf", "boldsymbol", "bm", "mathsf", "mathit", "mathbb", "mathcal", "mathnormal", "pmb",
     "vec", "mathscr", "mathfrak",
@@ -74,35 +88,47 @@ _DROP = frozenset((
 ))  # fmt: skip
 _SPACES = frozenset((
     "quad", "qquad", ",", ";", "!", ":", ">", "enspace", "thinspace", "medspace", "thickspace",
+    "negthinspace", "negmedspace", "negthickspace",
 )) | {" "}  # fmt: skip
 _LEADERS = frozenset({"therefore", "because", "Rightarrow"})
 _ENVIRONMENTS = frozenset((
     "aligned", "align", "align*", "equation", "equation*", "split", "gathered", "gather", "gather*",
 ))  # fmt: skip
-_FUNCTION_WORDS = MappingProxyType(
-    {"sgn": "sgn", "sign": "sgn", "signum": "sgn", "exp": "exp", "log": "log", "ln": "ln"}
-)
+_MATRIX_ENVIRONMENTS = MappingProxyType({
+    "matrix": MATRIX_OPEN, "bmatrix": MATRIX_OPEN, "pmatrix": MATRIX_OPEN, "Bmatrix": MATRIX_OPEN,
+    "smallmatrix": MATRIX_OPEN, "vmatrix": DET_OPEN,
+})  # fmt: skip
+# Operator words however written (\operatorname{tr}, \mathrm{tr}, \text{tr}): the function, always.
+_FUNCTION_WORDS = MappingProxyType({
+    "sgn": "sgn", "sign": "sgn", "signum": "sgn", "exp": "exp", "log": "log", "ln": "ln",
+    "tr": "tr", "Tr": "tr", "trace": "tr", "det": "det", "diag": "diag", "min": "min", "max": "max",
+})  # fmt: skip
 _ARITY = MappingProxyType(
-    {"frac": 2, "sqrt": 1, "hat": 1, "tilde": 1, "bar": 1, "check": 1, "breve": 1, "dot": 1, "ddot": 1}
+    {
+        "frac": 2,
+        "sqrt": 1,
+        "hat": 1,
+        "tilde": 1,
+        "bar": 1,
+        "check": 1,
+        "breve": 1,
+        "dot": 1,
+        "ddot": 1,
+        "binom": 2,
+    }
 )
 _UNICODE = MappingProxyType({
     "σ": "\\sigma", "ε": "\\epsilon", "ϵ": "\\epsilon", "λ": "\\lambda", "π": "\\pi", "α": "\\alpha",
     "β": "\\beta", "μ": "\\mu", "√": "\\sqrt", "−": "-", "–": "-", "·": "\\cdot", "⋅": "\\cdot",
     "×": "\\times", "ᵀ": "^T", "∴": "\\therefore", "⇒": "\\Rightarrow", "′": "'", "‖": "\\|",
     "²": "^2", "³": "^3", "∇": "\\nabla", "∑": "\\sum", "∗": "*", "₂": "_2", "∥": "\\|",
-    "≔": ":=", "ℓ": "l",
+    "≔": ":=", "ℓ": "l", "≤": "\\le", "≥": "\\ge", "≠": "\\ne", "⊙": "\\odot", "θ": "\\theta",
+    "γ": "\\gamma", "δ": "\\delta", "η": "\\eta", "ρ": "\\rho", "τ": "\\tau", "φ": "\\phi",
+    "ω": "\\omega", "Σ": "\\Sigma", "∂": "\\partial", "ε̂": "\\hat{\\epsilon}",
 })  # fmt: skip
 _OPERAND_END = re.compile(r"[A-Za-z0-9})\]" + "".join(MARKERS) + r"]")
 # A question label opening a block: 1.2.2, 2.1.2a, or 3.2 followed by \quad (a decimal never is).
 _LABEL = re.compile(r"\s*(?:\d+(?:\.\d+){2,}[a-z]?\)?|[1-9]\d?\.\d{1,2}[a-z]?(?=\s*\\q?quad))(?=\s|\\|$)")
-_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.DOTALL)
-
-
-@dataclass(frozen=True)
-class _Tok:
-    text: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -193,7 +219,7 @@ def normalize(source: str, *, max_depth: int) -> Normalized:
     _guard(source, max_depth)
     notes: list[str] = []
     tokens = [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(source)]
-    tokens = _expand_unicode(tokens)
+    tokens = _expand_unicode(_rewrite_dialects(tokens))
     label = _LABEL.match(source)
     if label:
         notes.append(f"dropped the question label {label.group().strip()}")
@@ -307,6 +333,7 @@ class _State:
         self.tokens = tokens
         self.notes = notes
         self.bars: list[tuple[str, _Tok]] = []
+        self.matrices: list[_Tok] = []  # open matrix environments (\\ and & separate entries)
 
     def error(
         self, cls: type[LatexSyntaxError] | type[UnsupportedConstructError], msg: str, tok: _Tok
@@ -381,6 +408,10 @@ class _State:
             if name is not None and name not in ("|", "{", "}", "\\"):
                 i, force = self.command(name, tok, i, stop, out, script=script, force=force)
                 continue
+            if self.matrices and text in ("\\\\", "&"):
+                out.emit(ROW_SEP if text == "\\\\" else COL_SEP, tok.start, tok.end)
+                i += 1
+                continue
             if text == "\\\\":
                 raise self.error(
                     LatexSyntaxError,
@@ -397,7 +428,9 @@ class _State:
             if text in ("^", "_"):
                 i = self.script(text, tok, i, stop, out)
                 continue
-            if text in ("*", "'"):
+            if text == "*" and self.is_product_star(i, stop, out):
+                out.emit("\\cdot ", tok.start, tok.end)
+            elif text in ("*", "'"):
                 out.emit(STAR if text == "*" else PRIME, tok.start, tok.end)
             elif text == "\\{":
                 out.emit("(", tok.start, tok.end)
@@ -408,6 +441,24 @@ class _State:
             else:
                 out.emit(text, tok.start, tok.end, verbatim=True)
             i += 1
+
+    def is_product_star(self, i: int, stop: int, out: _Writer) -> bool:
+        """``*`` between two operands is a product (``2*n``); otherwise a star (``w*``, ``w^*``)."""
+        if not _OPERAND_END.match(out.last_char() or " ") or out.last_char() == STAR:
+            return False
+        j = self.skip_space(i + 1, stop)
+        if j >= stop:
+            return False
+        nxt = self.tokens[j].text
+        name = _command(self.tokens[j])
+        return (
+            nxt[0].isalnum()
+            or nxt in ("(", "{", "[", "\\|", "|")
+            or (
+                name is not None
+                and (name in _PASS or name in _FONTS or name in _TEXT or name in ("left", "lVert"))
+            )
+        )
 
     def bar(self, kind: str, tok: _Tok, out: _Writer, force: str | None) -> None:
         close = NORM_CLOSE if kind == NORM_OPEN else ABS_CLOSE
@@ -460,6 +511,18 @@ class _State:
         if name in ("begin", "end"):
             first, last, nxt = self.argument(i + 1, stop, f"\\{name}")
             env = self.raw(first, last).strip()
+            if env in _MATRIX_ENVIRONMENTS:
+                if name == "begin":
+                    self.matrices.append(tok)
+                    out.emit(_MATRIX_ENVIRONMENTS[env], tok.start, self.tokens[nxt - 1].end)
+                elif self.matrices:
+                    self.matrices.pop()
+                    out.emit(MATRIX_CLOSE, tok.start, self.tokens[nxt - 1].end)
+                else:
+                    raise self.error(
+                        LatexSyntaxError, f"expected \\begin{{{env}}} before \\end{{{env}}}, found none", tok
+                    )
+                return nxt, None
             if env not in _ENVIRONMENTS:
                 raise self.error(
                     UnsupportedConstructError,
@@ -482,7 +545,16 @@ class _State:
             inner = self.sub_text(first, last)
             braced = self.tokens[first - 1].text == "{" if first > 0 else False
             single = len(inner.text().strip()) <= 1 or last - first == 1
-            if braced and not single:
+            compact = re.sub(r"\s+", "", inner.text())
+            word = compact.rstrip(PRIME + STAR)
+            if braced and len(word) >= 2 and word.isascii() and word.isalpha():
+                # \mathit{rate}, \mathbf{foo}: one multi-letter name, never a product of letters.
+                end = self.tokens[nxt - 1].end
+                out.emit(WORD_OPEN + word + WORD_CLOSE, tok.start, end)
+                for mark in compact[len(word) :]:
+                    out.emit(mark, tok.start, end)
+                out.emit(" ", end, end)
+            elif braced and not single:
                 out.emit("{", tok.start, tok.end)
                 _copy(inner, out)
                 out.emit("}", tok.start, self.tokens[nxt - 1].end)
@@ -497,8 +569,8 @@ class _State:
             return self.text_command(name, tok, i, stop, out, script=script), None
         if name in _ARITY:
             return self.with_arguments(name, tok, i, stop, out), None
-        if name in {"/", "*", "'", "="}:
-            mapped = {"/": "/", "*": STAR, "'": PRIME, "=": "="}[name]
+        if name in {"/", "*", "'", "=", "<", ">"}:
+            mapped = {"/": "/", "*": STAR, "'": PRIME, "=": "=", "<": "<", ">": ">"}[name]
             out.emit(mapped, tok.start, tok.end)
             return i + 1, None
         if name == "T":
@@ -579,7 +651,17 @@ class _State:
         return nxt
 
     def script(self, mark: str, tok: _Tok, i: int, stop: int, out: _Writer) -> int:
-        first, last, nxt = self.argument(i + 1, stop, mark)
+        j = self.skip_space(i + 1, stop)
+        if mark == "^" and j < stop and self.tokens[j].text == "(":
+            # ASCII x^(n+1), (A)^(-1): the parenthesised group is the exponent
+            close = self.matching_paren(j, stop)
+            first, last, nxt = j + 1, close, close + 1
+        elif mark == "^" and j + 1 < stop and self.tokens[j].text in ("-", "+"):
+            # ASCII A^-1, A^-T: the sign and the next token
+            _, last, nxt = self.argument(j + 1, stop, mark + self.tokens[j].text)
+            first = j
+        else:
+            first, last, nxt = self.argument(i + 1, stop, mark)
         inner = self.sub_text(first, last)
         content = re.sub(r"\s+", "", inner.text())
         end = self.tokens[nxt - 1].end

@@ -60,8 +60,8 @@ ERRORS: list[tuple[str, str, str, type[CheckerError], tuple[str, ...]]] = [
     ("newcommand", "1.1.2", r"\newcommand{\x}{1} x", UnsupportedConstructError, ("\\newcommand",)),
     ("write", "1.1.2", r"\write18{ls}", UnsupportedConstructError, ("\\write",)),
     ("unknown-command", "1.1.2", r"w \sim x", UnsupportedConstructError, ("\\sim",)),
-    ("relation", "3.2", r"p \leq 1", UnsupportedConstructError, ("\\leq",)),
-    ("environment", "3.2", r"\begin{pmatrix} p \end{pmatrix}", UnsupportedConstructError, ("pmatrix",)),
+    ("relation", "3.2", r"p \leq 1", UnsupportedConstructError, ("relation \\le",)),
+    ("environment", "3.2", r"\begin{cases} p \end{cases}", UnsupportedConstructError, ("cases",)),
     ("huge-exponent", "3.2", r"(p+1)^{100000}", UnsupportedConstructError, ("max_exponent=64", "100000")),
     ("tower", "3.2", r"9^{9^{9^{9}}}", UnsupportedConstructError, ("max_exponent",)),
     ("huge-number", "3.2", r"((2^{64})^{64})^{64}", UnsupportedConstructError, ("bits",)),
@@ -69,7 +69,7 @@ ERRORS: list[tuple[str, str, str, type[CheckerError], tuple[str, ...]]] = [
     ("division-by-zero", "3.2", r"\frac{p}{0}", UnsupportedConstructError, ("nonzero denominator",)),
     ("zero-to-negative-power", "3.2", r"(p - p)^{-1}", UnsupportedConstructError, ("divides by zero",)),
     ("matrix-norm", "1.2.2", r"\|X\|", UnsupportedConstructError, ("norm",)),
-    ("norm-1", "1.1.2", r"\|w\|_1", UnsupportedConstructError, ("\\|v\\|_2",)),
+    ("norm-3", "1.1.2", r"\|w\|_3", UnsupportedConstructError, ("\\|v\\|_1", "script 3")),
     ("sum-without-index", "1.1.2", r"\sum w^T x", UnsupportedConstructError, ("index",)),
     ("sum-of-cubes", "1.1.2", r"\sum_j w_j^3", UnsupportedConstructError, ("two components",)),
     ("sum-wrong-bounds", "1.1.2", r"\sum_{j=1}^{n} w_j x_j", ShapeError, ("components", "d")),
@@ -94,7 +94,7 @@ ERRORS: list[tuple[str, str, str, type[CheckerError], tuple[str, ...]]] = [
     ("bare-function", "1.1.2", r"f + 1", LatexSyntaxError, ("arguments after the function f",)),
     ("too-many-arguments", "1.1.2", r"f(x; w; x)", LatexSyntaxError, ("at most 2 arguments",)),
     ("bare-tuple", "1.1.2", r"(x; w)", LatexSyntaxError, ("one expression in parentheses",)),
-    ("star-on-number", "3.2", r"2*p", UnknownSymbolError, ("2*",)),
+    ("star-on-number", "3.2", r"2^* p", UnknownSymbolError, ("2^*",)),
     ("only-equals", "1.1.2", r"=", LatexSyntaxError, ("found none",)),
 ]
 
