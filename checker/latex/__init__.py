@@ -38,6 +38,8 @@ from lark.exceptions import (
 from checker.caches import memo
 from checker.config import ParseOptions
 from checker.errors import (
+    AmbiguousReadingError,
+    CheckerError,
     LatexSyntaxError,
     ShapeError,
     UnknownSymbolError,
@@ -48,7 +50,8 @@ from checker.table import FunctionSpec, SymbolTable
 
 from . import _algebra as alg
 from ._algebra import Ctx, Item, Unsized
-from ._normalize import Normalized, normalize
+from ._base import BodyParser
+from ._normalize import PRIME, Normalized, normalize
 from ._printer import render
 from ._symbols import Resolver
 from ._transformer import Build
@@ -280,6 +283,8 @@ def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: fr
         # A CheckerError means "this LaTeX is not math we read" (unparsed); anything else raised
         # while building is our bug and propagates unchanged, traceback included, so the judge
         # reports an `error` verdict for staff instead of a student's zero.
+        if isinstance(exc.orig_exc, ShapeError) and PRIME in norm.text:
+            _prime_ambiguity(norm, resolver, options, body_parser, expanding, exc.orig_exc)
         raise exc.orig_exc from None
     relations = build.relations
     if any(op != "=" for op in relations) and not options.relations:
@@ -302,6 +307,40 @@ def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: fr
     pieces = [to_latex(e, table) for e in exprs]
     read_as = pieces[0] + "".join(f" {op} {p}" for op, p in zip(relations, pieces[1:], strict=False))
     return Parsed(source, exprs, spans, read_as, tuple(ctx.notes), relations)
+
+
+def _prime_ambiguity(  # noqa: PLR0917 - the parse's own state, passed on once
+    norm: Normalized,
+    resolver: Resolver,
+    options: ParseOptions,
+    body_parser: BodyParser,
+    expanding: frozenset[str],
+    error: ShapeError,
+) -> None:
+    """A shape error with a declared primed symbol (``x'`` of hw3) that reads as a transpose.
+
+    ``x'w`` with x' declared is x'·w, which does not fit; read with the prime as a transpose it
+    is xᵀw, which does: the spelling is ambiguous under the key, so it is refused as such, naming
+    both readings, never guessed.  Returns when the transpose reading does not fit either.
+    """
+    tree = _lark_parse(norm)
+    ctx = Ctx(norm, options, [])
+    build = Build(ctx, resolver, body_parser, expanding, _meaningful())
+    build.prime_as_transpose = True
+    try:
+        sides = build.transform(tree)
+        _finish(ctx, build, sides)  # type: ignore[arg-type]
+    except (VisitError, CheckerError):
+        return
+    raise AmbiguousReadingError(
+        f"expected one reading of the primes, found two: a declared primed symbol, which gives {error.message}, "
+        "or a transpose, which fits; fix: write ^T for a transpose, or the symbol as the key spells it",
+        source=norm.source,
+        start=error.start,
+        end=error.end,
+        approximate=error.approximate,
+        readings=("the declared primed symbol", "a transpose"),
+    ) from error
 
 
 @memo(maxsize=256)

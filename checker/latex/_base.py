@@ -23,7 +23,17 @@ from checker.table import FunctionSpec
 from ._algebra import Ctx, Item
 from ._symbols import Resolver
 
-__all__ = ["Args", "BodyParser", "FuncRef", "NormOf", "Placeholder", "Rules", "Span", "SpanTransformer"]
+__all__ = [
+    "Args",
+    "BodyParser",
+    "FuncRef",
+    "NormOf",
+    "Placeholder",
+    "Rules",
+    "Scripted",
+    "Span",
+    "SpanTransformer",
+]
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,19 @@ class NormOf:
     """``\\|inner\\|`` before its subscript is known (read by ``_matrices.MatrixRules``)."""
 
     inner: Item
+
+
+@dataclass(frozen=True)
+class Scripted:
+    """``(a)^2`` or ``(x; w)^T`` before it is known whether a function name precedes it.
+
+    ``\\sigma(a)^2`` is σ(a) squared, never σ(a²): the function takes the parenthesis, then the
+    scripts apply to its value (``Build.implicit``, ``FunctionRules.apply``).  Anywhere else the
+    scripts apply to the parenthesis itself.
+    """
+
+    primary: Item
+    scripts: tuple[object, ...]
 
 
 BodyParser = Callable[[FunctionSpec, frozenset[str]], sympy.Basic]
@@ -171,6 +194,10 @@ class Rules(SpanTransformer):
         """The value of a :class:`NormOf` item with its subscript (``_matrices.MatrixRules``)."""
         raise NotImplementedError
 
+    def apply_scripts(self, item: Item, scripts: tuple[object, ...]) -> Item:
+        """``item`` with its scripts applied in order (the core transformer's ``_script``)."""
+        raise NotImplementedError
+
     def _value(self, item: Item) -> Item:
         """``item`` checked to be a value (not a bare function name or argument list).
 
@@ -178,6 +205,8 @@ class Rules(SpanTransformer):
         """
         if isinstance(item.value, NormOf):
             return self.norm_value(item, None)
+        if isinstance(item.value, Scripted):
+            return self._value(self.apply_scripts(item.value.primary, item.value.scripts))
         if isinstance(item.value, FuncRef):
             raise self._no_arguments(item, item.value)
         if isinstance(item.value, Args):

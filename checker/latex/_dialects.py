@@ -73,9 +73,15 @@ def rewrite(tokens: list[Tok]) -> list[Tok]:
     ['\\\\lambda', '^', '2']
     """
     out: list[Tok] = []
+    after: dict[int, list[Tok]] = {}  # tokens to emit right after the token at an index (inv's ^{-1})
     i, n = 0, len(tokens)
     while i < n:
         tok = tokens[i]
+        if i in after:
+            out.append(Tok("|", tok.start, tok.end) if after[i] == [] else tok)
+            out.extend(after.pop(i))
+            i += 1
+            continue
         if tok.text in _SUPERSCRIPT:
             j = i
             while j < n and tokens[j].text in _SUPERSCRIPT:
@@ -100,27 +106,18 @@ def rewrite(tokens: list[Tok]) -> list[Tok]:
         span = (tok.start, tokens[j - 1].end)
         if word in _GREEK_WORDS:
             out.append(Tok("\\" + _GREEK_WORDS[word], *span))
-        elif word == "inv" and follows == "(":
-            close = _matching(tokens, j)
-            if close is None:
-                out.extend(tokens[i:j])
+        elif word in ("inv", "abs") and follows == "(" and (close := _matching(tokens, j)) is not None:
+            # inv(A) is (A)^{-1}; abs(a) is |a|: the closing ) is rewritten when it is reached
+            if word == "inv":
+                out.append(tokens[j])
+                after[close] = [Tok(t, *span) for t in ("^", "{", "-", "1", "}")]
             else:
-                out.extend(tokens[j : close + 1])
-                out.extend(Tok(t, *span) for t in ("^", "{", "-", "1", "}"))
-                i = close + 1
-                continue
+                out.append(Tok("|", *span))
+                after[close] = []
+            i = j + 1
+            continue
         elif word in _CALL_WORDS and follows == "(":
-            if word == "abs":
-                close = _matching(tokens, j)
-                if close is not None:
-                    out.append(Tok("|", *span))
-                    out.extend(tokens[j + 1 : close])
-                    out.append(Tok("|", tokens[close].start, tokens[close].end))
-                    i = close + 1
-                    continue
-                out.extend(tokens[i:j])
-            else:
-                out.append(Tok("\\" + _CALL_WORDS[word], *span))
+            out.append(Tok("\\" + _CALL_WORDS[word], *span))
         else:
             out.extend(tokens[i:j])
         i = j

@@ -16,13 +16,12 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-from checker.errors import LatexSyntaxError, ShapeError, UnsupportedConstructError
+from checker.errors import AmbiguousReadingError, LatexSyntaxError, ShapeError, UnsupportedConstructError
 from checker.table import FunctionSpec
 
 from . import _algebra as alg
 from ._algebra import Item, Unsized
-from ._base import Args, FuncRef, Rules, Span
-from ._symbols import NameRef, make_key, script_text
+from ._base import Args, FuncRef, Rules, Scripted, Span
 
 __all__ = ["ELEMENTWISE", "FunctionRules"]
 
@@ -60,10 +59,31 @@ class FunctionRules(Rules):
     """``\\sin x``, ``\\log_2 x``, ``\\det A``, ``\\min(a, b)``, ``x!``, ``\\binom{n}{k}``, ``f(x; w)``."""
 
     def apply(self, span: Span, func: Token, arg: Item) -> Item:
+        if isinstance(arg.value, Scripted):  # \sin(x)^2 is (\sin x)^2
+            inner = self.apply(span, func, arg.value.primary)
+            return Item(self.apply_scripts(inner, arg.value.scripts).value, *span, kind="apply")
         kind = "apply" if arg.kind in ("paren", "arguments", "group") else "bare_apply"
-        return Item(self._call(_name(func), arg), *span, kind=kind)
+        name = _name(func)
+        try:
+            return Item(self._call(name, arg), *span, kind=kind)
+        except ShapeError:
+            if kind == "apply" or name not in ("det", "tr", "diag"):
+                raise
+            # \tr X^T X: tr(X^T) fails on shapes; tr(X^T X) may be meant: never guessed
+            err = self.ctx.fail(
+                AmbiguousReadingError,
+                f"expected the argument of \\{name} in parentheses, found \\{name} {self.ctx.text(arg)}..., "
+                f"which reads two ways; fix: write \\{name}(...) around the whole argument",
+                *span,
+            )
+            assert isinstance(err, AmbiguousReadingError)
+            err.readings = (f"\\{name}({self.ctx.text(arg)}) ...", f"\\{name}({self.ctx.text(arg)} ...)")
+            raise err from None
 
     def apply_power(self, span: Span, func: Token, sup: Item, arg: Item) -> Item:
+        if isinstance(arg.value, Scripted):
+            inner = self.apply_power(span, func, sup, arg.value.primary)
+            return Item(self.apply_scripts(inner, arg.value.scripts).value, *span, kind="apply")
         name = _name(func)
         kind = "apply" if arg.kind in ("paren", "arguments", "group") else "bare_apply"
         exponent = self._value(sup)
@@ -80,38 +100,22 @@ class FunctionRules(Rules):
         value = Item(self._call(name, arg), *span)
         return Item(alg.power(self.ctx, value, exponent), *span, kind=kind)
 
-    def apply_base(self, span: Span, func: Token, sub: Token, arg: Item) -> Item:
-        name = _name(func)
+    def apply_base(self, span: Span, func: Token, base: Item, arg: Item) -> Item:
+        """``\\log_b x`` (the normalizer gives a subscript only to \\log as an expression)."""
+        if isinstance(arg.value, Scripted):
+            inner = self.apply_base(span, func, base, arg.value.primary)
+            return Item(self.apply_scripts(inner, arg.value.scripts).value, *span, kind="apply")
         kind = "apply" if arg.kind in ("paren", "arguments", "group") else "bare_apply"
-        if name != "log":
+        b = self._scalar_arg("log", base)
+        if b.is_number and (b.is_positive is False or b == 1):
             raise self.ctx.fail(
                 UnsupportedConstructError,
-                f"expected a subscript only on \\log (\\log_2 x), found \\{name}_{{{script_text(str(sub))}}}; "
-                "fix: write the function without the subscript",
-                sub.start_pos or 0,
-                sub.end_pos or 0,
+                f"expected a logarithm base that is positive and not 1, found base={self.ctx.text(base)}; "
+                "fix: check the base",
+                base.start,
+                base.end,
             )
-        base = self._log_base(sub)
-        return Item(sympy.log(self._scalar_arg(name, arg), base), *span, kind=kind)
-
-    def _log_base(self, sub: Token) -> sympy.Expr:
-        text = script_text(str(sub))
-        if text.isdigit() and len(text) <= 6 and int(text) >= 2:
-            return sympy.Integer(int(text))
-        if text == "e":
-            return sympy.E
-        spec = self.resolver.lookup(make_key(NameRef("", text), []))
-        if spec is not None and spec.shape == "scalar":
-            value = self.resolver.symbol(spec)
-            assert isinstance(value, sympy.Expr)
-            return value
-        raise self.ctx.fail(
-            UnsupportedConstructError,
-            f"expected a logarithm base that is a number or a declared scalar, found base={text}; "
-            "fix: write \\log_2 x, or \\frac{\\ln x}{\\ln b}",
-            sub.start_pos or 0,
-            sub.end_pos or 0,
-        )
+        return Item(sympy.log(self._scalar_arg("log", arg), b), *span, kind=kind)
 
     def _scalar_arg(self, name: str, arg: Item) -> sympy.Expr:
         item = self._value(arg)

@@ -40,7 +40,10 @@ NORM_OPEN, NORM_CLOSE = "\ue010", "\ue011"
 ABS_OPEN, ABS_CLOSE = "\ue012", "\ue013"
 MATRIX_OPEN, DET_OPEN, MATRIX_CLOSE = "\ue020", "\ue021", "\ue022"
 COL_SEP, ROW_SEP = "\ue023", "\ue024"
-MARKERS = frozenset({TRANSPOSE, STAR, PRIME, NORM_CLOSE, ABS_CLOSE, SUPWORD_CLOSE, WORD_CLOSE, MATRIX_CLOSE})
+INTEGRAL, DIFF_OPEN, DIFF_CLOSE = "\ue030", "\ue031", "\ue032"
+MARKERS = frozenset({
+    TRANSPOSE, STAR, PRIME, NORM_CLOSE, ABS_CLOSE, SUPWORD_CLOSE, WORD_CLOSE, MATRIX_CLOSE, DIFF_CLOSE,
+})  # fmt: skip
 
 # Commands that read files, define macros or write: never expanded, always refused.
 _FORBIDDEN = frozenset((
@@ -531,6 +534,8 @@ class _State:
                     tok,
                 )
             return nxt, None
+        if name == "int":
+            return self.integral(tok, i, stop, out), None
         if name in _LEADERS:
             if out.text().strip():
                 raise self.error(
@@ -554,6 +559,13 @@ class _State:
                 for mark in compact[len(word) :]:
                     out.emit(mark, tok.start, end)
                 out.emit(" ", end, end)
+            elif name == "mathit" and not (word.isascii() and word.isalpha()):
+                raise self.error(
+                    UnsupportedConstructError,
+                    f"expected a name in \\mathit{{...}}, found {self.raw(first, last)!r}; "
+                    "fix: write the expression without \\mathit",
+                    tok,
+                )
             elif braced and not single:
                 out.emit("{", tok.start, tok.end)
                 _copy(inner, out)
@@ -579,6 +591,11 @@ class _State:
         if name in _PASS:
             out.emit("\\" + name, tok.start, tok.end)
             out.emit(" ", tok.end, tok.end)
+            j = self.skip_space(i + 1, stop)
+            if name == "log" and j < stop and self.tokens[j].text == "_":
+                return self.script(
+                    "_", self.tokens[j], j, stop, out, lower=True
+                ), None  # \log_{b}: an expression
             return i + 1, None
         raise self.error(
             UnsupportedConstructError,
@@ -586,6 +603,107 @@ class _State:
             "fix: rewrite without it (relations other than = and sets are not graded automatically)",
             tok,
         )
+
+    def integral(self, tok: _Tok, i: int, stop: int, out: _Writer) -> int:
+        """``\\int_a^b f dx``: the limits, the integrand, then the differential as one marker.
+
+        The differential is the first ``d`` followed by one name that starts a factor at the
+        integrand's top level (``x dx``, ``(x+a)dx``, ``\\,dx``), or the numerator's in
+        ``\\frac{3 dz}{z}``; without one the integral is refused (never read as a product with d).
+        """
+        out.emit(INTEGRAL, tok.start, tok.end)
+        j = self.skip_space(i + 1, stop)
+        while j < stop and (
+            self.tokens[j].text in ("_", "^") or _command(self.tokens[j]) in ("limits", "nolimits")
+        ):
+            if self.tokens[j].text in ("_", "^"):
+                j = self.script(self.tokens[j].text, self.tokens[j], j, stop, out, lower=True)
+            else:
+                j += 1
+            j = self.skip_space(j, stop)
+        end = self.group_end(j, stop)
+        k = self.differential(j, end)
+        if k is not None:
+            if k == j:
+                out.emit("1", self.tokens[k].start, self.tokens[k].start)
+            self.run(j, k, out, script=False)
+            return self.emit_differential(k, out)
+        frac = j if j < end and _command(self.tokens[j]) == "frac" else None
+        if frac is not None:
+            first, last, nxt = self.argument(frac + 1, end, "\\frac")
+            k = self.differential(first, last)
+            if k is not None and self.skip_space(self.argument(nxt, end, "\\frac")[2], end) == end:
+                before = k
+                if before > first and _command(self.tokens[self.skip_back(before - 1, first)]) in (
+                    "cdot",
+                    "times",
+                ):
+                    before = self.skip_back(before - 1, first)
+                out.emit("\\frac", self.tokens[frac].start, self.tokens[frac].end)
+                out.emit("{", self.tokens[first - 1].start, self.tokens[first - 1].end)
+                if not "".join(t.text for t in self.tokens[first:before]).strip():
+                    out.emit("1", self.tokens[k].start, self.tokens[k].end)
+                self.run(first, before, out, script=False)
+                self.run(k + 2, last, out, script=False)
+                out.emit("}", self.tokens[last].start, self.tokens[last].end)
+                d_first, d_last, d_next = self.argument(nxt, end, "\\frac")
+                out.emit("{", self.tokens[d_first - 1].start, self.tokens[d_first - 1].end)
+                self.run(d_first, d_last, out, script=False)
+                out.emit("}", self.tokens[d_next - 1].start, self.tokens[d_next - 1].end)
+                self.emit_differential(k, out)
+                return d_next
+        raise self.error(
+            UnsupportedConstructError,
+            "expected an integral with its differential (\\int f(x)\\,dx), found none; "
+            "fix: write the differential dx",
+            tok,
+        )
+
+    def group_end(self, j: int, stop: int) -> int:
+        """The end of the group that ``j`` is in: its closing brace, or ``stop``."""
+        depth = 0
+        for k in range(j, stop):
+            text = self.tokens[k].text
+            if text == "{":
+                depth += 1
+            elif text == "}":
+                if depth == 0:
+                    return k
+                depth -= 1
+        return stop
+
+    def skip_back(self, k: int, first: int) -> int:
+        while k > first and self.tokens[k].text.isspace():
+            k -= 1
+        return k
+
+    def differential(self, j: int, end: int) -> int | None:
+        """The index of the ``d`` of a differential between ``j`` and ``end`` (top level), or None."""
+        depth = 0
+        for k in range(j, end):
+            text = self.tokens[k].text
+            if text in ("{", "("):
+                depth += 1
+            elif text in ("}", ")"):
+                depth -= 1
+            if depth or text != "d" or k + 1 >= end:
+                continue
+            prev = self.tokens[k - 1].text if k > j else " "
+            var = self.tokens[k + 1]
+            after = self.tokens[k + 2].text if k + 2 < end else " "
+            starts = prev.isspace() or prev in ")}]+-" or (prev.startswith("\\") and k > j)
+            one_name = (
+                len(var.text) == 1 and var.text.isalpha() and not (len(after) == 1 and after.isalpha())
+            ) or (_command(var) in GREEK)
+            if starts and one_name:
+                return k
+        return None
+
+    def emit_differential(self, k: int, out: _Writer) -> int:
+        var = self.tokens[k + 1]
+        name = var.text if len(var.text) == 1 else "\\" + (_command(var) or "")
+        out.emit(DIFF_OPEN + name + DIFF_CLOSE, self.tokens[k].start, var.end)
+        return k + 2
 
     def with_arguments(self, name: str, tok: _Tok, i: int, stop: int, out: _Writer) -> int:
         out.emit("\\" + name, tok.start, tok.end)
@@ -650,7 +768,7 @@ class _State:
         out.emit(" ", tok.start, end)
         return nxt
 
-    def script(self, mark: str, tok: _Tok, i: int, stop: int, out: _Writer) -> int:
+    def script(self, mark: str, tok: _Tok, i: int, stop: int, out: _Writer, *, lower: bool = False) -> int:
         j = self.skip_space(i + 1, stop)
         if mark == "^" and j < stop and self.tokens[j].text == "(":
             # ASCII x^(n+1), (A)^(-1): the parenthesised group is the exponent
@@ -660,11 +778,22 @@ class _State:
             # ASCII A^-1, A^-T: the sign and the next token
             _, last, nxt = self.argument(j + 1, stop, mark + self.tokens[j].text)
             first = j
+        elif j < stop and _command(self.tokens[j]) in _ARITY:
+            # x^\frac{1}{2}: the command with its arguments is the script
+            first, nxt = j, j + 1
+            for _ in range(_ARITY[_command(self.tokens[j]) or ""]):
+                nxt = self.argument(nxt, stop, mark)[2]
+            last = nxt
         else:
             first, last, nxt = self.argument(i + 1, stop, mark)
         inner = self.sub_text(first, last)
         content = re.sub(r"\s+", "", inner.text())
         end = self.tokens[nxt - 1].end
+        if mark == "_" and lower:  # a lower limit: an expression, not a name's subscript
+            out.emit("_ {", tok.start, tok.end)
+            _copy(inner, out)
+            out.emit("}", end - 1, end)
+            return nxt
         if mark == "_":
             out.emit("_{", tok.start, tok.end)
             _copy(inner, out)

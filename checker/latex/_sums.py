@@ -134,6 +134,47 @@ class SumRules(Rules):
                 end,
             )
 
+    def lower(self, span: Span, expr: Item) -> Item:
+        return Item(self._value(expr).value, *span, kind="lower")
+
+    def integral(self, span: Span, *children: Item | Token) -> Item:
+        """``\\int_a^b f\\,dx`` as a SymPy Integral of a scalar integrand over a declared scalar.
+
+        The engine does not evaluate integrals: an answer holding one is read (never guessed) and
+        then left undecided for a TA.
+        """
+        diff = children[-1]
+        body = self._value(children[-2])  # type: ignore[arg-type]
+        assert isinstance(diff, Token)
+        name = str(diff)[1:-1]
+        spec = self.resolver.lookup(make_key(NameRef("", name), []))
+        if spec is None or spec.shape != "scalar":
+            raise self.ctx.fail(
+                UnknownSymbolError,
+                f"expected d followed by a declared scalar ({self.resolver.declared()}), found d{name}; "
+                "fix: integrate over a symbol of the question",
+                diff.start_pos or 0,
+                diff.end_pos or 0,
+            )
+        var = self.resolver.symbol(spec)
+        value = body.value
+        if not isinstance(value, sympy.Expr) or isinstance(value, MatrixExpr):
+            raise self.ctx.fail(
+                ShapeError,
+                f"expected a scalar integrand, found {self.ctx.text(body)}; fix: integrate a scalar",
+                body.start,
+                body.end,
+            )
+        limits = {c.kind: c.value for c in children[:-2] if isinstance(c, Item)}
+        if ("lower" in limits) != ("sup" in limits):
+            raise self.ctx.fail(
+                UnsupportedConstructError,
+                "expected both limits of a definite integral or none, found one; fix: write \\int_a^b",
+                *span,
+            )
+        bounds = (var, limits["lower"], limits["sup"]) if limits else (var,)
+        return Item(sympy.Integral(value, bounds), *span)
+
     @staticmethod
     def _as_column(m: sympy.MatrixSymbol) -> sympy.Basic:
         return sympy.Transpose(m) if m.shape[0] == 1 else m

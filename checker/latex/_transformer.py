@@ -31,7 +31,7 @@ from checker.table import SymbolSpec
 
 from . import _algebra as alg
 from ._algebra import Ctx, Item, Unsized
-from ._base import Args, FuncRef, NormOf, Span, SpanTransformer
+from ._base import Args, FuncRef, NormOf, Scripted, Span, SpanTransformer
 from ._functions import FunctionRules
 from ._matrices import MatrixRules
 from ._sums import SumRules
@@ -49,6 +49,7 @@ class Build(SumRules, FunctionRules, MatrixRules):
     """The transformer of one parse: the core rules here, the families from the mixins."""
 
     relations: tuple[str, ...] = ()
+    prime_as_transpose = False  # read X' as a transpose even where X' is declared (ambiguity probe)
 
     # ---- structure ------------------------------------------------------------------------
 
@@ -102,7 +103,12 @@ class Build(SumRules, FunctionRules, MatrixRules):
             if isinstance(item.value, FuncRef):
                 if i + 1 >= len(factors):
                     raise self._no_arguments(item, item.value)
-                item = self._apply_function(item, factors[i + 1])
+                arg = factors[i + 1]
+                if isinstance(arg.value, Scripted):  # f(x)^2 is (f(x))^2
+                    applied = self._apply_function(item, arg.value.primary)
+                    item = self.apply_scripts(applied, arg.value.scripts)
+                else:
+                    item = self._apply_function(item, arg)
                 i += 1
             item = self._value(item)
             acc = item if acc is None else Item(alg.multiply(self.ctx, acc, item, ""), acc.start, item.end)
@@ -147,7 +153,13 @@ class Build(SumRules, FunctionRules, MatrixRules):
         item = primary
         if isinstance(primary.value, NameRef):
             item, rest = self._resolve(primary, rest)
-        for script in rest:
+        elif primary.kind in ("paren", "arguments") and rest:
+            return Item(Scripted(primary, tuple(rest)), *span, kind="scripted")
+        return self.apply_scripts(item, tuple(rest))
+
+    def apply_scripts(self, item: Item, scripts: tuple[object, ...]) -> Item:
+        for script in scripts:
+            assert isinstance(script, Token | Item)
             item = self._script(item, script)
         return item
 
@@ -163,7 +175,7 @@ class Build(SumRules, FunctionRules, MatrixRules):
         for k in range(min(len(nameable), _MAX_DECORATIONS), -1, -1):
             pieces = [(t.type, str(t)) for t in nameable[:k]]
             spec = self.resolver.lookup(make_key(ref, pieces))
-            if spec is None:
+            if spec is None or (self.prime_as_transpose and self._primed_matrix(ref, pieces)):
                 continue
             if k == len(nameable):
                 end = nameable[k - 1].end_pos or 0 if k else primary.end
@@ -204,6 +216,13 @@ class Build(SumRules, FunctionRules, MatrixRules):
             primary.start,
             end,
         )
+
+    def _primed_matrix(self, ref: NameRef, pieces: list[tuple[str, str]]) -> bool:
+        """A primed spelling whose unprimed name is a declared matrix or vector (a transpose too)."""
+        if not any(kind == "PRIME" for kind, _ in pieces):
+            return False
+        base = self.resolver.lookup(make_key(ref, [p for p in pieces if p[0] != "PRIME"]))
+        return base is not None and isinstance(base.shape, tuple)
 
     def _symbol(self, spec: SymbolSpec, scripts: list[tuple[str, str]]) -> object:
         if spec.shape != "identity":
@@ -302,6 +321,9 @@ class Build(SumRules, FunctionRules, MatrixRules):
 
     def root(self, span: Span, index: Item, arg: Item) -> Item:
         k = self._value(index).value
+        if isinstance(k, sympy.Expr) and alg.shape(k) is None and k.free_symbols and not k.is_number:
+            # \sqrt[y]{x} is x^{1/y}: read, though the engine leaves symbolic exponents undecided
+            return Item(self._root(arg, Item(sympy.Pow(k, -1), index.start, index.end)), *span)
         if not (isinstance(k, sympy.Integer) and 2 <= k <= self.ctx.options.max_exponent):
             raise self.ctx.fail(
                 UnsupportedConstructError,

@@ -74,7 +74,7 @@ ERRORS: list[tuple[str, str, str, type[CheckerError], tuple[str, ...]]] = [
     ("sum-of-cubes", "1.1.2", r"\sum_j w_j^3", UnsupportedConstructError, ("two components",)),
     ("sum-wrong-bounds", "1.1.2", r"\sum_{j=1}^{n} w_j x_j", ShapeError, ("components", "d")),
     ("sum-not-dot", "3.2", r"\sum_j p", UnsupportedConstructError, ("components",)),
-    ("root-index", "3.2", r"\sqrt[p]{p}", UnsupportedConstructError, ("root index",)),
+    ("root-index", "3.2", r"\sqrt[1/2]{p}", UnsupportedConstructError, ("root index",)),
     # malformed
     ("empty", "1.1.2", "", LatexSyntaxError, ("found nothing",)),
     ("blank", "1.1.2", "   ", LatexSyntaxError, ("found nothing",)),
