@@ -60,7 +60,7 @@ __all__ = ["Parsed", "definitions", "parse", "parse_key", "shape_of", "to_latex"
 
 _NESTING = frozenset({
     "paren", "arguments", "group", "frac", "root", "sqrt", "norm", "abs", "sup", "apply", "bigsum", "nabla",
-    "apply_power", "apply_base", "binom", "floor", "ceil", "matrix", "det_matrix",
+    "apply_power", "apply_base", "binom", "floor", "ceil", "matrix", "det_matrix", "integral", "limit",
 })  # fmt: skip
 _MAX_TREE_DEPTH = 400
 _FRIENDLY = MappingProxyType({

@@ -22,9 +22,21 @@ import re
 from dataclasses import dataclass
 from types import MappingProxyType
 
-__all__ = ["TOKEN", "Tok", "rewrite"]
+__all__ = ["TOKEN", "Tok", "may_hold_dialect", "rewrite"]
 
 TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.DOTALL)
+# Something :func:`rewrite` may change: a run of two letters outside a command, a pair operator,
+# a superscript character.  Plain LaTeX (most answers) has none and skips the token pass.
+_HINT = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2}|\*\*|[<>!]=|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ᵀⁿᵗ]")
+
+
+def may_hold_dialect(source: str) -> bool:
+    """Whether ``source`` may hold an ASCII or Unicode spelling (a linear-time scan).
+
+    >>> may_hold_dialect(r"X^T X + 2 n \\lambda I"), may_hold_dialect("2*n*lambda")
+    (False, True)
+    """
+    return _HINT.search(source) is not None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from checker.errors import LatexSyntaxError, UnsupportedConstructError
 
 from ._dialects import TOKEN as _TOKEN
 from ._dialects import Tok as _Tok
+from ._dialects import may_hold_dialect as _may_hold_dialect
 from ._dialects import rewrite as _rewrite_dialects
 
 __all__ = ["GREEK", "MAX_INPUT_CHARS", "Normalized", "normalize"]
@@ -41,6 +42,8 @@ ABS_OPEN, ABS_CLOSE = "\ue012", "\ue013"
 MATRIX_OPEN, DET_OPEN, MATRIX_CLOSE = "\ue020", "\ue021", "\ue022"
 COL_SEP, ROW_SEP = "\ue023", "\ue024"
 INTEGRAL, DIFF_OPEN, DIFF_CLOSE = "\ue030", "\ue031", "\ue032"
+LIMIT, LIMIT_TO, LIMIT_FROM_ABOVE, LIMIT_FROM_BELOW = "\ue033", "\ue034", "\ue035", "\ue036"
+_ARROWS = frozenset({"to", "rightarrow", "Rightarrow", "longrightarrow", "Longrightarrow"})
 MARKERS = frozenset({
     TRANSPOSE, STAR, PRIME, NORM_CLOSE, ABS_CLOSE, SUPWORD_CLOSE, WORD_CLOSE, MATRIX_CLOSE, DIFF_CLOSE,
 })  # fmt: skip
@@ -222,7 +225,7 @@ def normalize(source: str, *, max_depth: int) -> Normalized:
     _guard(source, max_depth)
     notes: list[str] = []
     tokens = [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(source)]
-    tokens = _expand_unicode(_rewrite_dialects(tokens))
+    tokens = _expand_unicode(_rewrite_dialects(tokens) if _may_hold_dialect(source) else tokens)
     label = _LABEL.match(source)
     if label:
         notes.append(f"dropped the question label {label.group().strip()}")
@@ -446,8 +449,13 @@ class _State:
             i += 1
 
     def is_product_star(self, i: int, stop: int, out: _Writer) -> bool:
-        """``*`` between two operands is a product (``2*n``); otherwise a star (``w*``, ``w^*``)."""
+        """``*`` between two operands is a product (``2*n``, ``2 * n``); otherwise a star (``w*``,
+        ``w^*``).  Attached to the name before it and spaced from what follows (``w* x``), it is
+        that name's star, as ASCII writes w*."""
         if not _OPERAND_END.match(out.last_char() or " ") or out.last_char() == STAR:
+            return False
+        attached = i > 0 and not self.tokens[i - 1].text.isspace()
+        if attached and i + 1 < stop and self.tokens[i + 1].text.isspace():
             return False
         j = self.skip_space(i + 1, stop)
         if j >= stop:
@@ -536,6 +544,8 @@ class _State:
             return nxt, None
         if name == "int":
             return self.integral(tok, i, stop, out), None
+        if name == "lim":
+            return self.limit(tok, i, stop, out), None
         if name in _LEADERS:
             if out.text().strip():
                 raise self.error(
@@ -658,6 +668,44 @@ class _State:
             "fix: write the differential dx",
             tok,
         )
+
+    def limit(self, tok: _Tok, i: int, stop: int, out: _Writer) -> int:
+        """``\\lim_{x \\to a^+} f``: the marker, then ``_{x TO a FROM}`` for the grammar."""
+        j = self.skip_space(i + 1, stop)
+        if j >= stop or self.tokens[j].text != "_":
+            raise self.error(
+                LatexSyntaxError,
+                "expected \\lim_{x \\to a}, found \\lim without its subscript; fix: add it",
+                tok,
+            )
+        first, last, nxt = self.argument(j + 1, stop, "\\lim_")
+        arrow = next((k for k in range(first, last) if _command(self.tokens[k]) in _ARROWS), None)
+        if arrow is None:
+            raise self.error(
+                LatexSyntaxError,
+                "expected \\lim_{x \\to a}, found no \\to in the subscript; fix: add it",
+                tok,
+            )
+        end, side = last, ""
+        k = last - 1
+        while k > arrow and self.tokens[k].text.isspace():
+            k -= 1
+        # a one-sided limit: a^+, a^-, a^{+}, a^{-}
+        if k > arrow and self.tokens[k].text == "}" and k - 2 > arrow and self.tokens[k - 2].text == "{":
+            sign, hat = self.tokens[k - 1].text, k - 3
+        else:
+            sign, hat = self.tokens[k].text, k - 1
+        if sign in ("+", "-") and hat > arrow and self.tokens[hat].text == "^":
+            end, side = hat, LIMIT_FROM_ABOVE if sign == "+" else LIMIT_FROM_BELOW
+        out.emit(LIMIT, tok.start, tok.end)
+        out.emit("_ {", self.tokens[j].start, self.tokens[j].end)
+        self.run(first, arrow, out, script=False)
+        out.emit(LIMIT_TO, self.tokens[arrow].start, self.tokens[arrow].end)
+        self.run(arrow + 1, end, out, script=False)
+        if side:
+            out.emit(side, self.tokens[end].start, self.tokens[last - 1].end)
+        out.emit("}", self.tokens[nxt - 1].start, self.tokens[nxt - 1].end)
+        return nxt
 
     def group_end(self, j: int, stop: int) -> int:
         """The end of the group that ``j`` is in: its closing brace, or ``stop``."""

@@ -134,6 +134,31 @@ class SumRules(Rules):
                 end,
             )
 
+    def limit(self, span: Span, *children: Item | Token) -> Item:
+        """``\\lim_{x \\to a} f`` as a SymPy Limit over a declared scalar (left undecided by the engine)."""
+        var_item, target, *rest = children
+        body = self._value(rest[-1])  # type: ignore[arg-type]
+        side = next((str(c) for c in rest if isinstance(c, Token)), "")
+        assert isinstance(var_item, Item) and isinstance(target, Item)
+        var = self._value(var_item).value
+        if not isinstance(var, sympy.Symbol):
+            raise self.ctx.fail(
+                UnsupportedConstructError,
+                f"expected a declared scalar before \\to, found {self.ctx.text(var_item)}; fix: write \\lim_{{x \\to a}}",
+                var_item.start,
+                var_item.end,
+            )
+        value = body.value
+        if not isinstance(value, sympy.Expr) or isinstance(value, MatrixExpr):
+            raise self.ctx.fail(
+                ShapeError,
+                f"expected a scalar under \\lim, found {self.ctx.text(body)}",
+                body.start,
+                body.end,
+            )
+        direction = {"\ue035": "+", "\ue036": "-"}.get(side, "+-")
+        return Item(sympy.Limit(value, var, self._value(target).value, dir=direction), *span)
+
     def lower(self, span: Span, expr: Item) -> Item:
         return Item(self._value(expr).value, *span, kind="lower")
 

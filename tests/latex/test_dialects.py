@@ -89,4 +89,6 @@ def test_rewrite_is_word_exact(text: str, tokens: list[str]) -> None:
 def test_star_is_a_product_only_between_operands() -> None:
     tbl = table("1.2.2")
     assert parse("w*", tbl).read_as == parse("w^*", tbl).read_as
+    one_d = table("1.2.3")
+    assert parse("w* x", one_d).read_as == parse("w^* x", one_d).read_as  # attached: w's star
     assert equivalent(parse("2*n*lambda", tbl).expr, parse(r"2 n \lambda", tbl).expr, tbl)

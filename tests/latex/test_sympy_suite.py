@@ -44,7 +44,7 @@ DATA = Path(__file__).parent / "data"
 ROWS = [json.loads(line) for line in (DATA / "sympy_suite.jsonl").read_text(encoding="utf-8").splitlines()]
 BAD = [json.loads(line) for line in (DATA / "sympy_suite_bad.jsonl").read_text(encoding="utf-8").splitlines()]
 IN_SCOPE = [row for row in ROWS if row["in_scope"]]
-READ_RATE_FLOOR = 0.85  # the issue's target: >= 85 % of in-scope rows read with SymPy's meaning
+READ_RATE_FLOOR = 0.88  # the issue asks >= 85 %; 90 % are read today (limits, integrals included)
 OPTIONS = ParseOptions(relations=True)
 _NAMESPACE = {name: getattr(sympy, name) for name in dir(sympy) if not name.startswith("_")}
 _GREEK_WORD = re.compile(
