@@ -23,6 +23,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from checker.caches import memo
 from checker.engine import exact as ex
 from checker.engine.exact import Mat, Scalar, Singular, Unsupported, Value, ZeroTest
+from checker.symbols import MaxAbsEntry
 
 __all__ = ["Env", "evaluate"]
 
@@ -260,6 +261,15 @@ class _Evaluator:
                 best = v
         return best
 
+    def _max_abs_entry(self, e: MaxAbsEntry) -> Value:
+        entries = self.matrix(e.args[0]).entries()
+        best: Scalar = Fraction(0)
+        for v in entries:
+            magnitude = v if ex.sign(v, self.zt) >= 0 else ex.mul(Fraction(-1), v)
+            if ex.sign(ex.add(magnitude, ex.mul(Fraction(-1), best)), self.zt) > 0:
+                best = magnitude
+        return best
+
     def _hadamard(self, e: sympy.HadamardProduct) -> Value:
         mats = [self.matrix(arg) for arg in e.args]
         out = mats[0]
@@ -388,6 +398,7 @@ _BRANCHES: tuple[tuple[type | UnionType, _Handler], ...] = (
     (sympy.Determinant, _Evaluator._determinant),
     (sympy.MatrixBase, _Evaluator._explicit),
     (sympy.Min | sympy.Max, _Evaluator._min_max),
+    (MaxAbsEntry, _Evaluator._max_abs_entry),
     (sympy.HadamardProduct, _Evaluator._hadamard),
     (ElementwiseApplyFunction, _Evaluator._elementwise),
     (DiagMatrix, _Evaluator._diag_matrix),

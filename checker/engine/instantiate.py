@@ -44,6 +44,7 @@ from checker.engine.collect import (
 )
 from checker.engine.evaluate import Env, evaluate
 from checker.engine.exact import Mat, Scalar, Unsupported, Value, ZeroTest
+from checker.symbols import MaxAbsEntry
 
 __all__ = [
     "MAX_DEPTH",
@@ -338,7 +339,7 @@ def _degree(e: sympy.Basic, dims: Mapping[str, int], memo: dict[sympy.Basic, Deg
         out = _matpow_degree(base, -1, size)
     elif isinstance(e, sympy.Transpose | MatrixElement | DiagMatrix):
         out = _degree(e.args[0], dims, memo)
-    elif isinstance(e, sympy.Abs):
+    elif isinstance(e, sympy.Abs | MaxAbsEntry):
         inner = _degree(e.args[0], dims, memo)
         out = Degree(inner.num, inner.den, inner.conjugates, True, inner.transcendental)
     elif isinstance(e, sympy.sign):

@@ -14,6 +14,7 @@ from lark import Token
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
 from checker.errors import ShapeError, UnsupportedConstructError
+from checker.symbols import MaxAbsEntry
 
 from . import _algebra as alg
 from ._algebra import Item, Unsized
@@ -112,8 +113,8 @@ class MatrixRules(Rules):
             entry = MatrixElement(column, _INDEX, 0)
             total = sympy.Sum(sympy.Abs(entry), (_INDEX, 0, column.shape[0] - 1))
             return Item(total, item.start, end, kind="norm_done")
-        if vector and which == "\\infty" and isinstance(value, sympy.ImmutableMatrix):
-            return Item(sympy.Max(*(sympy.Abs(v) for v in value)), item.start, end, kind="norm_done")
+        if vector and which == "\\infty":
+            return Item(MaxAbsEntry(value), item.start, end, kind="norm_done")
         raise self.ctx.fail(
             UnsupportedConstructError,
             f"expected a norm we read (\\|v\\|, \\|v\\|_1, \\|v\\|_2 of a vector, \\|A\\|_F of a matrix), found "

@@ -71,7 +71,7 @@ FUNCTION_NAMES = (
 _PASS = GREEK | frozenset((
     "frac", "sqrt", "sum", "cdot", "times", "exp", "log", "ln", "sgn", "nabla", "hat", "tilde",
     "bar", "check", "breve", "dot", "ddot", "odot", "le", "ge", "ne", "lfloor", "rfloor", "lceil",
-    "rceil", "binom",
+    "rceil", "binom", "infty",
 )) | frozenset(FUNCTION_NAMES)  # fmt: skip
 _RENAME = MappingProxyType({
     "dfrac": "frac", "tfrac": "frac", "cfrac": "frac", "varepsilon": "epsilon", "widehat": "hat",
