@@ -1,7 +1,9 @@
 """Rewrite student notation into the grammar's canonical form, keeping a map back to the source.
 
 The grammar (``grammar.lark``) reads a small canonical language; everything loose about how people
-write math is handled here, before parsing, as data (the tables below):
+write math is handled here, before parsing, as data (the tables of ``_notation``), after the
+ASCII and Unicode dialects are rewritten as LaTeX (``_dialects``) and the input is checked
+(``_guard``):
 
 * fonts (``\\mathbf``, ``\\boldsymbol``, ``\\bm``, ``\\mathsf``, ...) are dropped, ``\\left``/``\\right``
   and sizes are dropped, spacing (``\\quad``, ``\\,``, ``~``) becomes a space;
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from types import MappingProxyType
 
 from checker.errors import LatexSyntaxError, UnsupportedConstructError
 
@@ -27,111 +28,53 @@ from ._dialects import TOKEN as _TOKEN
 from ._dialects import Tok as _Tok
 from ._dialects import may_hold_dialect as _may_hold_dialect
 from ._dialects import rewrite as _rewrite_dialects
-
-__all__ = ["GREEK", "MAX_INPUT_CHARS", "Normalized", "normalize"]
-
-MAX_INPUT_CHARS = 20_000
-
-TRANSPOSE = "\ue001"
-STAR = "\ue002"
-PRIME = "\ue003"
-SUPWORD_OPEN, SUPWORD_CLOSE = "\ue004", "\ue005"
-WORD_OPEN, WORD_CLOSE = "\ue006", "\ue007"
-NORM_OPEN, NORM_CLOSE = "\ue010", "\ue011"
-ABS_OPEN, ABS_CLOSE = "\ue012", "\ue013"
-MATRIX_OPEN, DET_OPEN, MATRIX_CLOSE = "\ue020", "\ue021", "\ue022"
-COL_SEP, ROW_SEP = "\ue023", "\ue024"
-INTEGRAL, DIFF_OPEN, DIFF_CLOSE = "\ue030", "\ue031", "\ue032"
-LIMIT, LIMIT_TO, LIMIT_FROM_ABOVE, LIMIT_FROM_BELOW = "\ue033", "\ue034", "\ue035", "\ue036"
-_ARROWS = frozenset({"to", "rightarrow", "Rightarrow", "longrightarrow", "Longrightarrow"})
-MARKERS = frozenset({
-    TRANSPOSE, STAR, PRIME, NORM_CLOSE, ABS_CLOSE, SUPWORD_CLOSE, WORD_CLOSE, MATRIX_CLOSE, DIFF_CLOSE,
-})  # fmt: skip
-
-# Commands that read files, define macros or write: never expanded, always refused.
-_FORBIDDEN = frozenset((
-    "input", "include", "def", "edef", "gdef", "xdef", "newcommand", "renewcommand",
-    "providecommand", "write", "immediate", "openin", "openout", "read", "catcode", "let",
-    "futurelet", "csname", "endcsname", "expandafter", "usepackage", "documentclass", "special",
-    "loop", "repeat", "makeatletter", "makeatother", "newenvironment", "renewenvironment",
-    "DeclareMathOperator", "RequirePackage", "jobname",
-))  # fmt: skip
-GREEK = frozenset((
-    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda",
-    "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega",
-    "varphi", "vartheta", "varrho", "varsigma", "varpi", "Gamma", "Delta", "Theta", "Lambda", "Xi",
-    "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
-))  # fmt: skip
-# Named functions the grammar reads as FUNC (trig, logs, det, tr, diag, min, max).
-FUNCTION_NAMES = (
-    "lg", "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh",
-    "tanh", "det", "tr", "diag", "min", "max",
-)  # fmt: skip
-# Commands passed to the grammar unchanged (after renaming through _RENAME).
-_PASS = GREEK | frozenset((
-    "frac", "sqrt", "sum", "cdot", "times", "exp", "log", "ln", "sgn", "nabla", "hat", "tilde",
-    "bar", "check", "breve", "dot", "ddot", "odot", "le", "ge", "ne", "lfloor", "rfloor", "lceil",
-    "rceil", "binom", "infty",
-)) | frozenset(FUNCTION_NAMES)  # fmt: skip
-_RENAME = MappingProxyType({
-    "dfrac": "frac", "tfrac": "frac", "cfrac": "frac", "varepsilon": "epsilon", "widehat": "hat",
-    "widetilde": "tilde", "overline": "bar", "sign": "sgn", "div": "/", "ast": "*", "star": "*",
-    "prime": "'", "top": "T", "intercal": "T", "implies": "Rightarrow", "Longrightarrow": "Rightarrow",
-    "coloneqq": "=", "leq": "le", "geq": "ge", "neq": "ne", "leqslant": "le", "geqslant": "ge",
-    "lt": "<", "gt": ">", "tbinom": "binom", "dbinom": "binom", "Tr": "tr",
-})  # fmt: skip
-# Fonts whose multi-letter content is one name (\mathit{rate}), never a product of letters.
-_FONTS = frozenset((
-    "mathbf", "boldsymbol", "bm", "mathsf", "mathit", "mathbb", "mathcal", "mathnormal", "pmb",
-    "vec", "mathscr", "mathfrak",
-))  # fmt: skip
-_TEXT = frozenset((
-    "text", "textrm", "textit", "textbf", "textsf", "mbox", "mathrm", "operatorname",
-))  # fmt: skip
-_DROP = frozenset((
-    "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr",
-    "Biggl", "Biggr", "middle", "displaystyle", "textstyle", "limits", "nolimits",
-))  # fmt: skip
-_SPACES = frozenset((
-    "quad", "qquad", ",", ";", "!", ":", ">", "enspace", "thinspace", "medspace", "thickspace",
-    "negthinspace", "negmedspace", "negthickspace",
-)) | {" "}  # fmt: skip
-_LEADERS = frozenset({"therefore", "because", "Rightarrow"})
-_ENVIRONMENTS = frozenset((
-    "aligned", "align", "align*", "equation", "equation*", "split", "gathered", "gather", "gather*",
-))  # fmt: skip
-_MATRIX_ENVIRONMENTS = MappingProxyType({
-    "matrix": MATRIX_OPEN, "bmatrix": MATRIX_OPEN, "pmatrix": MATRIX_OPEN, "Bmatrix": MATRIX_OPEN,
-    "smallmatrix": MATRIX_OPEN, "vmatrix": DET_OPEN,
-})  # fmt: skip
-# Operator words however written (\operatorname{tr}, \mathrm{tr}, \text{tr}): the function, always.
-_FUNCTION_WORDS = MappingProxyType({
-    "sgn": "sgn", "sign": "sgn", "signum": "sgn", "exp": "exp", "log": "log", "ln": "ln",
-    "tr": "tr", "Tr": "tr", "trace": "tr", "det": "det", "diag": "diag", "min": "min", "max": "max",
-})  # fmt: skip
-_ARITY = MappingProxyType(
-    {
-        "frac": 2,
-        "sqrt": 1,
-        "hat": 1,
-        "tilde": 1,
-        "bar": 1,
-        "check": 1,
-        "breve": 1,
-        "dot": 1,
-        "ddot": 1,
-        "binom": 2,
-    }
+from ._guard import guard
+from ._notation import (
+    ABS_CLOSE,
+    ABS_OPEN,
+    ARITY,
+    ARROWS,
+    COL_SEP,
+    DIFF_CLOSE,
+    DIFF_OPEN,
+    DROP,
+    ENVIRONMENTS,
+    FONTS,
+    FORBIDDEN,
+    FUNCTION_WORDS,
+    GREEK,
+    INTEGRAL,
+    LEADERS,
+    LIMIT,
+    LIMIT_FROM_ABOVE,
+    LIMIT_FROM_BELOW,
+    LIMIT_TO,
+    MARKERS,
+    MATRIX_CLOSE,
+    MATRIX_ENVIRONMENTS,
+    MAX_INPUT_CHARS,
+    NORM_CLOSE,
+    NORM_OPEN,
+    PASS,
+    PRIME,
+    RENAME,
+    ROW_SEP,
+    SPACES,
+    STAR,
+    SUPWORD_CLOSE,
+    SUPWORD_OPEN,
+    TEXT,
+    TRANSPOSE,
+    UNICODE,
+    WORD_CLOSE,
+    WORD_OPEN,
 )
-_UNICODE = MappingProxyType({
-    "σ": "\\sigma", "ε": "\\epsilon", "ϵ": "\\epsilon", "λ": "\\lambda", "π": "\\pi", "α": "\\alpha",
-    "β": "\\beta", "μ": "\\mu", "√": "\\sqrt", "−": "-", "–": "-", "·": "\\cdot", "⋅": "\\cdot",
-    "×": "\\times", "ᵀ": "^T", "∴": "\\therefore", "⇒": "\\Rightarrow", "′": "'", "‖": "\\|",
-    "²": "^2", "³": "^3", "∇": "\\nabla", "∑": "\\sum", "∗": "*", "₂": "_2", "∥": "\\|",
-    "≔": ":=", "ℓ": "l", "≤": "\\le", "≥": "\\ge", "≠": "\\ne", "⊙": "\\odot", "θ": "\\theta",
-    "γ": "\\gamma", "δ": "\\delta", "η": "\\eta", "ρ": "\\rho", "τ": "\\tau", "φ": "\\phi",
-    "ω": "\\omega", "Σ": "\\Sigma", "∂": "\\partial", "ε̂": "\\hat{\\epsilon}",
-})  # fmt: skip
+
+__all__ = [  # the markers and tables re-exported for the spelling index, the front end and tests
+    "GREEK", "MAX_INPUT_CHARS", "NORM_CLOSE", "NORM_OPEN", "PRIME", "STAR", "SUPWORD_CLOSE",
+    "SUPWORD_OPEN", "TRANSPOSE", "WORD_CLOSE", "WORD_OPEN", "Normalized", "normalize",
+]  # fmt: skip
+
 _OPERAND_END = re.compile(r"[A-Za-z0-9})\]" + "".join(MARKERS) + r"]")
 # A question label opening a block: 1.2.2, 2.1.2a, or 3.2 followed by \quad (a decimal never is).
 _LABEL = re.compile(r"\s*(?:\d+(?:\.\d+){2,}[a-z]?\)?|[1-9]\d?\.\d{1,2}[a-z]?(?=\s*\\q?quad))(?=\s|\\|$)")
@@ -222,7 +165,7 @@ def normalize(source: str, *, max_depth: int) -> Normalized:
         LatexSyntaxError: control characters, unbalanced braces, a line break ``\\\\``.
         UnsupportedConstructError: input too long, nesting too deep, a refused or unknown command.
     """
-    _guard(source, max_depth)
+    guard(source, max_depth)
     notes: list[str] = []
     tokens = [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(source)]
     tokens = _expand_unicode(_rewrite_dialects(tokens) if _may_hold_dialect(source) else tokens)
@@ -254,68 +197,10 @@ def normalize(source: str, *, max_depth: int) -> Normalized:
     )
 
 
-def _guard(source: str, max_depth: int) -> None:
-    if len(source) > MAX_INPUT_CHARS:
-        raise UnsupportedConstructError(
-            f"expected at most {MAX_INPUT_CHARS} characters of math, found length={len(source)}; "
-            "fix: shorten the answer to the expression asked for",
-            source=source,
-            start=MAX_INPUT_CHARS,
-            end=len(source),
-        )
-    for i, ch in enumerate(source):
-        code = ord(ch)
-        if (code < 32 and ch not in "\t\n\r") or code == 127 or 0xE000 <= code <= 0xF8FF:
-            raise LatexSyntaxError(
-                f"expected printable text, found control character={ch!r} at position={i}; "
-                "fix: delete it (it is often an artefact of copying)",
-                source=source,
-                start=i,
-                end=i + 1,
-            )
-    depth = 0
-    opened: list[int] = []
-    i = 0
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "{":
-            depth += 1
-            opened.append(i)
-            if depth > max_depth:
-                raise UnsupportedConstructError(
-                    f"expected braces nested at most max_depth={max_depth} deep, found deeper nesting; "
-                    "fix: simplify the expression",
-                    source=source,
-                    start=i,
-                    end=i + 1,
-                )
-        elif ch == "}":
-            if not opened:
-                raise LatexSyntaxError(
-                    "expected every } to close a {, found an unmatched }; fix: delete it or add the {",
-                    source=source,
-                    start=i,
-                    end=i + 1,
-                )
-            opened.pop()
-            depth -= 1
-        i += 1
-    if opened:
-        raise LatexSyntaxError(
-            "expected every { to be closed, found an unclosed {; fix: add the matching }",
-            source=source,
-            start=opened[-1],
-            end=opened[-1] + 1,
-        )
-
-
 def _expand_unicode(tokens: list[_Tok]) -> list[_Tok]:
     out: list[_Tok] = []
     for tok in tokens:
-        mapped = _UNICODE.get(tok.text)
+        mapped = UNICODE.get(tok.text)
         if mapped is None:
             out.append(tok)
             continue
@@ -328,7 +213,7 @@ def _command(tok: _Tok) -> str | None:
     if len(tok.text) < 2 or tok.text[0] != "\\":
         return None
     name = tok.text[1:]
-    return _RENAME.get(name, name)
+    return RENAME.get(name, name)
 
 
 class _State:
@@ -467,7 +352,7 @@ class _State:
             or nxt in ("(", "{", "[", "\\|", "|")
             or (
                 name is not None
-                and (name in _PASS or name in _FONTS or name in _TEXT or name in ("left", "lVert"))
+                and (name in PASS or name in FONTS or name in TEXT or name in ("left", "lVert"))
             )
         )
 
@@ -492,14 +377,14 @@ class _State:
     def command(
         self, name: str, tok: _Tok, i: int, stop: int, out: _Writer, *, script: bool, force: str | None
     ) -> tuple[int, str | None]:
-        if name in _FORBIDDEN:
+        if name in FORBIDDEN:
             raise self.error(
                 UnsupportedConstructError,
                 f"expected math only, found command=\\{name}, which defines macros or touches files; "
                 "fix: remove it (derivcheck never runs TeX commands)",
                 tok,
             )
-        if name in _DROP:
+        if name in DROP:
             nxt = self.skip_space(i + 1, stop)
             if nxt < stop and self.tokens[nxt].text == "." and name in ("left", "right", "middle"):
                 return nxt + 1, None
@@ -511,7 +396,7 @@ class _State:
                 else None
             )
             return i + 1, mode or force
-        if name in _SPACES:
+        if name in SPACES:
             out.emit(" ", tok.start, tok.end)
             return i + 1, None
         if name in ("Vert", "lVert", "rVert", "vert", "lvert", "rvert"):
@@ -522,10 +407,10 @@ class _State:
         if name in ("begin", "end"):
             first, last, nxt = self.argument(i + 1, stop, f"\\{name}")
             env = self.raw(first, last).strip()
-            if env in _MATRIX_ENVIRONMENTS:
+            if env in MATRIX_ENVIRONMENTS:
                 if name == "begin":
                     self.matrices.append(tok)
-                    out.emit(_MATRIX_ENVIRONMENTS[env], tok.start, self.tokens[nxt - 1].end)
+                    out.emit(MATRIX_ENVIRONMENTS[env], tok.start, self.tokens[nxt - 1].end)
                 elif self.matrices:
                     self.matrices.pop()
                     out.emit(MATRIX_CLOSE, tok.start, self.tokens[nxt - 1].end)
@@ -534,10 +419,10 @@ class _State:
                         LatexSyntaxError, f"expected \\begin{{{env}}} before \\end{{{env}}}, found none", tok
                     )
                 return nxt, None
-            if env not in _ENVIRONMENTS:
+            if env not in ENVIRONMENTS:
                 raise self.error(
                     UnsupportedConstructError,
-                    f"expected a math environment among {sorted(_ENVIRONMENTS)}, found environment={env!r}; "
+                    f"expected a math environment among {sorted(ENVIRONMENTS)}, found environment={env!r}; "
                     "fix: write the expression without it",
                     tok,
                 )
@@ -546,7 +431,7 @@ class _State:
             return self.integral(tok, i, stop, out), None
         if name == "lim":
             return self.limit(tok, i, stop, out), None
-        if name in _LEADERS:
+        if name in LEADERS:
             if out.text().strip():
                 raise self.error(
                     LatexSyntaxError,
@@ -555,7 +440,7 @@ class _State:
                     tok,
                 )
             return i + 1, None
-        if name in _FONTS:
+        if name in FONTS:
             first, last, nxt = self.argument(i + 1, stop, f"\\{name}")
             inner = self.sub_text(first, last)
             braced = self.tokens[first - 1].text == "{" if first > 0 else False
@@ -587,9 +472,9 @@ class _State:
             else:
                 _copy(inner, out)
             return nxt, None
-        if name in _TEXT:
+        if name in TEXT:
             return self.text_command(name, tok, i, stop, out, script=script), None
-        if name in _ARITY:
+        if name in ARITY:
             return self.with_arguments(name, tok, i, stop, out), None
         if name in {"/", "*", "'", "=", "<", ">"}:
             mapped = {"/": "/", "*": STAR, "'": PRIME, "=": "=", "<": "<", ">": ">"}[name]
@@ -598,7 +483,7 @@ class _State:
         if name == "T":
             out.emit(TRANSPOSE if script else "T", tok.start, tok.end)
             return i + 1, None
-        if name in _PASS:
+        if name in PASS:
             out.emit("\\" + name, tok.start, tok.end)
             out.emit(" ", tok.end, tok.end)
             j = self.skip_space(i + 1, stop)
@@ -679,7 +564,7 @@ class _State:
                 tok,
             )
         first, last, nxt = self.argument(j + 1, stop, "\\lim_")
-        arrow = next((k for k in range(first, last) if _command(self.tokens[k]) in _ARROWS), None)
+        arrow = next((k for k in range(first, last) if _command(self.tokens[k]) in ARROWS), None)
         if arrow is None:
             raise self.error(
                 LatexSyntaxError,
@@ -778,7 +663,7 @@ class _State:
                 self.run(j, close + 1, out, script=False)
                 out.emit("}", self.tokens[close].start, self.tokens[close].end)
                 return close + 1
-        for _ in range(_ARITY[name]):
+        for _ in range(ARITY[name]):
             first, last, nxt = self.argument(nxt, stop, f"\\{name}")
             out.emit("{", self.tokens[first].start if first < last else tok.start, tok.end)
             self.run(first, last, out, script=False)
@@ -799,8 +684,8 @@ class _State:
             else:
                 out.emit(compact, tok.start, end)
             return nxt
-        if word.lower() in _FUNCTION_WORDS:
-            out.emit("\\" + _FUNCTION_WORDS[word.lower()], tok.start, end)
+        if word.lower() in FUNCTION_WORDS:
+            out.emit("\\" + FUNCTION_WORDS[word.lower()], tok.start, end)
             out.emit(" ", end, end)
             return nxt
         if name == "mathrm" and len(compact) == 1:
@@ -826,10 +711,10 @@ class _State:
             # ASCII A^-1, A^-T: the sign and the next token
             _, last, nxt = self.argument(j + 1, stop, mark + self.tokens[j].text)
             first = j
-        elif j < stop and _command(self.tokens[j]) in _ARITY:
+        elif j < stop and _command(self.tokens[j]) in ARITY:
             # x^\frac{1}{2}: the command with its arguments is the script
             first, nxt = j, j + 1
-            for _ in range(_ARITY[_command(self.tokens[j]) or ""]):
+            for _ in range(ARITY[_command(self.tokens[j]) or ""]):
                 nxt = self.argument(nxt, stop, mark)[2]
             last = nxt
         else:
