@@ -125,6 +125,15 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
 
+    sub.add_parser(
+        "schema",
+        help="print the JSON Schema of key.toml (for editors)",
+        description=(
+            "Print the JSON Schema of a homework's key.toml: every table and field a key may have, "
+            "with types, bounds and descriptions. Point an editor's TOML schema setting at it."
+        ),
+    )
+
     bundle = sub.add_parser(
         "gradescope-bundle",
         parents=[key_opts],
@@ -153,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "grade": _cmd_grade,
         "verify": _cmd_verify,
         "gradescope-bundle": _cmd_bundle,
+        "schema": _cmd_schema,
     }
     try:
         return commands[args.command](args, out, err)
@@ -461,6 +471,18 @@ def _cmd_verify(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
 
         out.print(render_verify_text(report, key))
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+# ----------------------------------------------------------------------------------------------
+# schema
+# ----------------------------------------------------------------------------------------------
+
+
+def _cmd_schema(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
+    from checker.key.schema import json_schema  # noqa: PLC0415
+
+    out.file.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
 
 
 # ----------------------------------------------------------------------------------------------

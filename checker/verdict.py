@@ -61,11 +61,6 @@ class Equivalence:
     error_bound: float | None = None
     counterexample: tuple[tuple[str, str], ...] = ()
 
-    @property
-    def decided(self) -> bool:
-        """True when the outcome is not ``undecided``."""
-        return self.outcome != "undecided"
-
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict of every field."""
         return {

@@ -11,26 +11,28 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
 
+import msgspec
+
 from checker.config import ParseOptions
 from checker.errors import AnswerKeyError, CheckerError
 from checker.key.homework import homework_paths, key_file
+from checker.key.locate import TomlLines, path_text
 from checker.key.model import (
-    KINDS,
     ChoicePart,
     FollowThrough,
     Key,
     Mistake,
     Question,
-    QuestionKind,
 )
+from checker.key.schema import KeyFile, QuestionEntry, SymbolEntry, decode
 from checker.latex import definitions, parse_key
-from checker.table import ASSUMPTIONS, FunctionSpec, ShapeSpec, SymbolSpec, SymbolTable
+from checker.table import FunctionSpec, ShapeSpec, SymbolSpec, SymbolTable
 
 __all__ = ["load_key"]
 
@@ -70,41 +72,146 @@ def load_key(path: str | Path | None = None, *, validate_latex: bool = True) -> 
             f"expected valid TOML, found a syntax error: {exc}",
             where=f"Answer key error in {file}" + (f", line {line}" if line else ""),
         ) from exc
-    key = _build_key(file, raw_text, data)
+    ctx = _Ctx(file, raw_text)
+    try:
+        entries = decode(data)
+    except msgspec.ValidationError as exc:
+        raise _validation_error(ctx, exc, data) from exc
+    key = _build_key(ctx, entries)
     if validate_latex:
-        _validate_latex(key, _Ctx(file, raw_text))
+        _validate_latex(key, ctx, entries)
     return key
 
 
 # ----------------------------------------------------------------------------------------------
-# building
+# where: messages for the key's author, at the line of the item at fault
 # ----------------------------------------------------------------------------------------------
 
 
 class _Ctx:
-    """Where we are in the key file, for messages."""
+    """The key file being loaded: its name, its lines by field path, and the author's messages."""
 
     def __init__(self, file: Path, text: str) -> None:
         self.file = file
-        self.text = text
+        self.lines = TomlLines(text)
 
-    def line_of(self, qid: str | None) -> int:
-        if qid is None:
-            return 0
-        pattern = re.compile(r'^\s*id\s*=\s*["\']' + re.escape(qid) + r'["\']', re.MULTILINE)
-        match = pattern.search(self.text)
-        return self.text.count("\n", 0, match.start()) + 1 if match else 0
-
-    def error(self, message: str, qid: str | None = None, fieldname: str | None = None) -> AnswerKeyError:
+    def error(self, message: str, path: FieldPath, *, qid: str | None = None) -> AnswerKeyError:
+        """``Answer key error in FILE, line N, question Q, field 'F': message`` (author-facing)."""
         where = f"Answer key error in {self.file}"
-        line = self.line_of(qid)
-        if line:
+        line = self.lines.line_of(path)
+        if line is not None:
             where += f", line {line}"
         if qid is not None:
             where += f", question {qid}"
-        if fieldname is not None:
-            where += f", field {fieldname!r}"
+        inner = path[2:] if len(path) > 2 and path[0] == "question" else path
+        if inner:
+            where += f", field {path_text(inner)!r}"
         return AnswerKeyError(message, where=where)
+
+    def line(self, path: FieldPath) -> int:
+        return self.lines.line_of(path) or 0
+
+
+FieldPath = tuple[str | int, ...]
+
+
+def _validation_error(ctx: _Ctx, exc: msgspec.ValidationError, data: Mapping[str, Any]) -> AnswerKeyError:
+    """A schema error as the author's message: the field path → the line, the fix in words."""
+    text = str(exc)
+    message, _, at = text.rpartition(" - at `")
+    if not message:
+        message, at = text, "$`"
+    path: list[str | int] = []
+    for name, index, key in re.findall(r"\.([^.\[`]+)|\[(\d+)\]|\[(\.\.\.)\]", at.rstrip("`")):
+        path.append(int(index) if index else (name or key))
+    path = _name_map_keys(data, path, text)
+    unknown = re.match(r"Object contains unknown field `([^`]+)`", message)
+    missing = re.match(r"Object missing required field `([^`]+)`", message)
+    if unknown is not None:
+        path.append(unknown.group(1))
+        message = (
+            f"expected only the fields this table has, found unknown field {unknown.group(1)!r}; "
+            "fix: check its spelling (derivcheck schema lists every field)"
+        )
+    elif missing is not None:
+        message = f"expected field {missing.group(1)!r}, found it missing; fix: add it"
+    else:
+        found = _value_at(data, path)
+        name = path_text([p for p in path[2:]] if path[:1] == ["question"] else path) or "value"
+        message = f"expected {_expectation(path, message)}, found {name}={found!r}; fix: correct the value"
+    qid = _qid_at(data, path)
+    return ctx.error(message, tuple(path), qid=qid)
+
+
+def _name_map_keys(data: Mapping[str, Any], path: list[str | int], text: str) -> list[str | int]:
+    """msgspec writes a table's key as ``[...]``: find which key it is (the one whose entry alone
+    gives the same error)."""
+    for i, part in enumerate(path):
+        if part != "...":
+            continue
+        table = _value_at(data, path[:i])
+        if not isinstance(table, dict):
+            break
+        for name in table:
+            trial = _only(data, path[:i], name)
+            try:
+                decode(trial)
+            except msgspec.ValidationError as exc:
+                if str(exc).split(" - at ")[0] == text.split(" - at ", maxsplit=1)[0]:
+                    path = [*path[:i], name, *path[i + 1 :]]
+                    break
+    return path
+
+
+def _only(data: Any, path: Sequence[str | int], name: str) -> Any:
+    """A copy of ``data`` whose table at ``path`` holds only ``name``."""
+    if not path:
+        return {name: data[name]} if isinstance(data, dict) else data
+    head, rest = path[0], path[1:]
+    if isinstance(data, dict):
+        return {**data, head: _only(data[head], rest, name)}
+    if isinstance(data, list) and isinstance(head, int):
+        return [*data[:head], _only(data[head], rest, name), *data[head + 1 :]]
+    return data
+
+
+_EXPECTED = {
+    "kind": "one of expression, equation, choice",
+    "assumptions": "assumptions among integer, nonnegative, nonzero, positive",
+    "shape": '"scalar", "identity" or [rows, cols] (each a dimension symbol or a positive integer)',
+}
+
+
+def _expectation(path: Sequence[str | int], message: str) -> str:
+    """What the schema expected, in words (msgspec's message, made readable)."""
+    named = [p for p in path if isinstance(p, str)]
+    if named and named[-1] in _EXPECTED:
+        return _EXPECTED[named[-1]]
+    if "shape" in named:
+        return _EXPECTED["shape"]
+    if "assumptions" in named:
+        return _EXPECTED["assumptions"]
+    return re.sub(r"^Expected ", "", message.replace("`", "")).replace(", got ", " (got ") + (
+        ")" if ", got " in message else ""
+    )
+
+
+def _value_at(data: Any, path: Sequence[str | int]) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _qid_at(data: Mapping[str, Any], path: Sequence[str | int]) -> str | None:
+    if len(path) >= 2 and path[0] == "question" and isinstance(path[1], int):
+        questions = data.get("question")
+        if isinstance(questions, list) and path[1] < len(questions) and isinstance(questions[path[1]], dict):
+            qid = questions[path[1]].get("id")
+            return qid if isinstance(qid, str) else None
+    return None
 
 
 def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
@@ -112,41 +219,61 @@ def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _build_key(file: Path, text: str, data: Mapping[str, Any]) -> Key:
-    ctx = _Ctx(file, text)
-    meta = _table(ctx, data, "key", None)
-    name = _str(ctx, meta, "name", None)
-    title = _str(ctx, meta, "title", None, default=name)
-    base_symbols = _symbols(ctx, _table(ctx, data, "symbols", None), None, base={})
-    functions = _functions(ctx, data.get("functions", {}))
-    raw_questions = data.get("question")
-    if not isinstance(raw_questions, list) or not raw_questions:
-        raise ctx.error("expected at least one [[question]] table, found none")
+# ----------------------------------------------------------------------------------------------
+# building the model from the typed entries
+# ----------------------------------------------------------------------------------------------
+
+
+def _build_key(ctx: _Ctx, entries: KeyFile) -> Key:
+    name = entries.key.name
+    title = entries.key.title or name
+    base_symbols = _symbols(ctx, entries.symbols, ("symbols",), None, base={})
+    functions = tuple(
+        FunctionSpec(
+            name=n, params=tuple(f.params), body=f.body, description=f.description, elementwise=f.elementwise
+        )
+        for n, f in entries.functions.items()
+    )
+    for n, f in entries.functions.items():
+        if bool(f.body.strip()) == (f.elementwise is not None):
+            raise ctx.error(
+                "expected exactly one of body (f(x; w) := ...) or elementwise (a standard function applied "
+                f"entry by entry), found {'both' if f.body.strip() else 'neither'}; fix: keep one",
+                ("functions", n),
+            )
     questions: list[Question] = []
-    seen: set[str] = set()
-    for raw in raw_questions:
-        q = _question(ctx, raw, base_symbols, functions)
-        if q.id in seen:
-            raise ctx.error(f"expected unique question ids, found id={q.id!r} twice", q.id, "id")
-        seen.add(q.id)
-        questions.append(q)
-    for q in questions:
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(entries.question):
+        path: FieldPath = ("question", index)
+        if entry.id in seen:
+            raise ctx.error(
+                f"expected unique question ids, found id={entry.id!r} twice (first at question[{seen[entry.id]}])",
+                (*path, "id"),
+                qid=entry.id,
+            )
+        seen[entry.id] = index
+        questions.append(_question(ctx, entry, path, base_symbols, functions))
+    for index, q in enumerate(questions):
         ft = q.follow_through
         if ft is not None and ft.source not in seen:
             raise ctx.error(
-                f"expected follow_through.from to name a question of this key, found from={ft.source!r}",
-                q.id,
-                "follow_through",
+                f"expected follow_through.from to name a question of this key, found from={ft.source!r}; "
+                f"fix: one of {', '.join(seen)}",
+                ("question", index, "follow_through", "from"),
+                qid=q.id,
             )
-    derivations = _opt_str(ctx, meta, "derivations", None)
-    homework = homework_paths(file, derivations)
-    if derivations is not None and homework.derivations is not None and not homework.derivations.is_dir():
+    homework = homework_paths(ctx.file, entries.key.derivations)
+    if (
+        entries.key.derivations is not None
+        and homework.derivations is not None
+        and not homework.derivations.is_dir()
+    ):
         raise ctx.error(
-            f"expected derivations to name a folder relative to the key's, found nothing at {homework.derivations}",
-            None,
-            "key.derivations",
+            f"expected derivations to name a folder relative to the key's, found nothing at {homework.derivations}; "
+            "fix: correct the path, or remove the field to use derivations/ beside key.toml",
+            ("key", "derivations"),
         )
-    for q in questions:
+    for index, q in enumerate(questions):
         if q.derivation is None:
             continue
         folder = homework.derivations
@@ -156,11 +283,11 @@ def _build_key(file: Path, text: str, data: Mapping[str, Any]) -> Key:
                 f"expected derivation to name a module of the homework's derivations folder, found "
                 f"derivation={q.derivation!r} with no file {where}; fix: add the module (derivcheck new DIR "
                 "writes an example) or remove the field",
-                q.id,
-                "derivation",
+                ("question", index, "derivation"),
+                qid=q.id,
             )
     return Key(
-        path=file,
+        path=ctx.file,
         name=name,
         title=title,
         questions=tuple(questions),
@@ -169,321 +296,178 @@ def _build_key(file: Path, text: str, data: Mapping[str, Any]) -> Key:
     )
 
 
-_QUESTION_FIELDS = frozenset(
-    {
-        "id", "points", "kind", "prompt", "target", "reference", "accepted", "mistakes", "forbid",
-        "forbid_feedback", "follow_through", "derivation", "parts", "scopes", "cues", "options",
-        "symbols", "labels",
-    }
-)  # fmt: skip
-
-
 def _question(
     ctx: _Ctx,
-    raw: Any,
+    entry: QuestionEntry,
+    path: FieldPath,
     base_symbols: dict[str, SymbolSpec],
     functions: tuple[FunctionSpec, ...],
 ) -> Question:
-    if not isinstance(raw, dict):
-        raise ctx.error(f"expected each [[question]] to be a table, found {type(raw).__name__}")
-    qid = raw.get("id")
-    if not isinstance(qid, str) or not qid.strip():
-        raise ctx.error(f"expected every question to have a string 'id', found id={qid!r}")
-    unknown = sorted(set(raw) - _QUESTION_FIELDS)
-    if unknown:
-        raise ctx.error(
-            f"expected only known fields, found unknown={unknown}; known fields: "
-            + ", ".join(sorted(_QUESTION_FIELDS)),
-            qid,
-        )
-    points = raw.get("points")
-    if isinstance(points, bool) or not isinstance(points, int | float) or points < 0:
-        raise ctx.error(f"expected 'points' to be a number >= 0, found points={points!r}", qid, "points")
-    kind = raw.get("kind")
-    if kind not in KINDS:
-        raise ctx.error(f"expected kind to be one of {', '.join(KINDS)}, found kind={kind!r}", qid, "kind")
-    kind = cast(QuestionKind, kind)
-    symbols = _symbols(ctx, raw.get("symbols", {}), qid, base=base_symbols)
+    qid = entry.id
+    symbols = _symbols(ctx, entry.symbols, (*path, "symbols"), qid, base=base_symbols)
     table = SymbolTable(tuple(symbols.values()), functions)
-    opts_raw = raw.get("options", {})
-    if not isinstance(opts_raw, dict) or set(opts_raw) - {"vector_shorthand"}:
-        raise ctx.error(
-            f"expected options to hold only vector_shorthand, found options={opts_raw!r}", qid, "options"
-        )
-    options = ParseOptions(vector_shorthand=bool(opts_raw.get("vector_shorthand", False)))
-    reference = _str(ctx, raw, "reference", qid)
+    options = ParseOptions(vector_shorthand=entry.options.vector_shorthand if entry.options else False)
+    ft = entry.follow_through
     question = Question(
         id=qid,
-        points=float(points),
-        kind=kind,
-        prompt=_str(ctx, raw, "prompt", qid, default=""),
+        points=float(entry.points),
+        kind=entry.kind,
+        prompt=entry.prompt,
         symbols=table,
         options=options,
-        target=_opt_str(ctx, raw, "target", qid),
-        reference=reference,
-        accepted=_str_list(ctx, raw, "accepted", qid),
-        mistakes=tuple(_mistake(ctx, m, qid) for m in _list(ctx, raw, "mistakes", qid)),
-        forbid=_str_list(ctx, raw, "forbid", qid),
-        forbid_feedback=_str(ctx, raw, "forbid_feedback", qid, default=""),
-        follow_through=_follow_through(ctx, raw.get("follow_through"), qid),
-        derivation=_opt_str(ctx, raw, "derivation", qid),
-        parts=tuple(_part(ctx, p, qid) for p in _list(ctx, raw, "parts", qid)),
-        scopes=tuple((k, _str(ctx, raw["scopes"], k, qid)) for k in raw.get("scopes", {})),
-        cues=_str_list(ctx, raw, "cues", qid),
-        labels=_str_list(ctx, raw, "labels", qid),
-        line=ctx.line_of(qid),
+        target=entry.target,
+        reference=entry.reference,
+        accepted=tuple(entry.accepted),
+        mistakes=tuple(
+            Mistake(answer=m.answer, tag=m.tag, score=float(m.score), feedback=m.feedback)
+            for m in entry.mistakes
+        ),
+        forbid=tuple(entry.forbid),
+        forbid_feedback=entry.forbid_feedback,
+        follow_through=(
+            FollowThrough(source=ft.source, symbol=ft.symbol, reference=ft.reference, share=float(ft.share))
+            if ft is not None
+            else None
+        ),
+        derivation=entry.derivation,
+        parts=tuple(
+            ChoicePart(
+                name=p.name,
+                answer=p.answer,
+                choices=tuple((option, tuple(phrases)) for option, phrases in p.choices.items()),
+                scope=p.scope,
+            )
+            for p in entry.parts
+        ),
+        scopes=tuple(entry.scopes.items()),
+        cues=tuple(entry.cues),
+        labels=tuple(entry.labels),
+        line=ctx.line((*path, "id")),
     )
-    _check_question(ctx, question)
+    _check_question(ctx, question, entry, path)
     return question
 
 
-def _check_question(ctx: _Ctx, q: Question) -> None:
+def _check_question(ctx: _Ctx, q: Question, entry: QuestionEntry, path: FieldPath) -> None:
     if q.kind == "choice":
         if not q.parts:
             raise ctx.error(
-                "expected a choice question to have [[question.parts]], found none", q.id, "parts"
+                "expected a choice question to have [[question.parts]], found none; fix: add at least one part",
+                (*path, "parts"),
+                qid=q.id,
             )
         scope_names = {name for name, _ in q.scopes}
-        for part in q.parts:
+        for index, part in enumerate(q.parts):
             options = [name for name, _ in part.choices]
+            if not options:
+                raise ctx.error(
+                    "expected a part to have a non-empty [question.parts.choices] table, found none",
+                    (*path, "parts", index, "choices"),
+                    qid=q.id,
+                )
             if part.answer not in options:
                 raise ctx.error(
                     f"expected the part's answer to be one of its choices {options}, found answer={part.answer!r}",
-                    q.id,
-                    f"parts.{part.name}",
+                    (*path, "parts", index, "answer"),
+                    qid=q.id,
                 )
             if part.scope is not None and part.scope not in scope_names:
                 raise ctx.error(
                     f"expected scope to name one of [question.scopes] {sorted(scope_names)}, found scope={part.scope!r}",
-                    q.id,
-                    f"parts.{part.name}",
+                    (*path, "parts", index, "scope"),
+                    qid=q.id,
                 )
-        for name, pattern in q.scopes:
-            _compile_pattern(ctx, pattern, q.id, f"scopes.{name}")
-        for part in q.parts:
             for option, patterns in part.choices:
                 for pattern in patterns:
-                    _compile_pattern(ctx, pattern, q.id, f"parts.{part.name}.choices.{option}")
+                    _compile_pattern(ctx, pattern, (*path, "parts", index, "choices", option), q.id)
+        for name, pattern in q.scopes:
+            _compile_pattern(ctx, pattern, (*path, "scopes", name), q.id)
         return
     if not q.reference.strip():
-        raise ctx.error("expected a non-empty LaTeX reference answer", q.id, "reference")
+        raise ctx.error(
+            "expected a non-empty LaTeX reference answer, found an empty one", (*path, "reference"), qid=q.id
+        )
     if q.kind == "equation" and q.target is None:
-        raise ctx.error("expected an equation question to name its target (the unknown)", q.id, "target")
+        raise ctx.error(
+            "expected an equation question to name its target (the unknown), found none; fix: add target = '...'",
+            (*path, "kind"),
+            qid=q.id,
+        )
     for name in q.forbid:
         if not q.symbols.has(name):
             raise ctx.error(
-                f"expected forbid to list symbol names of the table, found {name!r}", q.id, "forbid"
+                f"expected forbid to list symbol names of the table, found {name!r}",
+                (*path, "forbid"),
+                qid=q.id,
             )
     ft = q.follow_through
     if ft is not None and not q.symbols.has(ft.symbol):
         raise ctx.error(
             f"expected follow_through.symbol to name a symbol of the table, found symbol={ft.symbol!r}",
-            q.id,
-            "follow_through",
+            (*path, "follow_through", "symbol"),
+            qid=q.id,
         )
 
 
-def _compile_pattern(ctx: _Ctx, pattern: str, qid: str, fieldname: str) -> None:
+def _compile_pattern(ctx: _Ctx, pattern: str, path: FieldPath, qid: str) -> None:
     if pattern.startswith("re:"):
         try:
             re.compile(pattern[3:])
         except re.error as exc:
             raise ctx.error(
-                f"expected a valid regular expression, found {pattern!r}: {exc}", qid, fieldname
+                f"expected a valid regular expression, found {pattern!r}: {exc}; fix: correct the pattern",
+                path,
+                qid=qid,
             ) from exc
 
 
-_SYMBOL_FIELDS = frozenset(
-    {"latex", "aliases", "shape", "assumptions", "lower", "upper", "define", "description"}
-)
-
-
 def _symbols(
-    ctx: _Ctx, raw: Any, qid: str | None, *, base: Mapping[str, SymbolSpec]
+    ctx: _Ctx,
+    entries: Mapping[str, SymbolEntry],
+    path: FieldPath,
+    qid: str | None,
+    *,
+    base: Mapping[str, SymbolSpec],
 ) -> dict[str, SymbolSpec]:
-    if not isinstance(raw, dict):
-        raise ctx.error(f"expected [symbols] to be a table, found {type(raw).__name__}", qid, "symbols")
     out = dict(base)
-    for name, spec in raw.items():
-        if not isinstance(spec, dict):
-            raise ctx.error(f"expected symbol {name!r} to be a table", qid, f"symbols.{name}")
-        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
-            raise ctx.error(
-                f"expected a symbol name that is an identifier, found name={name!r}", qid, f"symbols.{name}"
-            )
-        unknown = sorted(set(spec) - _SYMBOL_FIELDS)
-        if unknown:
-            raise ctx.error(
-                f"expected only the fields {sorted(_SYMBOL_FIELDS)}, found unknown={unknown}",
-                qid,
-                f"symbols.{name}",
-            )
-        fieldname = f"symbols.{name}"
-        assumptions = frozenset(_str_list(ctx, spec, "assumptions", qid))
-        bad = sorted(assumptions - ASSUMPTIONS)
-        if bad:
-            raise ctx.error(f"expected assumptions among {sorted(ASSUMPTIONS)}, found {bad}", qid, fieldname)
+    for name, entry in entries.items():
         out[name] = SymbolSpec(
             name=name,
-            latex=_str(ctx, spec, "latex", qid, default=name),
-            aliases=_str_list(ctx, spec, "aliases", qid),
-            shape=_shape(ctx, spec.get("shape", "scalar"), qid, fieldname),
-            assumptions=assumptions,
-            lower=_bound(ctx, spec, "lower", qid, fieldname),
-            upper=_bound(ctx, spec, "upper", qid, fieldname),
-            define=_opt_str(ctx, spec, "define", qid),
-            description=_str(ctx, spec, "description", qid, default=""),
+            latex=entry.latex if entry.latex is not None else name,
+            aliases=tuple(entry.aliases),
+            shape=cast(
+                ShapeSpec, tuple(entry.shape) if isinstance(entry.shape, list | tuple) else entry.shape
+            ),
+            assumptions=frozenset(entry.assumptions),
+            lower=_bound(entry.lower),
+            upper=_bound(entry.upper),
+            define=entry.define,
+            description=entry.description,
         )
     dims = {n for n, s in out.items() if s.shape == "scalar" and "integer" in s.assumptions}
     for spec in out.values():
+        where = (*path, spec.name) if spec.name in entries else ("symbols", spec.name)
         if isinstance(spec.shape, tuple):
             for dim in spec.shape:
                 if isinstance(dim, str) and dim not in dims:
                     raise ctx.error(
                         f"expected each shape entry to be a positive integer or a declared integer "
-                        f"symbol, found {dim!r} in shape={list(spec.shape)}",
-                        qid,
-                        f"symbols.{spec.name}.shape",
+                        f"symbol, found {dim!r} in shape={list(spec.shape)}; fix: declare {dim} with "
+                        'assumptions = ["integer", "positive"]',
+                        (*where, "shape"),
+                        qid=qid,
                     )
         if spec.lower is not None and spec.upper is not None and not spec.lower < spec.upper:
             raise ctx.error(
                 f"expected lower < upper, found lower={spec.lower}, upper={spec.upper}",
-                qid,
-                f"symbols.{spec.name}",
+                (*where, "lower"),
+                qid=qid,
             )
     return out
 
 
-def _shape(ctx: _Ctx, raw: Any, qid: str | None, fieldname: str) -> ShapeSpec:
-    if raw in ("scalar", "identity"):
-        return cast(ShapeSpec, raw)
-    if (
-        isinstance(raw, list)
-        and len(raw) == 2
-        and all(
-            (isinstance(x, str) and x) or (isinstance(x, int) and not isinstance(x, bool) and x > 0)
-            for x in raw
-        )
-    ):
-        return (raw[0], raw[1])
-    raise ctx.error(
-        f'expected shape to be "scalar", "identity" or [rows, cols], found shape={raw!r}', qid, fieldname
-    )
-
-
-def _bound(ctx: _Ctx, spec: Mapping[str, Any], name: str, qid: str | None, fieldname: str) -> Fraction | None:
-    raw = spec.get(name)
-    if raw is None:
-        return None
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise ctx.error(f"expected {name} to be a number, found {name}={raw!r}", qid, fieldname)
-    return Fraction(raw).limit_denominator(10**6)
-
-
-def _functions(ctx: _Ctx, raw: Any) -> tuple[FunctionSpec, ...]:
-    if not isinstance(raw, dict):
-        raise ctx.error("expected [functions] to be a table", None, "functions")
-    out = []
-    for name, spec in raw.items():
-        if not isinstance(spec, dict):
-            raise ctx.error(f"expected function {name!r} to be a table", None, f"functions.{name}")
-        out.append(
-            FunctionSpec(
-                name=name,
-                params=_str_list(ctx, spec, "params", None),
-                body=_str(ctx, spec, "body", None, **({"default": ""} if "elementwise" in spec else {})),
-                description=_str(ctx, spec, "description", None, default=""),
-                elementwise=_opt_str(ctx, spec, "elementwise", None),
-            )
-        )
-    return tuple(out)
-
-
-def _mistake(ctx: _Ctx, raw: Any, qid: str) -> Mistake:
-    if not isinstance(raw, dict):
-        raise ctx.error("expected each [[question.mistakes]] to be a table", qid, "mistakes")
-    score = raw.get("score", 0)
-    if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score < 1:
-        raise ctx.error(
-            f"expected a mistake's score to be a share in [0, 1), found score={score!r}", qid, "mistakes"
-        )
-    tag = _str(ctx, raw, "tag", qid)
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", tag):
-        raise ctx.error(f"expected a tag in snake_case, found tag={tag!r}", qid, "mistakes")
-    return Mistake(
-        answer=_str(ctx, raw, "answer", qid),
-        tag=tag,
-        score=float(score),
-        feedback=_str(ctx, raw, "feedback", qid),
-    )
-
-
-def _follow_through(ctx: _Ctx, raw: Any, qid: str) -> FollowThrough | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        raise ctx.error("expected [question.follow_through] to be a table", qid, "follow_through")
-    share = raw.get("share", 0.5)
-    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
-        raise ctx.error(f"expected share in (0, 1], found share={share!r}", qid, "follow_through")
-    return FollowThrough(
-        source=_str(ctx, raw, "from", qid),
-        symbol=_str(ctx, raw, "symbol", qid),
-        reference=_str(ctx, raw, "reference", qid),
-        share=float(share),
-    )
-
-
-def _part(ctx: _Ctx, raw: Any, qid: str) -> ChoicePart:
-    if not isinstance(raw, dict):
-        raise ctx.error("expected each [[question.parts]] to be a table", qid, "parts")
-    choices_raw = raw.get("choices")
-    if not isinstance(choices_raw, dict) or not choices_raw:
-        raise ctx.error("expected a part to have a non-empty [question.parts.choices] table", qid, "parts")
-    choices = tuple((name, _str_list(ctx, choices_raw, name, qid)) for name in choices_raw)
-    return ChoicePart(
-        name=_str(ctx, raw, "name", qid),
-        answer=_str(ctx, raw, "answer", qid),
-        choices=choices,
-        scope=_opt_str(ctx, raw, "scope", qid),
-    )
-
-
-def _table(ctx: _Ctx, raw: Mapping[str, Any], name: str, qid: str | None) -> Mapping[str, Any]:
-    value = raw.get(name)
-    if not isinstance(value, dict):
-        raise ctx.error(f"expected a [{name}] table, found {type(value).__name__}", qid, name)
-    return value
-
-
-_MISSING: Any = object()
-
-
-def _str(ctx: _Ctx, raw: Mapping[str, Any], name: str, qid: str | None, default: Any = _MISSING) -> str:
-    value = raw.get(name, default)
-    if value is _MISSING:
-        raise ctx.error(f"expected field {name!r}, found it missing", qid, name)
-    if not isinstance(value, str):
-        raise ctx.error(f"expected {name!r} to be a string, found {name}={value!r}", qid, name)
-    return value
-
-
-def _opt_str(ctx: _Ctx, raw: Mapping[str, Any], name: str, qid: str | None) -> str | None:
-    return _str(ctx, raw, name, qid) if name in raw else None
-
-
-def _list(ctx: _Ctx, raw: Mapping[str, Any], name: str, qid: str | None) -> list[Any]:
-    value = raw.get(name, [])
-    if not isinstance(value, list):
-        raise ctx.error(f"expected {name!r} to be a list, found {type(value).__name__}", qid, name)
-    return value
-
-
-def _str_list(ctx: _Ctx, raw: Mapping[str, Any], name: str, qid: str | None) -> tuple[str, ...]:
-    values = _list(ctx, raw, name, qid)
-    if not all(isinstance(v, str) for v in values):
-        raise ctx.error(f"expected {name!r} to be a list of strings, found {values!r}", qid, name)
-    return tuple(values)
+def _bound(value: float | None) -> Fraction | None:
+    return None if value is None else Fraction(value).limit_denominator(10**6)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -491,31 +475,82 @@ def _str_list(ctx: _Ctx, raw: Mapping[str, Any], name: str, qid: str | None) -> 
 # ----------------------------------------------------------------------------------------------
 
 
-def _validate_latex(key: Key, ctx: _Ctx) -> None:
-    """Parse every piece of LaTeX in the key with its question's table; fail at load time."""
-    for q in key.questions:
+def _author_message(exc: CheckerError) -> str:
+    """A parser error reworded for the key's author: the student's 'fix:' dropped, the caret kept."""
+    message = exc.message.split("; fix:", 1)[0]
+    excerpt = exc.render().split("\n", 1)[1] if "\n" in exc.render() else ""
+    return f"expected LaTeX the parser reads, found: {message}; fix: correct the key's LaTeX" + (
+        f"\n{excerpt}" if excerpt else ""
+    )
+
+
+def _validate_latex(key: Key, ctx: _Ctx, entries: KeyFile) -> None:
+    """Parse every piece of LaTeX in the key with its question's table, refuse circular
+    definitions; fail at load time, at the line of the item at fault."""
+    for index, q in enumerate(key.questions):
         if q.kind == "choice":
             continue
+        path: FieldPath = ("question", index)
         table = q.symbols
-        pieces = [("reference", q.reference, table), *(("accepted", a, table) for a in q.accepted)]
-        pieces += [(f"mistakes.{m.tag}", m.answer, table) for m in q.mistakes]
-        pieces += [("target", q.target, table)] if q.target is not None else []
-        try:  # parsed once per table, cached in checker.latex where judging finds them
-            definitions(table, q.options)
-            recheck = {s.name for s in table if s.shape == "identity"}  # which `definitions` skips
-        except CheckerError:
-            recheck = {s.name for s in table}  # one by one below: the message names the culprit
-        defined = [s for s in table if s.name in recheck]
-        pieces += [(f"symbols.{s.name}.define", s.define, table) for s in defined if s.define is not None]
+        pieces: list[tuple[FieldPath, str, SymbolTable]] = [((*path, "reference"), q.reference, table)]
+        pieces += [((*path, "accepted", i), a, table) for i, a in enumerate(q.accepted)]
+        pieces += [((*path, "mistakes", i, "answer"), m.answer, table) for i, m in enumerate(q.mistakes)]
+        pieces += [((*path, "target"), q.target, table)] if q.target is not None else []
+        own = set(entries.question[index].symbols)  # overridden here: their lines are the question's
+        for spec in table:
+            if spec.define is not None and spec.shape != "identity":
+                where = (
+                    (*path, "symbols", spec.name, "define")
+                    if spec.name in own
+                    else ("symbols", spec.name, "define")
+                )
+                pieces.append((where, spec.define, table))
         if q.follow_through is not None:  # written with the earlier answer's symbol left free
             ft = q.follow_through
-            pieces.append(("follow_through.reference", ft.reference, table.without_definition(ft.symbol)))
-        for fieldname, text, piece_table in pieces:
+            pieces.append(
+                ((*path, "follow_through", "reference"), ft.reference, table.without_definition(ft.symbol))
+            )
+        for where, text, piece_table in pieces:
             try:
                 # a reference may be a claim (\epsilon > 0): judge.answer compares relations
-                relational = replace(q.options, relations=True) if fieldname == "reference" else q.options
+                relational = replace(q.options, relations=True) if where[-1] == "reference" else q.options
                 parse_key(text, piece_table, options=relational)
             except CheckerError as exc:
+                raise ctx.error(_author_message(exc), where, qid=q.id) from exc
+        _refuse_circular_definitions(ctx, q, path, own)
+        definitions(table, q.options)  # parsed once per table, cached where judging finds them
+
+
+def _refuse_circular_definitions(ctx: _Ctx, q: Question, path: FieldPath, own: set[str]) -> None:
+    """A definition that uses itself, directly or through others, is refused: substituting it
+    never ends, and where it stops would change verdicts."""
+    table = q.symbols
+    uses: dict[str, set[str]] = {}
+    for spec in table:
+        if spec.define is None or spec.shape == "identity":
+            continue
+        parsed = parse_key(spec.define, table, options=q.options)
+        uses[spec.name] = {
+            str(getattr(s, "name", s)) for side in parsed.sides for s in getattr(side, "free_symbols", ())
+        } & {s.name for s in table if s.define is not None}
+    state: dict[str, int] = {}  # 1: on the current walk, 2: done
+
+    def visit(name: str, trail: list[str]) -> None:
+        state[name] = 1
+        for used in sorted(uses.get(name, ())):
+            if state.get(used) == 1:
+                cycle = [*trail[trail.index(used) :], used] if used in trail else [name, used]
+                where = (*path, "symbols", name, "define") if name in own else ("symbols", name, "define")
                 raise ctx.error(
-                    f"expected LaTeX the parser reads, found an error: {exc.render()}", q.id, fieldname
-                ) from exc
+                    "expected definitions that do not depend on themselves, found the circle "
+                    f"{' -> '.join(cycle)}; fix: define one of them in the others' terms only",
+                    where,
+                    qid=q.id,
+                )
+            if state.get(used) is None:
+                visit(used, [*trail, used])
+        state[name] = 2
+
+    for name in sorted(uses):
+        if state.get(name) is None:
+            visit(name, [name])

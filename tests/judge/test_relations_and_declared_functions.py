@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from checker.errors import CheckerError
 from checker.judge import judge
 from checker.key import load_key
 
@@ -106,3 +107,20 @@ def test_claims(key: object, answer: str, verdict: str) -> None:
 )
 def test_declared_elementwise_sigmoid(key: object, answer: str, verdict: str) -> None:
     assert judge(key.question("2"), answer).verdict == verdict  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        ('params = ["a"]\n', ("neither",)),
+        ('params = ["a"]\nbody = "a"\nelementwise = "sigmoid"\n', ("both",)),
+        ('params = ["a"]\nelementwise = "gelu"\n', ("elementwise",)),
+    ],
+    ids=["neither", "both", "unknown-kind"],
+)
+def test_a_function_has_a_body_or_is_elementwise(tmp_path: Path, entry: str, words: tuple[str, ...]) -> None:
+    text = KEY.replace('params = ["a"]\nelementwise = "sigmoid"\n', entry)
+    (tmp_path / "key.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(CheckerError) as info:
+        load_key(tmp_path)
+    assert all(word in str(info.value) for word in words)

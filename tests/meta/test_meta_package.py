@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MODULES = sorted(
     m.name for m in pkgutil.walk_packages(checker.__path__, prefix="checker.") if m.name != "checker.__main__"
 )
-COMMANDS = ("check", "steps", "grade", "verify", "gradescope-bundle")
+COMMANDS = ("check", "steps", "grade", "verify", "gradescope-bundle", "schema")
 
 
 @pytest.mark.parametrize("module", MODULES)
