@@ -20,6 +20,7 @@ import os
 import sys
 from dataclasses import dataclass
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from types import MappingProxyType
 
@@ -297,11 +298,20 @@ def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: fr
             end=max(1, len(source)),
             approximate=True,
         )
+    for k, op in enumerate(relations):
+        if op != "=" and (sides[k] is None or sides[k + 1] is None):
+            raise UnsupportedConstructError(
+                f"expected math on both sides of the relation {op}, found a side with none; "
+                "fix: write the claim in full",
+                source=source,
+                start=0,
+                end=max(1, len(source)),
+                approximate=True,
+            )
     values = _finish(ctx, build, sides)
-    if len(values) < len(sides):
-        relations = tuple(op for op, side in zip(relations, sides[1:], strict=False) if side is not None)
-        if len(relations) != max(0, len(values) - 1):
-            relations = ("=",) * max(0, len(values) - 1)
+    if len(values) < len(sides):  # prose-only sides dropped: only "=" can have touched them
+        kept = [k for k, side in enumerate(sides) if side is not None]
+        relations = tuple(relations[i] if j == i + 1 else "=" for i, j in pairwise(kept))
     spans = tuple(norm.span(item.start, item.end)[:2] for item, _ in values)
     exprs = tuple(value for _, value in values)
     pieces = [to_latex(e, table) for e in exprs]

@@ -15,6 +15,7 @@ import sympy
 from helpers_latex import key, question, table
 
 from checker import caches
+from checker.config import ParseOptions
 from checker.errors import AmbiguousReadingError, CheckerError, UnknownSymbolError, UnsupportedConstructError
 from checker.judge import judge
 from checker.latex import _transformer, parse
@@ -105,3 +106,18 @@ def test_a_relational_answer_never_becomes_an_equation() -> None:
     assert verdict.verdict == "needs_review"
     claim = replace(question("3.2"), reference=r"\sigma^2 > 0", accepted=(), mistakes=())
     assert judge(claim, "0").verdict == "needs_review"
+
+
+@pytest.mark.parametrize(
+    ("latex", "read_as"),
+    [(r"a < 3 = \text{so}", "k < 3"), (r"\text{thus} = k < 3", "k < 3"), (r"k = \text{hence} = 3", "k = 3")],
+    ids=["prose-after-relation", "prose-before-relation", "prose-between-equals"],
+)
+def test_dropping_a_prose_side_keeps_the_relations(latex: str, read_as: str) -> None:
+    parsed = parse(latex.replace("a <", "k <"), _TABLE, options=ParseOptions(relations=True))
+    assert parsed.read_as == read_as
+
+
+def test_a_relation_with_a_prose_side_is_refused() -> None:
+    with pytest.raises(UnsupportedConstructError, match="both sides"):
+        parse(r"\text{so} < 3", _TABLE, options=ParseOptions(relations=True))
