@@ -17,6 +17,8 @@ __all__ = [
     "CheckerError",
     "DerivationError",
     "LatexSyntaxError",
+    "OutputBusyError",
+    "OutputError",
     "ShapeError",
     "SubmissionError",
     "UnknownQuestionError",
@@ -203,4 +205,21 @@ class BudgetExceeded(CheckerError):
 
     This is an undecided outcome, never a wrong answer.
     Fix: simplify the answer, or raise the budget (``--timeout``) when grading by hand.
+    """
+
+
+class OutputBusyError(CheckerError):
+    """An output file that another derivcheck run is writing (it holds the file's advisory lock).
+
+    Cause: two runs given one ``--out`` (a fresh run and a ``--resume``, or two of either).
+    Fix: wait for the other run to finish, or write to another file.
+    """
+
+
+class OutputError(CheckerError):
+    """An output file that could not be written.
+
+    Cause: the disk is full, or the device failed.  What was written before the failure is kept
+    whole (a half-written record is removed).
+    Fix: free space (the message names the file), then run again with ``--resume``.
     """

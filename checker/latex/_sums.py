@@ -220,6 +220,8 @@ class SumRules(Rules):
         target = value.args[0] if isinstance(value, MatrixElement) else value
         try:
             grad = target.diff(var)  # type: ignore[union-attr]
+        except MemoryError:
+            raise  # the budget's, never an unsupported construct
         except Exception as exc:  # SymPy refuses some matrix derivatives
             raise self.ctx.fail(
                 UnsupportedConstructError,
