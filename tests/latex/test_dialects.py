@@ -9,11 +9,15 @@ reads as a transpose) goes to a TA, naming both readings.
 from __future__ import annotations
 
 import pytest
+import sympy
 from helpers_latex import equivalent, question, table
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from checker.judge import judge
 from checker.latex import parse
 from checker.latex._dialects import Tok, rewrite
+from checker.table import SymbolSpec, SymbolTable
 
 # (id, question, dialect line, LaTeX it stands for, verdict on the hw3 key)
 LINES = [
@@ -92,3 +96,38 @@ def test_star_is_a_product_only_between_operands() -> None:
     one_d = table("1.2.3")
     assert parse("w* x", one_d).read_as == parse("w^* x", one_d).read_as  # attached: w's star
     assert equivalent(parse("2*n*lambda", tbl).expr, parse(r"2 n \lambda", tbl).expr, tbl)
+
+
+_POSITIVE = frozenset({"positive"})
+_ABC = SymbolTable(
+    (*(SymbolSpec(name, name, assumptions=_POSITIVE) for name in ("a", "b", "c")),
+     SymbolSpec("lam", "\\lambda", assumptions=_POSITIVE))
+)  # fmt: skip
+_SYMBOLS = [sympy.Symbol(n, real=True, positive=True) for n in ("a", "b", "c", "lam")]
+
+
+def _leaf() -> st.SearchStrategy[sympy.Expr]:
+    return st.one_of(st.sampled_from(_SYMBOLS), st.integers(1, 9).map(sympy.Integer))
+
+
+def _extend(sub: st.SearchStrategy[sympy.Expr]) -> st.SearchStrategy[sympy.Expr]:
+    return st.one_of(
+        st.tuples(sub, sub).map(lambda xy: xy[0] + xy[1]),
+        st.tuples(sub, sub).map(lambda xy: xy[0] - xy[1]),
+        st.tuples(sub, sub).map(lambda xy: xy[0] * xy[1]),
+        st.tuples(sub, sub).map(lambda xy: xy[0] / xy[1]),
+        st.tuples(sub, st.integers(-3, 3)).map(lambda xk: xk[0] ** xk[1]),
+        sub.map(sympy.sqrt),
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.recursive(_leaf(), _extend, max_leaves=6))
+def test_ascii_reads_as_the_same_math_as_latex(expr: sympy.Expr) -> None:
+    """SymPy's own ASCII (``a**2*lam/sqrt(b + 1)``) and its LaTeX read to one value."""
+    assume(expr.is_finite is not False and not expr.has(sympy.zoo, sympy.nan))
+    ascii_text = sympy.sstr(expr).replace("lam", "lambda")
+    latex_text = sympy.latex(expr).replace("lam", "\\lambda ")
+    ours_ascii, ours_latex = parse(ascii_text, _ABC).expr, parse(latex_text, _ABC).expr
+    point = {s: sympy.Rational(k + 2, 3) for k, s in enumerate(_SYMBOLS)}
+    assert sympy.simplify((ours_ascii - ours_latex).xreplace(point)) == 0, (ascii_text, latex_text)
