@@ -40,6 +40,9 @@ class ParseOptions:
             t are column vectors. Off by default: a missing transpose is then a shape error.
         max_exponent: largest integer exponent magnitude accepted (``(x+1)^{100000}`` is refused).
         max_depth: deepest nesting of groups accepted.
+        relations: read ``<``, ``>``, ``\\le``, ``\\ge``, ``\\ne`` between sides (a claim such as
+            ``\\epsilon > 0``). Off by default: a caller that only understands equation chains
+            then gets an error for a relation, never an equation it did not write.
         untyped: read a scalar added to a square matrix as that multiple of the identity; only
             for matching an ill-typed answer with a key's ill-typed mistake (``X^T X + 2n\\lambda``
             missing its I), with every matrix a square one, never for judging an answer's value.
@@ -48,6 +51,7 @@ class ParseOptions:
     vector_shorthand: bool = False
     max_exponent: int = 64
     max_depth: int = 60
+    relations: bool = False
     untyped: bool = False
 
     def __post_init__(self) -> None:

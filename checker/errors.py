@@ -11,6 +11,7 @@ Messages follow one formula: what was expected, what was found (``name=value``),
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousReadingError",
     "AnswerKeyError",
     "BudgetExceeded",
     "CheckerError",
@@ -134,6 +135,19 @@ class UnsupportedConstructError(CheckerError):
     Cause: a construct outside the supported math subset, or one too large to evaluate safely.
     Fix: rewrite the answer without it; a TA can grade it by hand.
     """
+
+
+class AmbiguousReadingError(CheckerError):
+    """Math that reads two ways the key does not decide between (``\\ln xy``: ln(x)·y or ln(xy)).
+
+    Cause: a spelling with two meanings under the question's symbols; derivcheck never guesses.
+    Fix: add parentheses (or the key declares the convention); a TA reviews it meanwhile.
+    ``readings`` names each reading, in LaTeX.
+    """
+
+    def __init__(self, message: str, *, readings: tuple[str, ...] = (), **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.readings = readings
 
 
 class UnknownSymbolError(CheckerError):

@@ -2,10 +2,9 @@
 
 Two sets: the hw3 fixtures in ``data/`` (``data/expected.toml``) and the warm-up homework in
 ``hw/`` (its own key, ids shaped unlike hw3's, ``hw/samples/expected.toml``).  Every question of
-every file is a row.  Rows whose math is written in ASCII or Unicode wait for those dialects of
-the LaTeX front end (issue 9.2): they are strict xfails, and a separate test checks that the
-reader already hands the parser the right text for them, and that until then they are
-``unparsed`` with that text, never ``missing``.
+every file is a row.  Rows whose math is written in ASCII or Unicode (``DIALECT_ROWS``) are read
+by those dialects of the LaTeX front end (issue 9.2); a separate test checks that the reader
+hands the parser the text as written for them, and that they are never ``missing``.
 """
 
 from __future__ import annotations
@@ -29,12 +28,11 @@ SETS = {
     "hw3": (HERE / "data", HERE / "data" / "expected.toml", None),
     "warmup": (HERE / "hw" / "samples", HERE / "hw" / "samples" / "expected.toml", HERE / "hw"),
 }
-DIALECT = "needs the ASCII/Unicode dialect (issue 9.2)"
 
-# (set, file, question) → the answer text the reader hands the parser, for the rows that wait
-# on the ASCII/Unicode dialect.  (For 1.2.3 of ocr-follow-through the answer is LaTeX; its
-# follow-through credit waits on the Unicode 1.2.2 answer it builds on.)
-WAITING = {
+# (set, file, question) → the answer text the reader hands the parser, for the rows written in
+# the ASCII/Unicode dialects.  (For 1.2.3 of ocr-follow-through the answer is LaTeX; its
+# follow-through credit builds on the Unicode 1.2.2 answer.)
+DIALECT_ROWS = {
     ("hw3", "email-inline-reply.txt", "1.1.2"): "f(x';w) = w^T x - eps * w^T x",
     ("hw3", "email-inline-reply.txt", "1.2.2"): "w = inv(X^T X + 2 n lambda I) X^T t",
     ("hw3", "email-inline-reply.txt", "3.2"): "sigma = sqrt(1/p - 1)",
@@ -65,10 +63,7 @@ def _rows() -> Iterator[Any]:
     for name in SETS:
         for file, questions in _expected(name).items():
             for qid, want in questions.items():
-                marks = (
-                    [pytest.mark.xfail(strict=True, reason=DIALECT)] if (name, file, qid) in WAITING else []
-                )
-                yield pytest.param(name, file, qid, want, id=f"{name}-{file}-{qid}", marks=marks)
+                yield pytest.param(name, file, qid, want, id=f"{name}-{file}-{qid}")
 
 
 def _key(name: str) -> Key:
@@ -109,7 +104,9 @@ def test_verdict_matches_the_ta(
 
 
 @pytest.mark.parametrize(
-    ("name", "file", "qid", "text"), [(*k, v) for k, v in WAITING.items()], ids=["-".join(k) for k in WAITING]
+    ("name", "file", "qid", "text"),
+    [(*k, v) for k, v in DIALECT_ROWS.items()],
+    ids=["-".join(k) for k in DIALECT_ROWS],
 )
 def test_the_reader_hands_the_parser_the_answer_as_written(name: str, file: str, qid: str, text: str) -> None:
     folder = SETS[name][0]
@@ -122,9 +119,11 @@ def test_the_reader_hands_the_parser_the_answer_as_written(name: str, file: str,
 
 
 @pytest.mark.parametrize(
-    ("name", "file", "qid", "text"), [(*k, v) for k, v in WAITING.items()], ids=["-".join(k) for k in WAITING]
+    ("name", "file", "qid", "text"),
+    [(*k, v) for k, v in DIALECT_ROWS.items()],
+    ids=["-".join(k) for k in DIALECT_ROWS],
 )
-def test_an_answer_the_parser_cannot_read_yet_is_unparsed_never_missing(
+def test_a_dialect_answer_is_read_never_missing(
     graded: dict[tuple[str, str], SubmissionResult], name: str, file: str, qid: str, text: str
 ) -> None:
     got = _verdict(graded[(name, file)], qid)
