@@ -49,7 +49,8 @@ LINES = [
 def test_dialect_reads_as_its_latex_and_grades(qid: str, line: str, latex: str, verdict: str) -> None:
     tbl = table(qid)
     assert equivalent(parse(line, tbl).expr, parse(latex, tbl).expr, tbl)
-    assert judge(question(qid), line).verdict == verdict
+    # 1.2.3 also claims weight decay makes the model more robust: the block says so.
+    assert judge(question(qid), line, text=f"{line}\nso the model is more robust").verdict == verdict
 
 
 @pytest.mark.parametrize(
