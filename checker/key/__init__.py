@@ -15,6 +15,7 @@ from checker.key.homework import (
 from checker.key.load import load_key
 from checker.key.model import (
     KINDS,
+    ChoiceOption,
     ChoicePart,
     FollowThrough,
     Key,
@@ -28,6 +29,7 @@ __all__ = [
     "ASSUMPTIONS",
     "DEFAULT_HOMEWORK",
     "KINDS",
+    "ChoiceOption",
     "ChoicePart",
     "FollowThrough",
     "FunctionSpec",
