@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.judge.choice import decide_part, grade_choice, scope_text
+from checker.judge.choice import decide_part, grade_choice
 from checker.key import ChoicePart, Key, Question, SymbolTable, load_key
 
 
@@ -264,20 +264,6 @@ def test_wrong_part_feedback_names_expected_option(key: Key) -> None:
 def test_empty_is_missing(key: Key, text: str) -> None:
     result = grade_choice(key.question("2.2"), text)
     assert (result.verdict, result.score) == ("missing", 0.0)
-
-
-SCOPES = [
-    ("two-scopes", "Point A: noise. Point B: curvature", 2, "Point B: curvature"),
-    ("a-scope", "Point A: noise. Point B: curvature", 0, "Point A: noise. "),
-    ("repeated", "A noise. B curv. A again", 0, "A noise. \n\nA again"),
-    ("absent", "nothing here", 0, ""),
-]
-
-
-@pytest.mark.parametrize(("text", "part", "expected"), [s[1:] for s in SCOPES], ids=[s[0] for s in SCOPES])
-def test_scope_text(key: Key, text: str, part: int, expected: str) -> None:
-    q = key.question("2.1.2b")
-    assert scope_text(q, q.parts[part], text) == expected
 
 
 def _question(parts: tuple[ChoicePart, ...], cues: tuple[str, ...] = ()) -> Question:

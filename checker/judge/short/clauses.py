@@ -89,6 +89,10 @@ def _sentence_breaks(tokens: Sequence[Token], text: str, start: int) -> list[tup
         if i > first and ("\n\n" in gap or ("\n" in gap and _line_break_ends(tokens, i))):
             out.append((first, i, False))
             first = i
+        if tok.surface == "?" and i == first and out and tokens[i - 1].end == tok.start:
+            out[-1] = (out[-1][0], out[-1][1], True)  # "Larger model!?": the sentence asks
+            first = i + 1
+            continue
         if tok.surface in _SENTENCE_END and not _is_abbreviation_dot(tokens, text, i):
             if tok.surface == "∴":
                 if i > first:
@@ -191,12 +195,12 @@ def _split_sentence(tokens: Sequence[Token], first: int, last: int) -> list[tupl
             tok.surface == "("
             and i > first
             and tokens[i - 1].end == tok.start
-            and tokens[i - 1].kind != "sym"
+            and (tokens[i - 1].kind != "sym" or tokens[i - 1].surface in ("*", "^", "'", "}"))
         ):
             applied += 1
         elif tok.surface == ")" and applied:
             applied -= 1
-        elif tok.surface == "(":
+        elif tok.surface == "(" and any(t.surface == ")" for t in tokens[i + 1 : last]):
             if i > a:
                 pieces.append((a, i, kind, opener))
             depth += 1

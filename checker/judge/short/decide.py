@@ -75,10 +75,10 @@ def hedges_in(tokens: Sequence[Token], clause: Clause) -> str | None:
             if tuple(stems[k : k + n]) != target:
                 continue
             if target == (stem("depends"),) or target == (stem("depending"),):
-                before = [w.word for w in words[:k]]
-                if "not" in before[-3:] or any(
-                    w not in lexicon.FUNCTION_WORDS and w not in lexicon.PRONOUNS for w in before
-                ):
+                # "It depends on ...", "depends on the model": a hedge; "the lr only depends on
+                # the curvature", "doesn't depend": a claim.
+                before = [w.word for w in words[:k] if w.word not in ("all", "really", "just", "only")]
+                if before and before[-1] not in ("it", "this", "which", "that", "answer"):
                     continue
             if target == (stem("between"),) and k + 1 < len(words) and words[k + 1].word in ("the",):
                 continue
@@ -129,6 +129,14 @@ def decide(
         options = list(dict.fromkeys(m.option for m in tier_mentions))
         if len(options) == 1:
             m = tier_mentions[0]
+            # "not a larger model; ... a bigger N": the option is both denied and claimed.
+            denied = next((d for d in mentions if d.option == options[0] and d.status == "negated"), None)
+            if denied is not None:
+                return result(
+                    None,
+                    f"the answer contradicts itself: '{m.words}' and '{denied.words}' ({denied.note})",
+                    [m.words, denied.words],
+                )
             how = f"'{m.words}'" + (f" ({m.note})" if m.note else "")
             return result(options[0], f"{_TIER_LABEL[tier]} is {options[0]!r}: {how}", [m.words])
         if len(options) > 1:

@@ -57,7 +57,7 @@ DOWN: Final = (
     "inversely proportional", "downward", "shorter", "fell", "dropped",
 )  # fmt: skip
 SAME: Final = (
-    "same", "constant", "fixed", "unchanged", "keep", "keeping", "stay", "remain", "independent",
+    "same", "constant", "fixed", "unchanged", "keep", "keeping", "kept", "stay", "remain", "independent",
     "unaffected", "no change", "not at all", "as is", "steady", "flat", "unchanging",
 )  # fmt: skip
 # Words that mean "changes" without a direction: negated, they mean "the same" ("doesn't
@@ -99,7 +99,7 @@ POSITIVE_EVALUATION: Final = (
 NEGATIVE_EVALUATION: Final = (
     "waste", "wastes", "wasting", "overfit", "saturate", "saturates", "saturation", "plateau",
     "diminishing", "too many", "too few", "too small", "too big", "too large", "too much", "too slow",
-    "too long", "too expensive", "too noisy", "worse", "harder", "inefficient", "suboptimal", "barely", "stops", "past",
+    "too long", "too expensive", "too noisy", "worse", "harder", "inefficient", "suboptimal", "barely", "stops", "is past", "are past",
     "isn't worth", "not worth", "not needed", "expensive", "generalise worse", "generalize worse",
     "take too long", "leaving", "bad", "poor",
 )  # fmt: skip
@@ -163,5 +163,6 @@ FUNCTION_WORDS: Final = (
     "increasing", "an", "value", "quite", "definitely", "certainly", "clearly", "obviously",
     "therefore", "thus", "hence", "too", "both", "all", "more", "less", "bit", "little", "lot",
     "should", "ought", "cannot", "not", "no", "never", "will", "ll", "d", "s", "re", "ve",
-    "number", "amount", "#", "total", "overall", "way", "e", "ie",
+    "number", "amount", "#", "total", "overall", "way", "e", "ie", "first", "later", "initially",
+    "eventually", "afterwards", "at", "some", "point", "certain", "beyond", "past",
 )  # fmt: skip

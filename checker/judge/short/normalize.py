@@ -311,8 +311,8 @@ def _raw_tokens(text: str) -> list[Token]:
             out.extend(_word_tokens(surface, start, end, math))
         elif surface != "$":
             out.append(Token(surface, surface, surface, start, end, "sym", math))
-            if surface == "_":
-                subscript = 1
+            if surface == "_" and out[:-1] and out[-2].end == start and out[-2].kind == "word":
+                subscript = 1  # "η_opt", "B_{crit}": glued to a symbol
             elif surface == "{" and subscript:
                 subscript += 1
             elif surface == "}" and subscript > 1:
@@ -396,7 +396,8 @@ def _join_split_words(tokens: Sequence[Token], vocab: Vocabulary) -> list[Token]
             nxt is not None
             and tok.kind == nxt.kind == "word"
             and tok.end < nxt.start <= tok.end + 1
-            and (tok.word + nxt.word) in vocab.words
+            and min(len(tok.word), len(nxt.word)) >= 2
+            and (tok.word + nxt.word) in vocab.targets
             and (tok.word not in vocab.words or nxt.word not in vocab.words)
         ):
             out.append(

@@ -91,6 +91,8 @@ def read_answer(question: Question, text: str, parts: tuple[ChoicePart, ...] | N
     attribution = attribute(question, tokens, clauses, text)
     all_clauses = attribution.clauses
     correction = None
+    # A final "?" questions the whole answer ("C.  (the knee)?").
+    asks = "?" if tokens and tokens[-1].surface == "?" else None
     for tok_index, tok in enumerate(tokens):
         if tok.word == "actually":
             correction = tok.surface
@@ -121,6 +123,8 @@ def read_answer(question: Question, text: str, parts: tuple[ChoicePart, ...] | N
             if found is None:
                 continue
             in_clause = {m.option for m in mentions if m.clause == i}
+            if found == "?" and not in_clause:
+                continue  # a question about something else ("<?", "Why?") hedges no option
             others = [m for pm in per_part for m in pm if m.clause == i]
             # A hedge next to another part's options only (same scope) leaves this part alone.
             if in_clause or not others or part.scope is None:
@@ -131,6 +135,7 @@ def read_answer(question: Question, text: str, parts: tuple[ChoicePart, ...] | N
                 found = hedges_in(tokens, all_clauses[i])
                 if found is not None and found in lexicon.GLOBAL_HEDGES:
                     hedge = found
+        hedge = hedge or asks
         where = f" in the part about {part.scope}" if part.scope else ""
         decisions.append(decide(part, mentions, hedge, correction, where))
         evidence.append(tuple(mentions))

@@ -199,6 +199,9 @@ _ADJECTIVE_DIRECTIONS = frozenset(
     )
 )  # fmt: skip
 _SYMBOL_DIRECTIONS = frozenset({"↑", "↓"})
+_AUXILIARIES = frozenset(
+    {"does", "do", "did", "will", "would", "is", "are", "was", "were", "can", "should", "could", "has", "have"}
+)
 # Premises whose options are conditions, not claims ("if compute is free, B"); "for A", "with
 # more compute" only set the scene.
 _CONDITIONALS = frozenset({"if", "when", "whenever", "as", "once", "given"})
@@ -953,7 +956,8 @@ def _negators_before(
             k -= 2
             continue
         if w in _NEGATOR_WORDS and not (k + 1 < len(tokens) and tokens[k + 1].word in _NEG_EXCEPTIONS):
-            after_other = any(o.last <= k < o.last + 3 for o in others if o.last <= k)
+            # "A larger batch doesn't help": the negation is the earlier mention's
+            after_other = k > a and tokens[k - 1].word in _AUXILIARIES and any(o.last <= k < o.last + 3 for o in others)
             if skip_one:
                 skip_one = False
             elif not after_other:
@@ -1034,8 +1038,13 @@ def _apply_rankings(
         if m.status != "asserted":
             continue
         clause = clauses[m.clause]
-        before = [t for t in tokens[clause.first : m.first] if t.surface == ">"]
-        after = [t for t in tokens[m.last : clause.last] if t.surface == ">"]
+        ranked = [o for o in mentions if o.clause == m.clause and o.option != m.option]
+        before = [
+            k for k in range(clause.first, m.first) if tokens[k].surface == ">" and any(o.last <= k for o in ranked)
+        ]
+        after = [
+            k for k in range(m.last, clause.last) if tokens[k].surface == ">" and any(o.first > k for o in ranked)
+        ]
         if before:
             out[index] = Mention(
                 m.option,

@@ -46,7 +46,7 @@ class Attribution:
     markers: frozenset[int]
 
 
-def _marker_at(tokens: Sequence[Token], i: int, letters: dict[str, str]) -> str | None:
+def _marker_at(tokens: Sequence[Token], i: int, letters: dict[str, str], *, lower_a: bool = False) -> str | None:
     tok = tokens[i]
     if tok.kind != "word" or len(tok.surface) != 1:
         return None
@@ -62,11 +62,17 @@ def _marker_at(tokens: Sequence[Token], i: int, letters: dict[str, str]) -> str 
         for n in (prev, nxt)
     ):
         return None  # "$B \ll B_{noise}$": the batch size
-    if tok.surface.islower() and tok.surface == "a":
-        # the article "a" is never a marker: only where a label stands
-        if nxt is not None and nxt.kind == "word" and nxt.word not in lexicon.LETTER_CONTEXT_AFTER:
-            if prev is None or prev.word not in lexicon.LETTER_CONTEXT_BEFORE:
-                return None
+    # The article "a" is never a marker: only where a label stands ("point a", "a:", "a is"), or
+    # at a clause's start when the answer labels the other points in lower case too ("b noise").
+    if (
+        tok.surface == "a"
+        and nxt is not None
+        and nxt.kind == "word"
+        and nxt.word not in lexicon.LETTER_CONTEXT_AFTER
+        and (prev is None or prev.word not in lexicon.LETTER_CONTEXT_BEFORE)
+        and not (lower_a and (prev is None or prev.kind != "word"))
+    ):
+        return None
     if (
         tok.surface.isupper()
         and nxt is not None
@@ -105,8 +111,13 @@ def attribute(
             phrases.append((name, phrase_stems(pattern)))
     every = frozenset(name for name, _ in question.scopes)
     marks: dict[int, str] = {}
+    starts = {c.first for c in clauses}
+    lower_a = any(
+        i in starts and t.surface != "a" and t.surface.islower() and _marker_at(tokens, i, letters) is not None
+        for i, t in enumerate(tokens)
+    )
     for i in range(len(tokens)):
-        found = _marker_at(tokens, i, letters)
+        found = _marker_at(tokens, i, letters, lower_a=lower_a)
         if found is not None:
             marks[i] = found
     for name, regex in regexes:
@@ -123,20 +134,29 @@ def attribute(
     used_marks: set[int] = set()
     current: frozenset[str] = frozenset()
     pending: list[int] = []
-    prev_had_marker_in_sentence = -1
-    for clause in clauses:
+    prev_had_marker = False
+    for index, clause in enumerate(clauses):
         groups = _groups(tokens, clause, marks, every)
-        if clause.role == "aside" and groups and prev_had_marker_in_sentence == clause.sentence:
+        if clause.role == "aside" and groups and prev_had_marker:
             groups = []  # "A ($B$ small)": a remark about the batch size, not scope B
         for g in groups:
             used_marks.update(g[2])
+        prev_had_marker = bool(groups)
         if not groups:
             out_clauses.append(clause)
-            out_scopes.append(current)
-            if not current:
+            # "Noise dominated: A": a property written before its letter waits for the letter.
+            nxt = clauses[index + 1] if index + 1 < len(clauses) else None
+            waits = (
+                nxt is not None
+                and nxt.sentence == clause.sentence
+                and nxt.first in marks
+                and clause.last < len(tokens)
+                and (tokens[clause.last].surface in (":", "=") or tokens[clause.last].kind == "arrow")
+            )
+            out_scopes.append(frozenset() if waits else current)
+            if waits or not current:
                 pending.append(len(out_clauses) - 1)
             continue
-        prev_had_marker_in_sentence = clause.sentence
         pieces = _cut(tokens, clause, groups)
         for piece, scope in pieces:
             out_clauses.append(piece)
@@ -184,14 +204,15 @@ def _cut(
     for k, (first, scope, idx) in enumerate(groups):
         if k + 1 < len(groups):
             nxt_first = groups[k + 1][0]
-            before = tokens[nxt_first - 1].word if nxt_first - 1 >= 0 else ""
-            # "parallel compute for A and higher order for B": cut after A ("and ...").
-            if before in _INLINE_BEFORE:
-                last_mark = idx[-1] if idx else first
+            last_mark = idx[-1] if idx else first
+            follows = tokens[last_mark + 1] if last_mark + 1 < clause.last else None
+            # "parallel compute for A and higher order for B": A's properties stand before it, so
+            # cut right after A; "for A use parallelism and for B ...": they follow it.
+            if follows is None or follows.word in ("and", "&", ",", "while", "whereas"):
                 cut = last_mark + 1
             else:
                 cut = nxt_first
-                while cut - 1 > start and tokens[cut - 1].word in ("point", "pt", "for", "at"):
+                while cut - 1 > start and tokens[cut - 1].word in ("point", "pt", "for", "at", "and", "&"):
                     cut -= 1
             cut = max(cut, start + 1)
         else:
