@@ -247,9 +247,7 @@ def _connective(tokens: Sequence[Token], i: int, clause_start: int) -> bool:
     if word == "and" and i + 1 < len(tokens) and tokens[i + 1].word in _SUBJECTS:
         return True
     # "instead of keeping the lr fixed | you should raise it": a new subject and its modal
-    if word in ("you", "we", "i", "they") and i + 1 < len(tokens) and tokens[i + 1].word in _MODALS:
-        return True
-    return False
+    return word in ("you", "we", "i", "they") and i + 1 < len(tokens) and tokens[i + 1].word in _MODALS
 
 
 def _opening(tokens: Sequence[Token], a: int, last: int, *, is_first: bool) -> tuple[str, str | None]:

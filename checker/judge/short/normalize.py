@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 import snowballstemmer
 
@@ -132,7 +132,7 @@ _BRITISH = (
 
 
 @memo(maxsize=None)
-def _stemmer() -> snowballstemmer.stemmer:  # type: ignore[name-defined]
+def _stemmer() -> Any:  # snowballstemmer ships no types
     return snowballstemmer.stemmer("english")
 
 

@@ -114,7 +114,9 @@ def read_answer(question: Question, text: str, parts: tuple[ChoicePart, ...] | N
             ids = [i for i, s in enumerate(attribution.scopes) if part.scope in s]
         ids_per_part.append(ids)
         per_part.append(
-            read_mentions(part, tokens, all_clauses, ids, text, question.cues, attribution.markers)
+            read_mentions(
+                part, tokens, all_clauses, ids, text, cues=question.cues, excluded=attribution.markers
+            )
         )
     for part, ids, mentions in zip(chosen_parts, ids_per_part, per_part, strict=True):
         hedge = None

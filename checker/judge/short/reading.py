@@ -25,17 +25,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from checker.caches import memo
 from checker.judge.short import lexicon
 from checker.judge.short.clauses import Clause
-from checker.judge.short.normalize import Token, phrase_stems, stem
-from checker.key import ChoiceOption, ChoicePart
+from checker.judge.short.directions import negated_before, read_directions
+from checker.judge.short.normalize import Token
+from checker.judge.short.options import (
+    AUXILIARIES,
+    CONDITIONALS,
+    COORD,
+    LABEL_WORDS,
+    NEG_EXCEPTIONS,
+    NEGATOR_WORDS,
+    ClauseView,
+    PartLexicon,
+    Raw,
+    find,
+    part_lexicon,
+    word_classes,
+    words_of,
+)
+from checker.key import ChoicePart
 
-__all__ = ["Mention", "PartLexicon", "Status", "Strength", "part_lexicon", "read_mentions"]
+__all__ = ["Mention", "Status", "Strength", "read_mentions"]
 
 Status = Literal["asserted", "negated", "rejected", "premise", "double_negation"]
 Strength = Literal["cue", "conclusion", "main", "weak", "named"]
-Direction = Literal["up", "down", "same"]
 
 
 @dataclass(frozen=True)
@@ -66,223 +80,13 @@ class Mention:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class PartLexicon:
-    """A part's options, compiled to stems once per part.
-
-    Attributes:
-        phrases: (option, stems) for every phrase, longest first.
-        regexes: (option, pattern) for ``re:`` phrases.
-        objects: (option, direction, stems) for every quantity an option's direction applies to.
-        about: the part's subject quantities as stems.
-        given: the part's premise quantities as stems.
-        letters: letter (lower case) → option.
-        positions: position → option.
-        means: options by (direction, subject) for the part's ``about``.
-    """
-
-    phrases: tuple[tuple[str, tuple[str, ...]], ...]
-    regexes: tuple[tuple[str, str], ...]
-    objects: tuple[tuple[str, Direction, tuple[str, ...]], ...]
-    about: tuple[tuple[str, ...], ...]
-    given: tuple[tuple[str, ...], ...]
-    letters: tuple[tuple[str, str], ...]
-    positions: tuple[tuple[int, str], ...]
-
-
-def _quantity_stems(names: Sequence[str]) -> tuple[tuple[str, ...], ...]:
-    out = []
-    for name in names:
-        stems = phrase_stems(name)
-        if stems:
-            out.append(stems)
-    return tuple(sorted(set(out), key=lambda s: -len(s)))
-
-
-@memo(maxsize=512)
-def part_lexicon(part: ChoicePart) -> PartLexicon:
-    """The part's options as stems, compiled once."""
-    options: tuple[ChoiceOption, ...] = part.options or tuple(
-        ChoiceOption(name=name, phrases=phrases) for name, phrases in part.choices
-    )
-    phrases: list[tuple[str, tuple[str, ...]]] = []
-    regexes: list[tuple[str, str]] = []
-    objects: list[tuple[str, Direction, tuple[str, ...]]] = []
-    letters: list[tuple[str, str]] = []
-    positions: list[tuple[int, str]] = []
-    for option in options:
-        for phrase in option.phrases:
-            if phrase.startswith("re:"):
-                regexes.append((option.name, phrase[3:]))
-            elif stems := phrase_stems(phrase):
-                phrases.append((option.name, stems))
-        if option.means is not None:
-            for stems in _quantity_stems(option.of or part.about):
-                objects.append((option.name, option.means, stems))
-        if option.letter:
-            letters.append((option.letter.lower(), option.name))
-        if option.position:
-            positions.append((option.position, option.name))
-    phrases.sort(key=lambda p: -len(p[1]))
-    return PartLexicon(
-        phrases=tuple(phrases),
-        regexes=tuple(regexes),
-        objects=tuple(objects),
-        about=_quantity_stems(part.about),
-        given=_quantity_stems(part.given),
-        letters=tuple(letters),
-        positions=tuple(positions),
-    )
-
-
-# ----------------------------------------------------------------------------------------------
-# word classes, as stems
-# ----------------------------------------------------------------------------------------------
-
-
-def _stems_of(words: Sequence[str]) -> frozenset[tuple[str, ...]]:
-    return frozenset(s for s in (phrase_stems(w) for w in words) if s)
-
-
-def _words_of(phrases: Sequence[str]) -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(p.lower().replace("'", " '").split()) for p in phrases)
-
-
-@memo(maxsize=None)
-def _classes() -> dict[str, frozenset[tuple[str, ...]]]:
-    return {
-        "up": _stems_of(lexicon.UP),
-        "down": _stems_of(lexicon.DOWN),
-        "same": _stems_of(lexicon.SAME),
-        "change": _stems_of(lexicon.CHANGE),
-        "hedge": _stems_of(lexicon.HEDGES),
-        # Evaluations match whole words: "optimal" and "optimizer" share a stem.
-        "positive": _words_of(lexicon.POSITIVE_EVALUATION),
-        "negative": _words_of(lexicon.NEGATIVE_EVALUATION),
-        "worse": _words_of(lexicon.WORSE),
-        "counterfactual": _words_of(lexicon.COUNTERFACTUAL),
-        "first_thought": _words_of(lexicon.FIRST_THOUGHT),
-        "function": frozenset(
-            (stem(w),)
-            for w in (
-                *lexicon.FUNCTION_WORDS,
-                *lexicon.PREMISE_OPENERS,
-                *lexicon.JUSTIFICATION,
-                *lexicon.CONCLUSION,
-                *lexicon.CONTRAST,
-                *lexicon.CONCESSIVE,
-                *lexicon.NEGATORS,
-                "when",
-                "whenever",
-                "while",
-                "then",
-            )
-            if " " not in w
-        ),
-    }
-
-
-_NEGATOR_WORDS = frozenset({"not", "no", "never", "neither", "nor", "without", "none"})
-_NEG_EXCEPTIONS = frozenset({"only", "doubt", "matter", "question"})
-_EXCLUSION = (("rather", "than"), ("instead", "of"), ("as", "oppos", "to"))
-_COORD = frozenset({"or", "nor", "and", "&", "/", ",", "either", "neither", "the", "a", "an", "to"})
-_ARTICLES = frozenset(
-    {"the", "a", "an", "our", "its", "their", "my", "optimal", "best", "ideal", "new", "overall", "total",
-     "number", "amount", "of", "#", "much", "even", "way", "whole"}
-)  # fmt: skip
-_ADJECTIVE_DIRECTIONS = frozenset(
-    stem(w)
-    for w in (
-        "higher", "larger", "bigger", "more", "greater", "lower", "smaller", "less", "fewer", "big",
-        "large", "high", "small", "low", "longer", "shorter", "extra", "same", "constant", "fixed",
-        "unchanged", "steady", "wider", "deeper",
-    )
-)  # fmt: skip
-_SYMBOL_DIRECTIONS = frozenset({"↑", "↓"})
-_AUXILIARIES = frozenset(
-    {"does", "do", "did", "will", "would", "is", "are", "was", "were", "can", "should", "could", "has", "have"}
-)
-# Premises whose options are conditions, not claims ("if compute is free, B"); "for A", "with
-# more compute" only set the scene.
-_CONDITIONALS = frozenset({"if", "when", "whenever", "as", "once", "given"})
-# Words around a letter that do not make its clause a description ("C is the answer").
-_LABEL_WORDS = frozenset(
-    {"point", "pt", "option", "choice", "answer", "ans", "it", "is", "the", "i", "e", "ie", "would", "go",
-     "with", "pick", "choose", "at", "batch", "size", "of", "one", "final", "my", "so", "that",
-     "then", "therefore", "thus", "hence", "definitely", "clearly", "c", "b", "a", "obviously", "here"}
-)  # fmt: skip
-
-
-def _match_at(tokens: Sequence[Token], i: int, stems: tuple[str, ...], end: int) -> int:
-    """End index when ``stems`` match at ``i`` (articles may sit between words), else -1."""
-    j = i
-    for k, s in enumerate(stems):
-        while k and j < end and tokens[j].kind == "word" and tokens[j].word in ("the", "a", "an"):
-            j += 1
-        if j >= end or tokens[j].stem != s:
-            if j < end and tokens[j].kind == "sym" and tokens[j].surface == "-" and k:
-                j += 1
-                if j < end and tokens[j].stem == s:
-                    j += 1
-                    continue
-            return -1
-        j += 1
-    return j
-
-
-def _find(tokens: Sequence[Token], first: int, last: int, stems: tuple[str, ...]) -> list[tuple[int, int]]:
-    out = []
-    i = first
-    while i < last:
-        end = _match_at(tokens, i, stems, last)
-        if end > 0:
-            out.append((i, end))
-            i = end
-        else:
-            i += 1
-    return out
-
-
-def _is_symbol(stems: tuple[str, ...]) -> bool:
-    return len(stems) == 1 and len(stems[0]) == 1 and stems[0].isalpha()
-
-
-def _find_quantity(
-    tokens: Sequence[Token], first: int, last: int, stems: tuple[str, ...], original: Sequence[str]
-) -> list[tuple[int, int]]:
-    """A quantity's occurrences; a one-letter symbol (B, N) must match its case exactly."""
-    if _is_symbol(stems):
-        letter = next((o for o in original if len(o) == 1 and o.lower() == stems[0]), stems[0])
-        return [
-            (i, i + 1)
-            for i in range(first, last)
-            if (tokens[i].word if tokens[i].surface.startswith("\\") else tokens[i].surface) == letter
-        ]
-    return _find(tokens, first, last, stems)
-
-
-# ----------------------------------------------------------------------------------------------
-# reading one part
-# ----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Raw:
-    option: str
-    first: int
-    last: int
-    how: str
-    clause: int
-    direction_token: int = -1
-    neg_consumed: bool = False
-
-
 def read_mentions(
     part: ChoicePart,
     tokens: Sequence[Token],
     clauses: Sequence[Clause],
     clause_ids: Sequence[int],
     text: str,
+    *,
     cues: Sequence[str] = (),
     excluded: frozenset[int] = frozenset(),
 ) -> list[Mention]:
@@ -301,34 +105,28 @@ def read_mentions(
         The mentions, in order.
     """
     lex = part_lexicon(part)
-    cue_stems = _words_of(cues) | _classes()["positive"]
+    cue_stems = words_of(cues) | word_classes()["positive"]
     mentions: list[Mention] = []
     last_object = ""
     for c in clause_ids:
         clause = clauses[c]
-        raws, last_object = _clause_mentions(part, lex, tokens, clause, c, text, excluded, last_object)
+        view = ClauseView(part, lex, tokens, clause.first, clause.last, c)
+        raws, last_object = _clause_mentions(view, text, excluded, last_object)
         for raw in raws:
             mentions.append(_judge(raw, tokens, clause, cue_stems, raws))
     return _apply_rankings(tokens, clauses, _sign_from_premise(part, clauses, mentions))
 
 
 def _clause_mentions(
-    part: ChoicePart,
-    lex: PartLexicon,
-    tokens: Sequence[Token],
-    clause: Clause,
-    c: int,
-    text: str,
-    excluded: frozenset[int],
-    last_object: str,
-) -> tuple[list[_Raw], str]:
-    a, b = clause.first, clause.last
+    view: ClauseView, text: str, excluded: frozenset[int], last_object: str
+) -> tuple[list[Raw], str]:
+    lex, tokens, a, b, c = view.lex, view.tokens, view.first, view.last, view.index
     taken: set[int] = set(excluded)
-    raws: list[_Raw] = []
+    raws: list[Raw] = []
     for option, stems in lex.phrases:
-        for s, e in _find(tokens, a, b, stems):
+        for s, e in find(tokens, a, b, stems):
             if not taken & set(range(s, e)):
-                raws.append(_Raw(option, s, e, "phrase", c))
+                raws.append(Raw(option, s, e, "phrase", c))
                 taken |= set(range(s, e))
     if lex.regexes and b > a:
         span_start, span_end = tokens[a].start, tokens[b - 1].end
@@ -337,20 +135,20 @@ def _clause_mentions(
                 s = next((i for i in range(a, b) if tokens[i].end > span_start + m.start()), b)
                 e = next((i for i in range(s, b) if tokens[i].start >= span_start + m.end()), b)
                 if e > s and not taken & set(range(s, e)):
-                    raws.append(_Raw(option, s, e, "phrase", c))
+                    raws.append(Raw(option, s, e, "phrase", c))
                     taken |= set(range(s, e))
     for i in range(a, b):
         if i in taken:
             continue
         letter = _letter_at(tokens, i, a, b, lex)
         if letter is not None:
-            raws.append(_Raw(letter, i, i + 1, "letter", c))
+            raws.append(Raw(letter, i, i + 1, "letter", c))
             taken.add(i)
     for option, s, e in _positions(tokens, a, b, lex, taken):
-        raws.append(_Raw(option, s, e, "position", c))
+        raws.append(Raw(option, s, e, "position", c))
         taken |= set(range(s, e))
     if lex.objects or lex.about:
-        found, last_object = _directions(part, lex, tokens, a, b, c, taken, last_object)
+        found, last_object = read_directions(view, taken, last_object)
         raws += found
     raws.sort(key=lambda r: r.first)
     return raws, last_object
@@ -375,11 +173,10 @@ def _letter_at(tokens: Sequence[Token], i: int, a: int, b: int, lex: PartLexicon
         for n in (prev if i > 0 else None, tokens[i + 1] if i + 1 < len(tokens) else None)
     ):
         return None  # "$B \approx B_{crit}$": the batch size, not option B
-    if nxt is not None and nxt.surface in ("=", "≈") and i + 2 < len(tokens) and "_" in tokens[i + 2].surface:
+    if nxt is not None and nxt.word in ("=", "≈") and i + 3 < len(tokens) and tokens[i + 3].surface == "_":
         return None  # "B = B_crit": the batch size, not the option
-    if tok.surface.lower() != "a":
-        if tok.surface.isupper() or prev is None or nxt is None:
-            return option
+    if tok.surface.lower() != "a" and (tok.surface.isupper() or prev is None or nxt is None):
+        return option
     # "a" / lower-case letters: only where an option label can stand, never the article.
     if nxt is None or nxt.kind != "word" or nxt.word in lexicon.LETTER_CONTEXT_AFTER:
         return option
@@ -458,337 +255,15 @@ def _positions(
 # ----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Quantity:
-    first: int
-    last: int
-    name: str  # "about", "given", or an option's object
-    stems: tuple[str, ...]
-
-
-def _quantities(
-    part: ChoicePart, lex: PartLexicon, tokens: Sequence[Token], a: int, b: int, taken: set[int]
-) -> list[_Quantity]:
-    found: list[_Quantity] = []
-    used: set[int] = set(taken)
-    candidates: list[tuple[str, tuple[str, ...], Sequence[str]]] = []
-    candidates += [("given", s, part.given) for s in lex.given]
-    candidates += [("about", s, part.about) for s in lex.about]
-    option_of = {o.name: (o.of or part.about) for o in part.options}
-    candidates += [(f"option:{opt}", s, option_of.get(opt, ())) for opt, _, s in lex.objects]
-    candidates.sort(key=lambda c: -len(c[1]))
-    for name, stems, original in candidates:
-        for s, e in _find_quantity(tokens, a, b, stems, original):
-            if not used & set(range(s, e)):
-                found.append(_Quantity(s, e, name, stems))
-                used |= set(range(s, e))
-    found.sort(key=lambda q: q.first)
-    return found
-
-
-def _direction_at(tokens: Sequence[Token], i: int, b: int) -> tuple[Direction | None, int]:
-    """The direction a word (or two-word phrase) at ``i`` names, and where it ends."""
-    classes = _classes()
-    two = (tokens[i].stem, tokens[i + 1].stem) if i + 1 < b else None
-    for name in ("up", "down", "same"):
-        if two is not None and two in classes[name]:
-            return name, i + 2  # type: ignore[return-value]
-    one = (tokens[i].stem,)
-    if tokens[i].word in _SYMBOL_DIRECTIONS:
-        return ("up" if tokens[i].word == "↑" else "down"), i + 1
-    if tokens[i].word == "scale" or tokens[i].stem == "scale":
-        return None, i + 1  # "scale" alone says nothing; "scale up" is a two-word up
-    for name in ("up", "down", "same"):
-        if one in classes[name]:
-            return name, i + 1  # type: ignore[return-value]
-    if one in classes["change"]:
-        return "change", i + 1  # type: ignore[return-value]
-    return None, i + 1
-
-
-def _content(tok: Token, quantities_at: dict[int, _Quantity]) -> bool:
-    """A word that is about something other than directions and the part's quantities."""
-    if tok.kind != "word":
-        return False
-    if (tok.stem,) in _classes()["function"] or tok.word in lexicon.PRONOUNS:
-        return False
-    return not any(
-        (tok.stem,) in _classes()[k] for k in ("up", "down", "same", "change", "hedge", "positive")
-    )
-
-
-def _directions(
-    part: ChoicePart,
-    lex: PartLexicon,
-    tokens: Sequence[Token],
-    a: int,
-    b: int,
-    c: int,
-    taken: set[int],
-    last_object: str,
-) -> tuple[list[_Raw], str]:
-    quantities = _quantities(part, lex, tokens, a, b, taken)
-    at: dict[int, _Quantity] = {}
-    for q in quantities:
-        for k in range(q.first, q.last):
-            at[k] = q
-    out: list[_Raw] = []
-    i = a
-    linked: set[int] = set()
-    while i < b:
-        if i in taken or i in at:
-            i += 1
-            continue
-        tok = tokens[i]
-        if tok.stem == "invers" and i + 1 < b and tokens[i + 1].stem.startswith("proport"):
-            i += 1  # "inversely proportional": read by the proportional relation below
-            continue
-        if tok.word == "∝" or tok.stem in ("proport", "proportion"):
-            raw, i = _proportional(part, lex, tokens, i, a, b, c, at, last_object)
-            if raw is not None:
-                out.append(raw)
-            continue
-        if tok.word in ("≈", "~") or (tok.word == "=" and tok.math):
-            raw = _relation(part, lex, tokens, i, a, b, c, at)
-            if raw is not None:
-                out.append(raw)
-                i = b
-                continue
-        direction, end = _direction_at(tokens, i, b)
-        if direction is None:
-            i = end
-            continue
-        consumed = -1
-        if direction == "change":
-            negated, _ = _negated_before(tokens, i, a)
-            if not negated:
-                i = end
-                continue
-            direction = "same"
-            consumed = i  # "doesn't change": the negation is part of the word's meaning
-        # "so does the learning rate": the subject follows the premise's direction.
-        q = _link(tokens, i, end, a, b, at, direction)
-        subject = q.name if isinstance(q, _Quantity) else None
-        if q == "pronoun":
-            subject = "about" if lex.about else (last_object or None)
-        elif q is None and lex.about and _pronoun_or_bare(tokens, i, end, a, b, at):
-            subject = "about"  # "Larger.", "It should be raised.": the part's subject
-        if subject is None:
-            i = end
-            continue
-        if isinstance(q, _Quantity):
-            linked.add(q.first)
-        if subject.startswith("option:"):
-            last_object = subject
-        raw = _direction_mention(part, lex, subject, direction, i, end, c)
-        if raw is not None:
-            raw.neg_consumed = consumed >= 0
-            out.append(raw)
-        i = end
-    # A quantity named with no direction at all ("model size"): named, the weakest mention.
-    for q in quantities:
-        if q.first not in linked and q.name.startswith("option:"):
-            option = q.name.split(":", 1)[1]
-            means = next((o.means for o in part.options if o.name == option), None)
-            if means == "up" and not any(r.first <= q.first < r.last for r in out):
-                out.append(_Raw(option, q.first, q.last, "quantity", c))
-                last_object = q.name
-    return out, last_object
-
-
-def _direction_mention(
-    part: ChoicePart, lex: PartLexicon, subject: str, direction: str, i: int, end: int, c: int
-) -> _Raw | None:
-    if subject == "given" and direction == "same":
-        subject = "about"  # "independent of the batch size", "no effect on": said of the answer
-    if subject == "given":
-        return _Raw(f"given:{direction}", i, end, "premise", c)
-    if subject == "about":
-        for option in part.options:
-            if option.means == direction and not option.of:
-                return _Raw(option.name, i, end, "direction", c, i)
-        return None
-    option_name = subject.split(":", 1)[1]
-    option = next((o for o in part.options if o.name == option_name), None)
-    if option is None:
-        return None
-    if option.means == direction:
-        return _Raw(option.name, i, end, "direction", c, i)
-    if direction == "same" and option.means == "up":
-        return _Raw(f"same:{option.name}", i, end, "direction", c, i)
-    return None
-
-
-def _link(
-    tokens: Sequence[Token], i: int, end: int, a: int, b: int, at: dict[int, _Quantity], direction: str
-) -> _Quantity | str | None:
-    """The quantity a direction word belongs to.
-
-    An adjective takes the quantity right after it ("bigger batch"), else its subject before
-    ("the lr should be smaller"); a verb or an arrow symbol takes its subject before ("the lr
-    increases", "B ↑"), else the object right after ("increase the model size").  A word in
-    between that is neither says the direction is about something else ("less noisy gradient").
-    """
-    tok = tokens[i]
-    adjective = tok.stem in _ADJECTIVE_DIRECTIONS or direction == "same"
-    about_pronoun = any(q.name == "about" for q in at.values()) or not any(
-        q.name.startswith("option:") for q in at.values()
-    )
-    after = _scan(tokens, end, b, 1, at, adjacent=True, about_pronoun=about_pronoun)
-    before = _scan(tokens, i - 1, a - 1, -1, at, adjacent=False, about_pronoun=about_pronoun)
-    order = (after, before) if adjective and tok.word not in _SYMBOL_DIRECTIONS else (before, after)
-    for found in order:
-        if isinstance(found, _Quantity) or found == "pronoun":
-            return found
-    return None
-
-
-def _scan(
-    tokens: Sequence[Token],
-    start: int,
-    stop: int,
-    step: int,
-    at: dict[int, _Quantity],
-    *,
-    adjacent: bool,
-    about_pronoun: bool = True,
-) -> _Quantity | str | None:
-    """Walk from ``start`` over function words: the first quantity, "content", or None.
-
-    ``adjacent``: only articles may stand between ("increase the model size", not "bigger for
-    the batch").  A direction word or a clause-like joint ("and", an arrow) stops the walk.
-    """
-    k = start
-    skipped = 0
-    pronoun = False
-    while k != stop and 0 <= k < len(tokens):
-        if k in at:
-            return at[k]
-        tok = tokens[k]
-        if tok.kind == "arrow" or tok.word in ("=", ">", "<", "≈", "∝"):
-            return None
-        if tok.kind == "word":
-            if tok.word in ("it", "its", "they"):
-                if about_pronoun:
-                    return "pronoun"  # the part's subject: "for large batches it goes down"
-                pronoun = True  # "train it for longer": a quantity before the pronoun wins
-                k += step
-                continue
-            if tok.word in ("we", "you", "i", "he", "she"):
-                return "pronoun" if pronoun else None  # another subject: "... means we should"
-            if _content(tok, {}):
-                return "pronoun" if pronoun else "content"
-            if tok.word in ("and", "or", "but") or _direction_at(tokens, k, len(tokens))[0] is not None:
-                return "pronoun" if pronoun else None
-            if adjacent and tok.word not in _ARTICLES and not (step > 0 and tok.word == "on"):
-                return "pronoun" if pronoun else None
-            skipped += 1
-            if skipped > 5:
-                break
-        k += step
-    return "pronoun" if pronoun else None
-
-
-def _pronoun_or_bare(
-    tokens: Sequence[Token], i: int, end: int, a: int, b: int, at: dict[int, _Quantity]
-) -> bool:
-    """The direction's clause says nothing else ("It should be raised.", "Larger.")."""
-    for k in range(a, b):
-        if i <= k < end or k in at:
-            continue
-        if _content(tokens[k], at):
-            return False
-    return True
-
-
-def _negated_before(tokens: Sequence[Token], i: int, a: int) -> tuple[bool, int]:
-    count = 0
-    k = i - 1
-    steps = 0
-    while k >= a and steps < 5:
-        w = tokens[k].word
-        if w in _NEGATOR_WORDS and (k + 1 >= len(tokens) or tokens[k + 1].word not in _NEG_EXCEPTIONS):
-            count += 1
-        k -= 1
-        steps += 1
-    return count > 0, count
-
-
-def _proportional(
-    part: ChoicePart,
-    lex: PartLexicon,
-    tokens: Sequence[Token],
-    i: int,
-    a: int,
-    b: int,
-    c: int,
-    at: dict[int, _Quantity],
-    last_object: str,
-) -> tuple[_Raw | None, int]:
-    """ "η ∝ B", "∝ 1/B", "inversely proportional to B", "scales as B^0"."""
-    inverse = i > a and tokens[i - 1].stem in ("invers",)
-    j = i + 1
-    direction: Direction = "down" if inverse else "up"
-    while j < b and j - i <= 6:
-        if tokens[j].surface == "/" or tokens[j].stem in ("invers",):
-            direction = "down"
-        if j in at:
-            q = at[j]
-            if j + 2 < b and tokens[j + 1].surface == "^":
-                exp = tokens[j + 2].surface
-                if exp in ("0", "{"):
-                    direction = (
-                        "same" if exp == "0" or (j + 3 < b and tokens[j + 3].surface == "0") else direction
-                    )
-                elif exp == "-":
-                    direction = "down" if direction == "up" else "up"
-            end = q.last
-            if q.name != "given":
-                return None, end
-            subject_q = _scan(tokens, i - 1 - inverse, a - 1, -1, at, adjacent=False)
-            if isinstance(subject_q, _Quantity):
-                subject = subject_q.name
-            elif subject_q == "content":
-                return None, end
-            else:
-                subject = "about" if lex.about else last_object
-            if not subject or subject == "given":
-                return None, end
-            return _direction_mention(part, lex, subject, direction, i, end, c), end
-        j += 1
-    return None, i + 1
-
-
-def _relation(
-    part: ChoicePart,
-    lex: PartLexicon,
-    tokens: Sequence[Token],
-    i: int,
-    a: int,
-    b: int,
-    c: int,
-    at: dict[int, _Quantity],
-) -> _Raw | None:
-    """ "lr(B) ≈ lr(1)/B": the given quantity in a denominator reads as down."""
-    if not any(q.name == "about" for k, q in at.items() if a <= k < i):
-        return None
-    for j in range(i + 1, b):
-        q = at.get(j)
-        if q is not None and q.name == "given":
-            before = tokens[j - 1].surface if j - 1 > i else ""
-            direction = "down" if before == "/" or (before == "(" and tokens[j - 2].word == "sqrt") else "up"
-            return _direction_mention(part, lex, "about", direction, i, j + 1, c)
-    return None
-
-
 def _sign_from_premise(part: ChoicePart, clauses: Sequence[Clause], mentions: list[Mention]) -> list[Mention]:
     """ "Smaller batch → smaller lr": a falling premise flips the direction of the answer."""
-    flip = {"up": "down", "down": "up"}
-    by_direction = {o.means: o.name for o in part.options if o.means in flip and not o.of}
+    flip: dict[str, str] = {"up": "down", "down": "up"}
+    by_direction: dict[str, str] = {o.means: o.name for o in part.options if o.means in flip and not o.of}
     if len(by_direction) < 2:
         return mentions
     out = []
-    for m in mentions:
+    for mention in mentions:
+        m = mention
         # the premise of this claim: given directions before it, in its clause or a premise clause
         given = {
             g.option.split(":", 1)[1]
@@ -813,19 +288,20 @@ def _sign_from_premise(part: ChoicePart, clauses: Sequence[Clause], mentions: li
 
 
 def _judge(
-    raw: _Raw,
+    raw: Raw,
     tokens: Sequence[Token],
     clause: Clause,
     cue_stems: frozenset[tuple[str, ...]],
-    raws: list[_Raw],
+    raws: list[Raw],
 ) -> Mention:
-    words = " ".join(t.surface for t in tokens[raw.first : raw.last])
+    w_first, w_last = raw.words_span or (raw.first, raw.last)
+    words = " ".join(t.surface for t in tokens[w_first:w_last])
     a, b = clause.first, clause.last
     if raw.how == "premise" or raw.option.startswith("given:"):
         return Mention(
             raw.option, raw.clause, raw.first, raw.last, words, raw.how, "premise", "weak", "the premise"
         )
-    if clause.role == "premise" and clause.opener in _CONDITIONALS:
+    if clause.role == "premise" and clause.opener in CONDITIONALS:
         return Mention(
             raw.option, raw.clause, raw.first, raw.last, words, raw.how, "premise", "weak",
             f"in the premise opened by '{clause.opener}'",
@@ -871,7 +347,7 @@ def _judge(
                 break
     # Rejections: "A wastes steps", "would only make sense if", "worse than", "than B".
     if status == "asserted":
-        verdict = _evaluation(raw, tokens, a, b, others, cue_stems)
+        verdict = _evaluation(raw, tokens, clause, others, cue_stems)
         if verdict is not None:
             status_or_strength, why = verdict
             if status_or_strength == "rejected":
@@ -906,20 +382,20 @@ def _judge(
     return Mention(raw.option, raw.clause, raw.first, raw.last, words, raw.how, status, strength, note)
 
 
-def _describes(tokens: Sequence[Token], a: int, b: int, raw: _Raw, others: Sequence[_Raw]) -> bool:
+def _describes(tokens: Sequence[Token], a: int, b: int, raw: Raw, others: Sequence[Raw]) -> bool:
     """A letter's clause says more than "C" / "the answer is C": it describes the point."""
     taken = {k for o in others for k in range(o.first, o.last)}
     for k in range(a, b):
         if raw.first <= k < raw.last or k in taken:
             continue
         tok = tokens[k]
-        if tok.kind == "word" and tok.word not in _LABEL_WORDS and not tok.word.isdigit():
+        if tok.kind == "word" and tok.word not in LABEL_WORDS and not tok.word.isdigit():
             return True
     return False
 
 
 def _negators_before(
-    raw: _Raw, tokens: Sequence[Token], a: int, others: Sequence[_Raw]
+    raw: Raw, tokens: Sequence[Token], a: int, others: Sequence[Raw]
 ) -> list[tuple[int, str]]:
     """Negators scoping a mention, nearest first.
 
@@ -937,7 +413,7 @@ def _negators_before(
         other = next((o for o in others if o.first <= k < o.last), None)
         if other is not None:
             between = tokens[other.last : raw.first]
-            if other.option != raw.option and not all(t.word in _COORD or t.kind == "sym" for t in between):
+            if other.option != raw.option and not all(t.word in COORD or t.kind == "sym" for t in between):
                 passed_other = True
             k = other.first - 1
             continue
@@ -955,9 +431,11 @@ def _negators_before(
                 found.append((k, "instead of"))
             k -= 2
             continue
-        if w in _NEGATOR_WORDS and not (k + 1 < len(tokens) and tokens[k + 1].word in _NEG_EXCEPTIONS):
+        if w in NEGATOR_WORDS and not (k + 1 < len(tokens) and tokens[k + 1].word in NEG_EXCEPTIONS):
             # "A larger batch doesn't help": the negation is the earlier mention's
-            after_other = k > a and tokens[k - 1].word in _AUXILIARIES and any(o.last <= k < o.last + 3 for o in others)
+            after_other = (
+                k > a and tokens[k - 1].word in AUXILIARIES and any(o.last <= k < o.last + 3 for o in others)
+            )
             if skip_one:
                 skip_one = False
             elif not after_other:
@@ -980,14 +458,14 @@ def _has(tokens: Sequence[Token], start: int, end: int, seqs: frozenset[tuple[st
 
 
 def _evaluation(
-    raw: _Raw,
+    raw: Raw,
     tokens: Sequence[Token],
-    a: int,
-    b: int,
-    others: Sequence[_Raw],
+    clause: Clause,
+    others: Sequence[Raw],
     cue_stems: frozenset[tuple[str, ...]],
 ) -> tuple[str, str] | None:
-    classes = _classes()
+    a, b = clause.first, clause.last
+    classes = word_classes()
     before_other = max((o.last for o in others if o.last <= raw.first), default=a)
     after_other = min((o.first for o in others if o.first >= raw.last), default=b)
     before = (before_other, raw.first)
@@ -997,10 +475,8 @@ def _evaluation(
     k = raw.first - 1
     while k >= a and tokens[k].word in ("the", "a", "an", "point", "option"):
         k -= 1
-    if (
-        (k >= a
-        and tokens[k].word == "from")
-        or (k >= a and tokens[k].word == "to" and any(t.word == "from" for t in tokens[max(a, k - 4) : k]))
+    if (k >= a and tokens[k].word == "from") or (
+        k >= a and tokens[k].word == "to" and any(t.word == "from" for t in tokens[max(a, k - 4) : k])
     ):
         return "rejected", "a range ('from ... to'), not a choice"
     than = next(
@@ -1023,7 +499,7 @@ def _evaluation(
     if (neg := _has(tokens, *after, classes["negative"])) is not None:
         return "rejected", f"judged negatively ('{neg}')"
     if (pos := _has(tokens, before[0], after[1], cue_stems)) is not None:
-        negated, _ = _negated_before(tokens, raw.first, before[0])
+        negated, _ = negated_before(tokens, raw.first, before[0])
         if not negated and not any(t.word == "also" for t in tokens[a:b]):
             return "cue", f"chosen ('{pos}')"
     return None
@@ -1040,10 +516,14 @@ def _apply_rankings(
         clause = clauses[m.clause]
         ranked = [o for o in mentions if o.clause == m.clause and o.option != m.option]
         before = [
-            k for k in range(clause.first, m.first) if tokens[k].surface == ">" and any(o.last <= k for o in ranked)
+            k
+            for k in range(clause.first, m.first)
+            if tokens[k].surface == ">" and any(o.last <= k for o in ranked)
         ]
         after = [
-            k for k in range(m.last, clause.last) if tokens[k].surface == ">" and any(o.first > k for o in ranked)
+            k
+            for k in range(m.last, clause.last)
+            if tokens[k].surface == ">" and any(o.first > k for o in ranked)
         ]
         if before:
             out[index] = Mention(

@@ -46,7 +46,9 @@ class Attribution:
     markers: frozenset[int]
 
 
-def _marker_at(tokens: Sequence[Token], i: int, letters: dict[str, str], *, lower_a: bool = False) -> str | None:
+def _marker_at(
+    tokens: Sequence[Token], i: int, letters: dict[str, str], *, lower_a: bool = False
+) -> str | None:
     tok = tokens[i]
     if tok.kind != "word" or len(tok.surface) != 1:
         return None
@@ -113,7 +115,10 @@ def attribute(
     marks: dict[int, str] = {}
     starts = {c.first for c in clauses}
     lower_a = any(
-        i in starts and t.surface != "a" and t.surface.islower() and _marker_at(tokens, i, letters) is not None
+        i in starts
+        and t.surface != "a"
+        and t.surface.islower()
+        and _marker_at(tokens, i, letters) is not None
         for i, t in enumerate(tokens)
     )
     for i in range(len(tokens)):
@@ -122,9 +127,9 @@ def attribute(
             marks[i] = found
     for name, regex in regexes:
         for m in regex.finditer(text):
-            i = next((k for k, t in enumerate(tokens) if t.start >= m.start()), None)
-            if i is not None and i not in marks:
-                marks[i] = name
+            at = next((k for k, t in enumerate(tokens) if t.start >= m.start()), None)
+            if at is not None and at not in marks:
+                marks[at] = name
     for name, stems in phrases:
         for i in range(len(tokens)):
             if tuple(t.stem for t in tokens[i : i + len(stems)]) == stems:
