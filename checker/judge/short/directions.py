@@ -248,7 +248,7 @@ def _scan(
                 return "pronoun" if pronoun else "content"
             if tok.word in ("and", "or", "but") or direction_at(tokens, k, len(tokens))[0] is not None:
                 return "pronoun" if pronoun else None
-            if adjacent and tok.word not in ARTICLES and not (step > 0 and tok.word == "on"):
+            if adjacent and tok.word not in ARTICLES and not (step > 0 and tok.word in ("on", "in")):
                 return "pronoun" if pronoun else None
             skipped += 1
             if skipped > 5:

@@ -164,5 +164,5 @@ FUNCTION_WORDS: Final = (
     "therefore", "thus", "hence", "too", "both", "all", "more", "less", "bit", "little", "lot",
     "should", "ought", "cannot", "not", "no", "never", "will", "ll", "d", "s", "re", "ve",
     "number", "amount", "#", "total", "overall", "way", "e", "ie", "first", "later", "initially",
-    "eventually", "afterwards", "at", "some", "point", "certain", "beyond", "past",
+    "eventually", "afterwards", "at", "some", "point", "certain", "beyond", "past", "there",
 )  # fmt: skip
