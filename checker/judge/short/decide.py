@@ -85,6 +85,8 @@ def hedges_in(tokens: Sequence[Token], clause: Clause) -> str | None:
             return " ".join(w.surface for w in words[k : k + n])
     if clause.question:
         return "?"
+    if clause.role == "aside" and words and words[0].word == "or":
+        return "(or ...)"  # "increases (or decreases if the model is large)": an alternative
     return None
 
 
