@@ -31,6 +31,9 @@ Role = Literal["main", "conclusion", "premise", "justification", "concession", "
 
 _SENTENCE_END = frozenset({".", "!", "?", ";", "∴"})
 _CLAUSE_BREAK = frozenset({",", ":", "—", "–", "|", "(", ")"})
+_LEADING_PUNCTUATION = frozenset(
+    {"*", "#", "-", "—", "–", ":", ";", ",", ".", "!", "|", "_", "'", '"', "`", ")", "]", "["}
+)
 _MODALS = frozenset({"should", "can", "could", "must", "need", "have", "will", "would", "might", "may"})
 _SUBJECTS = frozenset({"it", "we", "you", "i", "they", "this", "that", "there", "one", "he", "she"})
 
@@ -63,11 +66,14 @@ def strip_label(tokens: Sequence[Token], text: str) -> int:
     so "A) noise" (option A's heading) and the answer "c)" stay.
     """
     i = 0
+    while i < len(tokens) and tokens[i].surface in _LEADING_PUNCTUATION:
+        i += 1  # leading punctuation ("**", ": ", "- ")
+    lead = i
     while i < len(tokens) and (tokens[i].word.isdigit() or tokens[i].surface in (".",)):
-        if tokens[i].surface == "." and i == 0:
+        if tokens[i].surface == "." and i == lead:
             break
         i += 1
-    if i > 0 and i < len(tokens) and tokens[i].surface == "(":
+    if i > lead and i < len(tokens) and tokens[i].surface == "(":
         i += 1
     if (
         i + 2 < len(tokens)
@@ -153,8 +159,10 @@ def split_clauses(tokens: Sequence[Token], text: str, start: int = 0) -> list[Cl
     clauses: list[Clause] = []
     for s_index, (first, last, question) in enumerate(_sentence_breaks(tokens, text, start)):
         pieces = _split_sentence(tokens, first, last)
-        has_more = len([p for p in pieces if p[2] != "aside"]) > 1
-        outside = [p for p in pieces if p[2] != "aside"]
+        outside = [
+            p for p in pieces if p[2] != "aside" and any(t.kind == "word" for t in tokens[p[0] : p[1]])
+        ]
+        has_more = len(outside) > 1
         for k, (a, b, kind, opener) in enumerate(pieces):
             role: Role
             if kind == "aside":

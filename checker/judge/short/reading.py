@@ -163,7 +163,7 @@ def _letter_at(tokens: Sequence[Token], i: int, a: int, b: int, lex: PartLexicon
         return None
     prev = tokens[i - 1] if i > a else None
     nxt = tokens[i + 1] if i + 1 < b else None
-    if nxt is not None and nxt.surface in ("_", "^"):
+    if nxt is not None and nxt.surface in ("_", "^") and nxt.start == tok.end:
         return None  # B_crit, B^2: a symbol
     if tok.math and any(
         n is not None
@@ -301,7 +301,9 @@ def _judge(
         return Mention(
             raw.option, raw.clause, raw.first, raw.last, words, raw.how, "premise", "weak", "the premise"
         )
-    if clause.role == "premise" and clause.opener in CONDITIONALS:
+    # A conditional premise names options as conditions ("if B is too big, C"); a direction there
+    # was already told apart from the answer by the quantity it belongs to.
+    if clause.role == "premise" and clause.opener in CONDITIONALS and raw.how != "direction":
         return Mention(
             raw.option, raw.clause, raw.first, raw.last, words, raw.how, "premise", "weak",
             f"in the premise opened by '{clause.opener}'",

@@ -57,7 +57,7 @@ def _marker_at(
         return None
     prev = tokens[i - 1] if i > 0 else None
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    if nxt is not None and nxt.surface in ("_", "^"):
+    if nxt is not None and nxt.surface in ("_", "^") and nxt.start == tok.end:
         return None
     if tok.math and any(
         n is not None and n.math and n.surface not in "{}" and abs(n.start - tok.start) < 3 + len(n.surface)
