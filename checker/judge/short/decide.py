@@ -44,6 +44,9 @@ class PartDecision:
         negated: options mentioned under a negation or rejected.
         reason: how it was decided, in words, naming the words that decided.
         words: the answer's words that decided (the chosen mention, a hedge, ...).
+        why: the kind of decision: ``chosen``, ``none_right`` (several options, none the key's),
+            or why it is left to a TA: ``several``, ``hedge``, ``none`` (no option named),
+            ``negated``, ``contradiction``, ``double_negation``.
     """
 
     part: str
@@ -53,6 +56,7 @@ class PartDecision:
     negated: tuple[str, ...]
     reason: str
     words: tuple[str, ...] = ()
+    why: str = "chosen"
 
     @property
     def right(self) -> bool:
@@ -113,18 +117,25 @@ def decide(
     asserted = tuple(dict.fromkeys(m.option for m in mentions if m.status == "asserted"))
     negated = tuple(dict.fromkeys(m.option for m in mentions if m.status in ("negated", "rejected")))
 
-    def result(chosen: str | None, reason: str, words: Sequence[str] = ()) -> PartDecision:
-        return PartDecision(part.name, chosen, part.answer, asserted, negated, reason, tuple(words))
+    def result(
+        chosen: str | None, reason: str, words: Sequence[str] = (), why: str = "chosen"
+    ) -> PartDecision:
+        return PartDecision(part.name, chosen, part.answer, asserted, negated, reason, tuple(words), why)
 
     doubled = [m for m in mentions if m.status == "double_negation"]
     if doubled:
-        return result(None, f"{doubled[0].note} of '{doubled[0].words}'", [doubled[0].words])
+        return result(
+            None, f"{doubled[0].note} of '{doubled[0].words}'", [doubled[0].words], "double_negation"
+        )
     if hedge is not None:
         named = f" ({', '.join(asserted)})" if asserted else ""
-        return result(None, f"the answer hedges ('{hedge}'){named}", [hedge])
+        return result(None, f"the answer hedges ('{hedge}'){named}", [hedge], "hedge")
     if correction is not None and len(asserted) > 1:
         return result(
-            None, f"the answer corrects itself ('{correction}') between {', '.join(asserted)}", [correction]
+            None,
+            f"the answer corrects itself ('{correction}') between {', '.join(asserted)}",
+            [correction],
+            "contradiction",
         )
     for tier in _TIERS:
         tier_mentions = [m for m in mentions if m.status == "asserted" and m.strength == tier]
@@ -138,6 +149,7 @@ def decide(
                     None,
                     f"the answer contradicts itself: '{m.words}' and '{denied.words}' ({denied.note})",
                     [m.words, denied.words],
+                    "contradiction",
                 )
             how = f"'{m.words}'" + (f" ({m.note})" if m.note else "")
             return result(options[0], f"{_TIER_LABEL[tier]} is {options[0]!r}: {how}", [m.words])
@@ -148,13 +160,15 @@ def decide(
                     options[0],
                     f"several options are asserted ({', '.join(options)}), none of them the expected one",
                     words,
+                    "none_right",
                 )
-            return result(None, f"several options are asserted ({', '.join(options)})", words)
+            return result(None, f"several options are asserted ({', '.join(options)})", words, "several")
     if not mentions:
-        return result(None, f"no option is named{where}")
+        return result(None, f"no option is named{where}", why="none")
     first = mentions[0]
     return result(
         None,
         f"every option mentioned is negated or part of the premise ('{first.words}': {first.note or first.status})",
         [m.words for m in mentions],
+        "negated",
     )
