@@ -190,7 +190,7 @@ def read_graded(path: str | Path) -> list[dict[str, Any]]:
         raise ReviewError(
             f"expected a readable JSON-lines file of graded submissions, found {exc.strerror or exc}; "
             "fix: pass the --out file of `derivcheck grade --format json`",
-            source=source,
+            where=source,
         ) from exc
     out: list[dict[str, Any]] = []
     for number, line in enumerate(lines, 1):
@@ -202,13 +202,13 @@ def read_graded(path: str | Path) -> list[dict[str, Any]]:
             raise ReviewError(
                 f"expected one JSON object per line, found invalid JSON at line {number} ({exc.msg}); "
                 "fix: regrade with --format json, or drop the line",
-                source=source,
+                where=source,
             ) from exc
         if not isinstance(obj, dict) or not isinstance(obj.get("questions"), list):
             raise ReviewError(
                 f"expected a submission object with 'questions' at line {number}, found {type(obj).__name__}; "
                 "fix: pass the output of `derivcheck grade --format json`",
-                source=source,
+                where=source,
             )
         out.append(obj)
     return out
@@ -252,7 +252,7 @@ def short_basis(question: Question, answer: str) -> str:
     >>> from checker.key import load_key
     >>> q = load_key(validate_latex=False).question("2.1.1")
     >>> short_basis(q, "maybe it increases"), short_basis(q, "probably goes up, not sure")
-    ('learning rate=?(hedge: increases)', 'learning rate=?(hedge: increases)')
+    ('learning rate=?(increases)', 'learning rate=?(increases)')
     """
     reading = read_answer(question, answer)
     if reading.blank is not None:
@@ -261,8 +261,11 @@ def short_basis(question: Question, answer: str) -> str:
     for d in reading.decisions:
         if d.chosen is not None and d.why == "chosen":
             parts.append(f"{d.part}={d.chosen}")
+        elif d.asserted:
+            # hedged, several or self-contradicting: undecided between the same options alike
+            parts.append(f"{d.part}=?({' or '.join(sorted(d.asserted))})")
         else:
-            parts.append(f"{d.part}=?({d.why}: {', '.join(d.asserted) or '-'})")
+            parts.append(f"{d.part}=?({d.why})")
     return "; ".join(parts)
 
 
@@ -564,7 +567,7 @@ def read_decisions(path: str | Path) -> list[Decision]:
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ReviewError(
             f"expected a decisions file (TOML [[decision]] tables or JSON lines), found: {exc}; fix: correct the syntax",
-            source=source,
+            where=source,
         ) from exc
     out: list[Decision] = []
     for number, row in enumerate(rows, 1):
@@ -580,7 +583,7 @@ def read_decisions(path: str | Path) -> list[Decision]:
             raise ReviewError(
                 f"expected decision {number} to have question, answers = [...] and verdict = "
                 f'"correct" or "incorrect", found verdict={verdict!r}; fix: correct that entry',
-                source=source,
+                where=source,
             )
         score = row.get("score")
         out.append(
