@@ -235,6 +235,44 @@ CASES: list[tuple[str, str, str, str, float]] = [
     ("batch-chosen", "2.2", "Use a larger batch.", "incorrect", 0.0),
     ("two-options", "2.2", "A larger batch or a larger model both work.", "needs_review", 0.0),
     ("two-cues", "2.2", "The best option is a larger batch. I choose a larger model.", "needs_review", 0.0),
+    # Found on the class benchmark's text: a bare "train" is never the choice the cue points at; a
+    # conclusion word standing alone before a comma opens the conclusion; "so that" is a purpose.
+    (
+        "train-a-larger-model",
+        "2.2",
+        "So the best option is to train a larger model, since bigger models lead to steeper decrease",
+        "correct",
+        1.0,
+    ),
+    (
+        "thus-comma",
+        "2.2",
+        "More steps doesn't lead to a huge decrease. Thus, I would scale up the model.",
+        "correct",
+        1.0,
+    ),
+    (
+        "denied-then-chosen-wrong",
+        "2.2",
+        "More steps doesn't lead to a decrease. Thus, the best option is to train longer with more steps.",
+        "incorrect",
+        0.0,
+    ),
+    (
+        "so-that-purpose",
+        "2.1.1",
+        "It falls; lower it so that training doesn't destabilise with the larger batch.",
+        "incorrect",
+        0.0,
+    ),
+    # The false accept the issue reports: "fixed" keeps the model size the same.
+    (
+        "keep-fixed-not-larger",
+        "2.2",
+        "Keep the model size fixed and increase the number of training iterations",
+        "incorrect",
+        0.0,
+    ),
 ]
 
 

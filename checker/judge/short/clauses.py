@@ -80,6 +80,7 @@ def strip_label(tokens: Sequence[Token], text: str) -> int:
         and len(tokens[i].surface) == 1
         and tokens[i].surface.islower()
         and tokens[i + 1].surface == ")"
+        and any(t.kind == "word" for t in tokens[i + 2 :])
     ):
         i += 2
     return i
@@ -163,12 +164,18 @@ def split_clauses(tokens: Sequence[Token], text: str, start: int = 0) -> list[Cl
             p for p in pieces if p[2] != "aside" and any(t.kind == "word" for t in tokens[p[0] : p[1]])
         ]
         has_more = len(outside) > 1
+        carried: str | None = None  # "Thus, I would scale up the model": the opener stands alone
         for k, (a, b, kind, opener) in enumerate(pieces):
             role: Role
+            if carried is not None and kind == "plain":
+                kind, opener = "opener", carried
+            carried = None
             if kind == "aside":
                 role = "aside" if outside else "main"
             elif kind == "opener":
                 role = _role_of(opener, is_first=k == 0, has_more=has_more)
+                if opener in lexicon.CONCLUSION and b - a == len(opener.split()):
+                    carried = opener
             else:
                 role = "main"
             clauses.append(Clause(a, b, s_index, role, opener, question))
@@ -247,7 +254,8 @@ def _connective(tokens: Sequence[Token], i: int, clause_start: int) -> bool:
         return False
     word = tokens[i].word
     if word in ("so", "thus", "hence", "therefore", "because", "since", "but", "although", "though"):
-        return not (word == "so" and i + 1 < len(tokens) and tokens[i + 1].word in ("that", "much", "far"))
+        # "so that ..." opens a purpose (a justification); "so much", "so far" open nothing
+        return not (word == "so" and i + 1 < len(tokens) and tokens[i + 1].word in ("much", "far"))
     if word == "∴":
         return True
     if word in ("whereas", "however", "while", "unless", "then"):

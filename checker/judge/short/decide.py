@@ -144,6 +144,15 @@ def decide(
             m = tier_mentions[0]
             # "not a larger model; ... a bigger N": the option is both denied and claimed.
             denied = next((d for d in mentions if d.option == options[0] and d.status == "negated"), None)
+            if denied is not None and options[0] != part.answer and part.answer not in asserted:
+                # "more steps don't help ... the best is to train longer": either reading is wrong
+                return result(
+                    options[0],
+                    f"the answer contradicts itself ('{m.words}' and '{denied.words}'), "
+                    "and neither reading is the expected option",
+                    [m.words, denied.words],
+                    "none_right",
+                )
             if denied is not None:
                 return result(
                     None,

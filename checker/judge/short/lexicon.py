@@ -70,7 +70,7 @@ EXCLUSION: Final = ("rather than", "instead of", "as opposed to", "not", "over")
 CONTRAST: Final = ("but", "however", "whereas", "yet")
 CONCESSIVE: Final = ("although", "though", "even though", "even if", "despite", "while", "whereas")
 CONCLUSION: Final = ("so", "thus", "hence", "therefore", "∴", "which means", "meaning", "consequently")
-JUSTIFICATION: Final = ("because", "since", "as", "b/c", "bc", "due to", "given that", "cause")
+JUSTIFICATION: Final = ("because", "since", "as", "b/c", "bc", "due to", "given that", "cause", "so that")
 PREMISE_OPENERS: Final = ("as", "when", "whenever", "if", "with", "for", "given", "once", "of", "after")
 
 # A hedge: the student is not committing; a TA decides.

@@ -340,11 +340,15 @@ def _judge(
     # Negation after: "X doesn't help", "C isn't at the minimum", "more steps won't help".
     if status == "asserted":
         nxt_other = min((o.first for o in others if o.first >= raw.last), default=b)
-        for k in range(raw.last, min(nxt_other, raw.last + 6, b)):
+        words_seen = 0
+        for k in range(raw.last, min(nxt_other, b)):
             w = tokens[k].word
+            words_seen += tokens[k].kind == "word"
+            if words_seen > 8:
+                break
             if w in ("not", "never") or (w == "no" and k + 1 < b and tokens[k + 1].word == "longer"):
-                if raw.how == "direction" and raw.direction_token >= 0:
-                    break  # "increases, not decreases": the negation is the next word's
+                if raw.how == "direction" and _negates_next(tokens, k, b):
+                    break  # "increases not decreases": the negation is the next word's
                 status, note = "negated", f"negated by '{tokens[k - 1].surface} {tokens[k].surface}'"
                 break
     # Rejections: "A wastes steps", "would only make sense if", "worse than", "than B".
@@ -354,7 +358,7 @@ def _judge(
             status_or_strength, why = verdict
             if status_or_strength == "rejected":
                 status, note = "rejected", why
-            else:
+            elif raw.how != "quantity":  # a quantity named bare ("train ...") is never the choice
                 return Mention(
                     raw.option, raw.clause, raw.first, raw.last, words, raw.how, status, "cue", why
                 )
@@ -382,6 +386,14 @@ def _judge(
     elif clause.role == "concession":
         note = f"conceded ('{clause.opener}')"
     return Mention(raw.option, raw.clause, raw.first, raw.last, words, raw.how, status, strength, note)
+
+
+def _negates_next(tokens: Sequence[Token], k: int, b: int) -> bool:
+    """The negator at ``k`` bears on a direction right after it ("not decreases")."""
+    for j in range(k + 1, min(k + 3, b)):
+        if (tokens[j].stem,) in word_classes()["up"] | word_classes()["down"] | word_classes()["same"]:
+            return True
+    return False
 
 
 def _describes(tokens: Sequence[Token], a: int, b: int, raw: Raw, others: Sequence[Raw]) -> bool:
