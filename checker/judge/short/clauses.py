@@ -165,10 +165,13 @@ def split_clauses(tokens: Sequence[Token], text: str, start: int = 0) -> list[Cl
         ]
         has_more = len(outside) > 1
         carried: str | None = None  # "Thus, I would scale up the model": the opener stands alone
-        for k, (a, b, kind, opener) in enumerate(pieces):
+        for k, (a, b, piece_kind, piece_opener) in enumerate(pieces):
             role: Role
-            if carried is not None and kind == "plain":
-                kind, opener = "opener", carried
+            kind, opener = (
+                ("opener", carried)
+                if carried is not None and piece_kind == "plain"
+                else (piece_kind, piece_opener)
+            )
             carried = None
             if kind == "aside":
                 role = "aside" if outside else "main"
