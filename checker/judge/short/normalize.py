@@ -420,6 +420,7 @@ def _join_split_words(tokens: Sequence[Token], vocab: Vocabulary) -> list[Token]
     return out
 
 
+@memo(maxsize=4096)
 def phrase_stems(phrase: str) -> tuple[str, ...]:
     """A key phrase as the sequence of stems an answer must show.
 
