@@ -461,8 +461,8 @@ def _decisions(path: str | None) -> Callable[[Any], Any]:
 
 def _cmd_review(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
     from checker.report.review import render_review_summary, review_session  # noqa: PLC0415
+    from checker.run.keyfold import fold_into_key  # noqa: PLC0415
     from checker.run.review import (  # noqa: PLC0415
-        fold_into_key,
         group_items,
         pending_groups,
         read_decisions,

@@ -17,13 +17,13 @@ from rich.console import Console
 from checker.config import Budget
 from checker.key import Key, load_key
 from checker.report.review import render_review_summary, review_session
+from checker.run.keyfold import fold_into_key
 from checker.run.review import (
     AnswerGroup,
     ReviewError,
     ReviewItem,
     apply_decisions,
     decide,
-    fold_into_key,
     group_items,
     pending_groups,
     read_decisions,
