@@ -33,6 +33,7 @@ import pytest
 from checker.judge.choice import grade_choice
 from checker.judge.short import read_answer
 from checker.key import Key, load_key
+from checker.verdict import QuestionVerdict
 
 DATA = Path(__file__).parent / "data" / "short_answers.jsonl"
 ROWS: list[dict[str, Any]] = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
@@ -62,6 +63,12 @@ def key() -> Key:
     return load_key(validate_latex=False)
 
 
+@pytest.fixture(scope="module")
+def graded(key: Key) -> list[QuestionVerdict]:
+    # Every row graded once for the whole module (the tables below look verdicts up).
+    return [grade_choice(key.question(row["question"]), row["answer"]) for row in ROWS]
+
+
 def _row_id(index: int, row: dict[str, Any]) -> str:
     split = "held" if index in HELD_OUT else "tune"
     words = re.sub(r"[^A-Za-z0-9]+", "-", row["answer"]).strip("-").lower()[:32] or "blank"
@@ -85,8 +92,10 @@ def test_the_corpus_has_enough_wordings_per_question_kind() -> None:
 
 
 @pytest.mark.parametrize(("index", "row"), _params())
-def test_verdict_agrees_with_the_ta(key: Key, index: int, row: dict[str, Any]) -> None:
-    verdict = grade_choice(key.question(row["question"]), row["answer"])
+def test_verdict_agrees_with_the_ta(
+    key: Key, graded: list[QuestionVerdict], index: int, row: dict[str, Any]
+) -> None:
+    verdict = graded[index]
     assert verdict.verdict == row["verdict"], f"{row['why']} | read: {verdict.evidence}"
     if "parts" in row and row["verdict"] != "needs_review":
         reading = read_answer(key.question(row["question"]), row["answer"])
@@ -94,17 +103,17 @@ def test_verdict_agrees_with_the_ta(key: Key, index: int, row: dict[str, Any]) -
 
 
 @pytest.mark.parametrize(("index", "row"), [pytest.param(i, r, id=_row_id(i, r)) for i, r in enumerate(ROWS)])
-def test_no_false_accept(key: Key, index: int, row: dict[str, Any]) -> None:
+def test_no_false_accept(graded: list[QuestionVerdict], index: int, row: dict[str, Any]) -> None:
     # Never an xfail: a wrong or hedged answer graded correct is the worst bug.
-    verdict = grade_choice(key.question(row["question"]), row["answer"])
+    verdict = graded[index]
     assert verdict.verdict != "correct" or row["verdict"] == "correct", verdict.evidence
 
 
-def agreement(key: Key, rows: list[tuple[int, dict[str, Any]]]) -> dict[str, float]:
+def agreement(graded: list[QuestionVerdict], rows: list[tuple[int, dict[str, Any]]]) -> dict[str, float]:
     """Agreement with the TA, false accepts and right answers sent to review, over ``rows``."""
     agree = false_accepts = right = right_to_review = 0
-    for _, row in rows:
-        verdict = grade_choice(key.question(row["question"]), row["answer"]).verdict
+    for index, row in rows:
+        verdict = graded[index].verdict
         agree += verdict == row["verdict"]
         false_accepts += verdict == "correct" and row["verdict"] != "correct"
         if row["verdict"] == "correct":
@@ -119,21 +128,21 @@ def agreement(key: Key, rows: list[tuple[int, dict[str, Any]]]) -> dict[str, flo
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
-def test_agreement_per_question(key: Key, question: str) -> None:
+def test_agreement_per_question(graded: list[QuestionVerdict], question: str) -> None:
     # The issue's bar, per question over the whole corpus: >= 90 % agreement, no false accept,
     # at most 5 % of right answers sent to review.
-    figures = agreement(key, [(i, r) for i, r in enumerate(ROWS) if r["question"] == question])
+    figures = agreement(graded, [(i, r) for i, r in enumerate(ROWS) if r["question"] == question])
     assert figures["false_accepts"] == 0, figures
     assert figures["agreement"] >= 0.9, figures
     assert figures["right_to_review"] <= 0.05, figures
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
-def test_agreement_on_held_out_rows(key: Key, question: str) -> None:
+def test_agreement_on_held_out_rows(graded: list[QuestionVerdict], question: str) -> None:
     # Measured once, after tuning (see the module's docstring for the figures): the held-out
     # third keeps >= 90 % agreement and no false accept per question.
     figures = agreement(
-        key, [(i, r) for i, r in enumerate(ROWS) if r["question"] == question and i in HELD_OUT]
+        graded, [(i, r) for i, r in enumerate(ROWS) if r["question"] == question and i in HELD_OUT]
     )
     assert figures["false_accepts"] == 0, figures
     assert figures["agreement"] >= 0.9, figures
