@@ -102,11 +102,14 @@ def test_verdict_agrees_with_the_ta(
         assert {d.part: d.chosen for d in reading.decisions} == row["parts"]
 
 
-@pytest.mark.parametrize(("index", "row"), [pytest.param(i, r, id=_row_id(i, r)) for i, r in enumerate(ROWS)])
-def test_no_false_accept(graded: list[QuestionVerdict], index: int, row: dict[str, Any]) -> None:
-    # Never an xfail: a wrong or hedged answer graded correct is the worst bug.
-    verdict = graded[index]
-    assert verdict.verdict != "correct" or row["verdict"] == "correct", verdict.evidence
+def test_no_false_accept(graded: list[QuestionVerdict]) -> None:
+    # Never an xfail: a wrong or hedged answer graded correct is the worst bug (every row, at once).
+    false_accepts = [
+        f"{_row_id(i, row)}: {graded[i].evidence}"
+        for i, row in enumerate(ROWS)
+        if graded[i].verdict == "correct" and row["verdict"] != "correct"
+    ]
+    assert not false_accepts, "\n".join(false_accepts)
 
 
 def agreement(graded: list[QuestionVerdict], rows: list[tuple[int, dict[str, Any]]]) -> dict[str, float]:
