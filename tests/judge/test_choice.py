@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checker.judge.choice import decide_part, grade_choice
-from checker.key import ChoicePart, Key, Question, SymbolTable, load_key
+from checker.key import ChoiceOption, ChoicePart, Key, Question, SymbolTable, load_key
 
 
 @pytest.fixture(scope="module")
@@ -334,3 +334,34 @@ def test_score_is_share_of_right_parts() -> None:
     result = grade_choice(_question(parts), "yes, I agree")
     # part 1 right (yes), part 2 asserts "yes" too: wrong
     assert (result.verdict, result.score) == ("incorrect", 1.0)
+
+
+# A claim inside a math question (1.2.3: "does weight decay make the model more robust?"), read by
+# decide_part with a part the question does not list: old-style phrases and concept options alike.
+CLAIM_OLD = ChoicePart("robust", "yes", (("yes", ("more robust",)), ("no", ("less robust",))))
+CLAIM_NEW = ChoicePart(
+    "robust",
+    "yes",
+    (("yes", ()), ("no", ())),
+    options=(
+        ChoiceOption("yes", means="up", of=("robust", "robustness")),
+        ChoiceOption("no", means="down", of=("robust", "robustness")),
+    ),
+    about=("robustness", "robust"),
+)
+CLAIMS = [
+    ("arrows", "Larger λ ⇒ larger ε needed ⇒ more robust.", "yes"),
+    ("conclusion", "so weight decay makes the model more robust", "yes"),
+    ("negated", "Weight decay does not make the model more robust.", None),
+    ("less", "It makes it less robust", "no"),
+    ("hedged", "maybe more robust?", None),
+    ("typo", "the model becomes more robst", "yes"),
+]
+
+
+@pytest.mark.parametrize("part", [CLAIM_OLD, CLAIM_NEW], ids=["phrases", "concepts"])
+@pytest.mark.parametrize(("text", "chosen"), [c[1:] for c in CLAIMS], ids=[c[0] for c in CLAIMS])
+def test_a_claim_part_inside_a_math_question(
+    key: Key, part: ChoicePart, text: str, chosen: str | None
+) -> None:
+    assert decide_part(key.question("1.2.3"), part, text).chosen == chosen

@@ -26,6 +26,7 @@ from checker.judge.short.options import (
     Direction,
     Raw,
     find_quantity,
+    quantity_stems,
     word_classes,
 )
 
@@ -171,8 +172,10 @@ def _direction_mention(view: ClauseView, subject: str, direction: str, i: int, e
     if subject == "given":
         return Raw(f"given:{direction}", i, end, "premise", c)
     if subject == "about":
+        # an option about the part's subject: no `of`, or an `of` naming the subject itself
+        about = set(view.lex.about)
         for option in part.options:
-            if option.means == direction and not option.of:
+            if option.means == direction and (not option.of or about & set(quantity_stems(option.of))):
                 return Raw(option.name, i, end, "direction", c, i)
         return None
     option_name = subject.split(":", 1)[1]

@@ -33,6 +33,7 @@ __all__ = [
     "find",
     "find_quantity",
     "part_lexicon",
+    "quantity_stems",
     "stems_of",
     "word_classes",
     "words_of",

@@ -41,11 +41,14 @@ class AnswerReading:
 
 
 @memo(maxsize=256)
-def question_vocabulary(question: Question) -> Vocabulary:
-    """The words a question's answers are read against: its key's words and the lexicon's."""
+def question_vocabulary(question: Question, parts: tuple[ChoicePart, ...] = ()) -> Vocabulary:
+    """The words a question's answers are read against: its key's words and the lexicon's.
+
+    ``parts``: parts read beyond the question's own (a claim inside a math question).
+    """
     phrases: list[str] = [question.prompt, question.reference, *question.cues]
     phrases += [p for name, p in question.scopes if not p.startswith("re:") and len(p) > 1]
-    for part in question.parts:
+    for part in (*question.parts, *parts):
         phrases += list(part.about) + list(part.given)
         for _, option_phrases in part.choices:
             phrases += list(option_phrases)
@@ -84,7 +87,9 @@ def read_answer(question: Question, text: str, parts: tuple[ChoicePart, ...] | N
     >>> read_answer(q, "B ↑ ⇒ η* ↑").signature
     'learning rate=increases'
     """
-    vocab = question_vocabulary(question)
+    chosen_parts = parts if parts is not None else question.parts
+    extra = tuple(p for p in chosen_parts if p not in question.parts)
+    vocab = question_vocabulary(question, extra)
     tokens = tuple(tokenize(text, vocab))
     start = strip_label(tokens, text)
     clauses = split_clauses(tokens, text, start)
@@ -104,7 +109,6 @@ def read_answer(question: Question, text: str, parts: tuple[ChoicePart, ...] | N
             correction = f"{tok.surface} {tokens[tok_index + 1].surface}"
     decisions: list[PartDecision] = []
     evidence: list[tuple[Mention, ...]] = []
-    chosen_parts = parts if parts is not None else question.parts
     per_part: list[list[Mention]] = []
     ids_per_part: list[list[int]] = []
     for part in chosen_parts:
