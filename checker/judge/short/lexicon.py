@@ -27,6 +27,7 @@ __all__ = [
     "HEDGES",
     "HEDGE_MODALS",
     "JUSTIFICATION",
+    "LABEL_BEFORE",
     "LETTER_CONTEXT_AFTER",
     "LETTER_CONTEXT_BEFORE",
     "NEGATIVE_EVALUATION",
@@ -106,6 +107,8 @@ NEGATIVE_EVALUATION: Final = (
 WORSE: Final = ("worse", "less efficient", "inferior")
 
 # Letters: what may stand around an option letter, so the article "a" is never read as A.
+# The only words before a lower-case "a" that make it a label ("point a"), not the article.
+LABEL_BEFORE: Final = ("point", "pt", "option", "choice", "regime", "answer", "ans")
 LETTER_CONTEXT_BEFORE: Final = (
     "point", "pt", "option", "choice", "answer", "ans", "at", "for", "than", "not", "is", "it's",
     "its", "nor", "neither", "pick", "choose", "with", "and", "or", "both", "between", "go",

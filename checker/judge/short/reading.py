@@ -180,9 +180,9 @@ def _letter_at(tokens: Sequence[Token], i: int, a: int, b: int, lex: PartLexicon
     # "a" / lower-case letters: only where an option label can stand, never the article.
     if nxt is None or nxt.kind != "word" or nxt.word in lexicon.LETTER_CONTEXT_AFTER:
         return option
-    if prev is not None and (
-        prev.word in lexicon.LETTER_CONTEXT_BEFORE or prev.surface in lexicon.LETTER_CONTEXT_BEFORE
-    ):
+    # before "a", only a label word ("point a noise"): "with a", "is a" are the article
+    before = lexicon.LABEL_BEFORE if tok.surface == "a" else lexicon.LETTER_CONTEXT_BEFORE
+    if prev is not None and (prev.word in before or prev.surface in before):
         return option if nxt.word not in _ARTICLE_FOLLOWERS else None
     if tok.surface == "A" and nxt.kind == "word" and nxt.word.endswith("s") and not nxt.word.endswith("ss"):
         return option  # "A wastes steps", "A uses ..."
@@ -482,8 +482,25 @@ def _evaluation(
     classes = word_classes()
     before_other = max((o.last for o in others if o.last <= raw.first), default=a)
     after_other = min((o.first for o in others if o.first >= raw.last), default=b)
+
+    # "More steps and bigger batches both hit diminishing returns": coordinated subjects share
+    # the predicate that follows the last of them.
+    def span_end(r: Raw) -> int:
+        return max(r.last, r.words_span[1]) if r.words_span else r.last
+
+    def span_start(r: Raw) -> int:
+        return min(r.first, r.words_span[0]) if r.words_span else r.first
+
+    end = span_end(raw)
+    following = sorted((o for o in others if span_start(o) >= end), key=span_start)
+    while following and all(
+        t.word in COORD or t.kind == "sym" for t in tokens[end : span_start(following[0])]
+    ):
+        end = span_end(following[0])
+        following = [o for o in following[1:] if span_start(o) >= end]
+        after_other = min((o.first for o in others if o.first >= end), default=b)
     before = (before_other, raw.first)
-    after = (raw.last, after_other)
+    after = (end, after_other) if end != raw.last else (raw.last, after_other)
     # "than B", "compared with B", "vs B": the base of a comparison is not the choice, unless
     # the comparison says the others are worse ("A and B are worse than C").
     k = raw.first - 1

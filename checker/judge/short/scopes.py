@@ -71,7 +71,7 @@ def _marker_at(
         and nxt is not None
         and nxt.kind == "word"
         and nxt.word not in lexicon.LETTER_CONTEXT_AFTER
-        and (prev is None or prev.word not in lexicon.LETTER_CONTEXT_BEFORE)
+        and (prev is None or prev.word not in lexicon.LABEL_BEFORE)
         and not (lower_a and (prev is None or prev.kind != "word"))
     ):
         return None
