@@ -146,3 +146,59 @@ def test_wording(key: Key, question: str, text: str, verdict: str) -> None:
     result = grade_choice(key.question(question), text)
     assert result.verdict == verdict, result.evidence
     assert result.verdict != "correct" or verdict == "correct"  # never a false accept
+
+
+# Answers that reject, rank down, hedge or contradict the right option: never graded correct.
+NEVER_CORRECT: list[tuple[str, str]] = [
+    ("2.1.2a", "The answer is not C."),
+    ("2.1.2a", "C is wrong; it's B."),
+    ("2.1.2a", "anything but C"),
+    ("2.1.2a", "C is the least efficient"),
+    ("2.1.2a", "all except C"),
+    ("2.1.2a", "if I had to choose, C, but not sure"),
+    ("2.1.2a", "C is worse than B"),
+    ("2.1.2a", "B > C"),
+    ("2.1.2a", "not C"),
+    ("2.1.2a", "A, B or C"),
+    ("2.1.2a", "I don't think it's C"),
+    ("2.1.2a", "C?"),
+    ("2.1.2a", "C or maybe A"),
+    ("2.1.2a", "B, definitely not C"),
+    ("2.1.1", "It does not increase, it decreases."),
+    ("2.1.1", "increase is wrong; decrease"),
+    ("2.1.1", "the opposite of increasing"),
+    ("2.1.1", "It increases? No, it decreases."),
+    ("2.1.1", "lr is inversely related to batch size"),
+    ("2.1.1", "lr ∝ B^{-1}"),
+    ("2.1.1", "Most people say it increases, but it actually stays the same."),
+    ("2.1.1", "it doesn't go up"),
+    ("2.1.1", "not higher"),
+    ("2.1.1", "It should never increase"),
+    ("2.1.1", "the learning rate must shrink as B grows, not increase"),
+    ("2.1.1", "increases or decreases"),
+    ("2.1.1", "increases, decreases"),
+    ("2.1.1", "I'd say increases, possibly"),
+    ("2.2", "not a larger model"),
+    ("2.2", "a larger model won't help; more steps"),
+    ("2.2", "instead of a larger model, a larger batch"),
+    ("2.2", "larger model or larger batch"),
+    ("2.2", "A larger model is the worst option."),
+    ("2.2", "Anything but a larger model."),
+    ("2.2", "more steps > larger model"),
+    ("2.2", "Training a bigger model is pointless; keep training."),
+    ("2.2", "larger model?"),
+    ("2.2", "the larger model overfits, so train longer"),
+    ("2.1.2b", "A: curvature dominated, parallel compute. B: noise dominated, higher order optimizers."),
+    ("2.1.2b", "A: noise dominated, parallel compute. B: noise dominated, higher order optimizers."),
+    ("2.1.2b", "A: not noise dominated, parallel. B: curvature dominated, higher order."),
+    ("2.1.2b", "A: noise dominated, parallel compute. B: maybe curvature, higher order optimizers."),
+    ("2.1.2b", "B: noise dominated, parallel compute. A: curvature dominated, higher order optimizers."),
+    ("2.1.2b", "A: noise, parallel. B: noise, higher order."),
+    ("2.1.2b", "Both noise dominated; parallel for A, higher order for B."),
+]
+
+
+@pytest.mark.parametrize(("question", "text"), NEVER_CORRECT, ids=[_id(q, t) for q, t in NEVER_CORRECT])
+def test_never_correct(key: Key, question: str, text: str) -> None:
+    result = grade_choice(key.question(question), text)
+    assert result.verdict != "correct", result.evidence

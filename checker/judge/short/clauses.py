@@ -256,6 +256,8 @@ def _connective(tokens: Sequence[Token], i: int, clause_start: int) -> bool:
     if i == clause_start:
         return False
     word = tokens[i].word
+    if word == "but" and tokens[i - 1].word in ("anything", "everything", "all", "nothing"):
+        return False  # "anything but C": an exclusion, not a contrast
     if word in ("so", "thus", "hence", "therefore", "because", "since", "but", "although", "though"):
         # "so that ..." opens a purpose (a justification); "so much", "so far" open nothing
         return not (word == "so" and i + 1 < len(tokens) and tokens[i + 1].word in ("much", "far"))

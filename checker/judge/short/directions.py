@@ -298,12 +298,12 @@ def _proportional(
         if j in at:
             q = at[j]
             if j + 2 < b and tokens[j + 1].surface == "^":
-                exp = tokens[j + 2].surface
-                if exp in ("0", "{"):
-                    direction = (
-                        "same" if exp == "0" or (j + 3 < b and tokens[j + 3].surface == "0") else direction
-                    )
-                elif exp == "-":
+                # the exponent: "B^0" is the same, "B^{-1}" and "B^-0.5" flip the direction
+                k = j + 2 + (tokens[j + 2].surface == "{")
+                exp = tokens[k].surface if k < b else ""
+                if exp == "0" and not (k + 1 < b and tokens[k + 1].surface == "."):
+                    direction = "same"
+                elif exp in ("-", "−"):
                     direction = "down" if direction == "up" else "up"
             end = q.last
             if q.name != "given":

@@ -87,7 +87,12 @@ GLOBAL_HEDGES: Final = ("not sure", "unsure", "i guess", "i'm guessing", "not ce
 # Self-corrections: with two different options asserted, the answer contradicts itself.
 CORRECTION: Final = ("actually", "on second thought", "other way round", "other way around", "vice versa")
 # "I first thought B": the mention that follows is rejected.
-FIRST_THOUGHT: Final = ("first thought", "initially thought", "at first i thought", "thought at first")
+FIRST_THOUGHT: Final = (
+    "first thought", "initially thought", "at first i thought", "thought at first",
+    # a claim attributed to others: "Most people say it increases, but ..."
+    "people say", "some say", "others say", "people think", "some people", "most people", "many people",
+    "others think", "commonly believed", "a common mistake",
+)  # fmt: skip
 # "A smaller learning rate would only make sense if ...": a counterfactual, not a claim.
 COUNTERFACTUAL: Final = ("would only", "would just", "only if", "only make sense", "would be wrong")
 
@@ -102,7 +107,8 @@ NEGATIVE_EVALUATION: Final = (
     "diminishing", "too many", "too few", "too small", "too big", "too large", "too much", "too slow",
     "too long", "too expensive", "too noisy", "worse", "harder", "inefficient", "suboptimal", "barely", "stops", "is past", "are past",
     "isn't worth", "not worth", "not needed", "expensive", "generalise worse", "generalize worse",
-    "take too long", "leaving", "bad", "poor",
+    "take too long", "leaving", "bad", "poor", "least efficient", "the least", "worst", "pointless",
+    "useless", "is wrong", "is incorrect", "not the answer", "a mistake",
 )  # fmt: skip
 WORSE: Final = ("worse", "less efficient", "inferior")
 
@@ -168,4 +174,5 @@ FUNCTION_WORDS: Final = (
     "should", "ought", "cannot", "not", "no", "never", "will", "ll", "d", "s", "re", "ve",
     "number", "amount", "#", "total", "overall", "way", "e", "ie", "first", "later", "initially",
     "eventually", "afterwards", "at", "some", "point", "certain", "beyond", "past", "there",
+    "actually", "really", "simply", "indeed", "fact", "in",
 )  # fmt: skip

@@ -433,7 +433,12 @@ def _negators_before(
             continue
         tok = tokens[k]
         w = tok.word
-        if w in ("but", "yet", "however") or tok.kind == "arrow" or tok.word in ("=", ">"):
+        excluding = w == "but" and k > a and tokens[k - 1].word in ("anything", "everything", "all")
+        if (
+            (w in ("but", "yet", "however") and not excluding)
+            or tok.kind == "arrow"
+            or tok.word in ("=", ">")
+        ):
             break
         if w == "than" and k > a and tokens[k - 1].word == "rather":
             if not passed_other or k - 1 <= a + 1:
@@ -443,6 +448,21 @@ def _negators_before(
         if w == "of" and k > a and tokens[k - 1].word == "instead":
             if not passed_other or k - 1 <= a + 1:
                 found.append((k, "instead of"))
+            k -= 2
+            continue
+        # "anything but C", "all except C", "other than C", "apart from C": C is excluded
+        if w in ("except", "excluding") or (
+            w == "but" and k > a and tokens[k - 1].word in ("anything", "everything", "all")
+        ):
+            if not passed_other:
+                found.append((k, w if w != "but" else f"{tokens[k - 1].word} but"))
+            k -= 1
+            continue
+        if (w == "than" and k > a and tokens[k - 1].word == "other") or (
+            w == "from" and k > a and tokens[k - 1].word == "apart"
+        ):
+            if not passed_other:
+                found.append((k, f"{tokens[k - 1].word} {w}"))
             k -= 2
             continue
         if w in NEGATOR_WORDS and not (k + 1 < len(tokens) and tokens[k + 1].word in NEG_EXCEPTIONS):
