@@ -12,7 +12,7 @@ or a self-correction ("Actually ...") with two options asserted leaves the part 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from checker.judge.short import lexicon
 from checker.judge.short.clauses import Clause
@@ -137,6 +137,21 @@ def decide(
             [correction],
             "contradiction",
         )
+    # A cue chooses among options written apart ("B has fewer steps but C is the most efficient"),
+    # not between options claimed side by side ("The answer is A or C", "the best is X. Y.").
+    claimed = {m.option for m in mentions if m.status == "asserted" and m.strength in ("main", "conclusion")}
+    cued = [m for m in mentions if m.status == "asserted" and m.strength == "cue"]
+    cue_clauses = {m.clause for m in cued}
+    rivals = {
+        m.option
+        for m in mentions
+        if m.status == "asserted" and m.strength != "named" and m.clause in cue_clauses
+    } | claimed
+    if cued and rivals - {m.option for m in cued}:
+        mentions = [
+            replace(m, strength="main") if m.status == "asserted" and m.strength == "cue" else m
+            for m in mentions
+        ]
     for tier in _TIERS:
         tier_mentions = [m for m in mentions if m.status == "asserted" and m.strength == tier]
         options = list(dict.fromkeys(m.option for m in tier_mentions))

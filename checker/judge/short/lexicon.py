@@ -109,6 +109,8 @@ NEGATIVE_EVALUATION: Final = (
     "isn't worth", "not worth", "not needed", "expensive", "generalise worse", "generalize worse",
     "take too long", "leaving", "bad", "poor", "least efficient", "the least", "worst", "pointless",
     "useless", "is wrong", "is incorrect", "not the answer", "a mistake",
+    # drawbacks: "A larger model needs more data"
+    "needs more", "requires more", "costs more", "more expensive", "slower", "takes longer",
 )  # fmt: skip
 WORSE: Final = ("worse", "less efficient", "inferior")
 
@@ -167,12 +169,13 @@ FUNCTION_WORDS: Final = (
     "used", "also", "too", "very", "much", "roughly", "approximately", "about", "around", "just",
     "then", "too", "well", "so", "further", "even", "still", "again", "monotonically", "linearly",
     "accordingly", "correspondingly", "answer", "optimal", "optimum", "best", "ideal", "have", "has",
-    "had", "need", "needs", "needed", "want", "slightly", "significantly", "considerably",
+    "had", "want", "slightly", "significantly", "considerably",
     "proportionally", "approx", "ie", "eg", "etc", "function", "same", "factor", "by", "up", "down",
     "increasing", "an", "value", "quite", "definitely", "certainly", "clearly", "obviously",
     "therefore", "thus", "hence", "too", "both", "all", "more", "less", "bit", "little", "lot",
     "should", "ought", "cannot", "not", "no", "never", "will", "ll", "d", "s", "re", "ve",
     "number", "amount", "#", "total", "overall", "way", "e", "ie", "first", "later", "initially",
     "eventually", "afterwards", "at", "some", "point", "certain", "beyond", "past", "there",
-    "actually", "really", "simply", "indeed", "fact", "in",
+    "actually", "really", "simply", "indeed", "fact", "in", "think", "believe", "say", "feel", "reckon",
+    "would", "definitely",
 )  # fmt: skip

@@ -198,6 +198,7 @@ CONDITIONALS = frozenset({"if", "when", "whenever", "as", "once", "given"})
 # Words around a letter that do not make its clause a description ("C is the answer").
 LABEL_WORDS = frozenset(
     {"point", "pt", "option", "choice", "answer", "ans", "it", "is", "the", "i", "e", "ie", "would", "go",
+     "think", "believe", "guess", "say", "reckon", "d", "we", "our",
      "with", "pick", "choose", "at", "batch", "size", "of", "one", "final", "my", "so", "that",
      "then", "therefore", "thus", "hence", "definitely", "clearly", "c", "b", "a", "obviously", "here"}
 )  # fmt: skip

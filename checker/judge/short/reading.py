@@ -114,7 +114,8 @@ def read_mentions(
         raws, last_object = _clause_mentions(view, text, excluded, last_object)
         for raw in raws:
             mentions.append(_judge(raw, tokens, clause, cue_stems, raws))
-    return _apply_rankings(tokens, clauses, _sign_from_premise(part, clauses, mentions))
+    ranked = _apply_rankings(tokens, clauses, _sign_from_premise(part, clauses, mentions))
+    return _list_items(tokens, clauses, ranked)
 
 
 def _clause_mentions(
@@ -347,7 +348,7 @@ def _judge(
             if words_seen > 8:
                 break
             if w in ("not", "never") or (w == "no" and k + 1 < b and tokens[k + 1].word == "longer"):
-                if raw.how == "direction" and _negates_next(tokens, k, b):
+                if raw.how == "direction" and _negates_next(k, b, others):
                     break  # "increases not decreases": the negation is the next word's
                 status, note = "negated", f"negated by '{tokens[k - 1].surface} {tokens[k].surface}'"
                 break
@@ -358,6 +359,10 @@ def _judge(
             status_or_strength, why = verdict
             if status_or_strength == "rejected":
                 status, note = "rejected", why
+            elif status_or_strength == "also":
+                return Mention(
+                    raw.option, raw.clause, raw.first, raw.last, words, raw.how, status, "main", why
+                )
             elif raw.how != "quantity":  # a quantity named bare ("train ...") is never the choice
                 return Mention(
                     raw.option, raw.clause, raw.first, raw.last, words, raw.how, status, "cue", why
@@ -370,7 +375,11 @@ def _judge(
         strength = "named"
     elif clause.role in ("aside", "justification") and opens_with_or:
         strength = "main"  # "C (or B if compute is free)": an alternative, not an aside
-    elif raw.how in ("letter", "position") and _describes(tokens, a, b, raw, others):
+    elif (
+        raw.how in ("letter", "position")
+        and _describes(tokens, a, b, raw, others)
+        and not any(t.word == "also" for t in tokens[a:b])
+    ):
         strength = "weak"  # "A is small-batch": a description of the point, not a choice
         note = "a description of it"
     elif clause.role == "conclusion":
@@ -388,12 +397,28 @@ def _judge(
     return Mention(raw.option, raw.clause, raw.first, raw.last, words, raw.how, status, strength, note)
 
 
-def _negates_next(tokens: Sequence[Token], k: int, b: int) -> bool:
-    """The negator at ``k`` bears on a direction right after it ("not decreases")."""
-    for j in range(k + 1, min(k + 3, b)):
-        if (tokens[j].stem,) in word_classes()["up"] | word_classes()["down"] | word_classes()["same"]:
-            return True
-    return False
+def _span_start(r: Raw) -> int:
+    """Where a mention's words start (a direction's quantity may stand before it)."""
+    return min(r.first, r.words_span[0]) if r.words_span else r.first
+
+
+def _span_end(r: Raw) -> int:
+    """Where a mention's words end (a direction's quantity may follow it)."""
+    return max(r.last, r.words_span[1]) if r.words_span else r.last
+
+
+def _coordinated(between: Sequence[Token]) -> bool:
+    """Two mentions joined as a list ("X and Y", "X, Y or Z"): a joint, and nothing else."""
+    return (
+        bool(between)
+        and all(t.word in COORD or t.kind == "sym" for t in between)
+        and any(t.word in ("and", "or", "nor", "&", ",", "/") for t in between)
+    )
+
+
+def _negates_next(k: int, b: int, others: Sequence[Raw]) -> bool:
+    """The negator at ``k`` bears on another option's mention right after it ("not decreases")."""
+    return any(k < o.first <= k + 2 and o.first < b for o in others)
 
 
 def _describes(tokens: Sequence[Token], a: int, b: int, raw: Raw, others: Sequence[Raw]) -> bool:
@@ -424,16 +449,19 @@ def _negators_before(
     skip_one = raw.neg_consumed
     k = raw.first - 1
     while k >= a:
-        other = next((o for o in others if o.first <= k < o.last), None)
+        other = next((o for o in others if _span_start(o) <= k < _span_end(o)), None)
         if other is not None:
-            between = tokens[other.last : raw.first]
+            between = tokens[_span_end(other) : _span_start(raw)]
             if other.option != raw.option and not all(t.word in COORD or t.kind == "sym" for t in between):
                 passed_other = True
-            k = other.first - 1
+            k = _span_start(other) - 1
             continue
         tok = tokens[k]
         w = tok.word
         excluding = w == "but" and k > a and tokens[k - 1].word in ("anything", "everything", "all")
+        # "Don't keep it constant and raise it": "and" opens a new predicate; "not A and B" is a list
+        if w == "and" and not any(_span_start(o) <= k - 1 < _span_end(o) for o in others):
+            break
         if (
             (w in ("but", "yet", "however") and not excluding)
             or tok.kind == "arrow"
@@ -505,19 +533,11 @@ def _evaluation(
 
     # "More steps and bigger batches both hit diminishing returns": coordinated subjects share
     # the predicate that follows the last of them.
-    def span_end(r: Raw) -> int:
-        return max(r.last, r.words_span[1]) if r.words_span else r.last
-
-    def span_start(r: Raw) -> int:
-        return min(r.first, r.words_span[0]) if r.words_span else r.first
-
-    end = span_end(raw)
-    following = sorted((o for o in others if span_start(o) >= end), key=span_start)
-    while following and all(
-        t.word in COORD or t.kind == "sym" for t in tokens[end : span_start(following[0])]
-    ):
-        end = span_end(following[0])
-        following = [o for o in following[1:] if span_start(o) >= end]
+    end = _span_end(raw)
+    following = sorted((o for o in others if _span_start(o) >= end), key=_span_start)
+    while following and _coordinated(tokens[end : _span_start(following[0])]):
+        end = _span_end(following[0])
+        following = [o for o in following[1:] if _span_start(o) >= end]
         after_other = min((o.first for o in others if o.first >= end), default=b)
     before = (before_other, raw.first)
     after = (end, after_other) if end != raw.last else (raw.last, after_other)
@@ -530,8 +550,14 @@ def _evaluation(
         k >= a and tokens[k].word == "to" and any(t.word == "from" for t in tokens[max(a, k - 4) : k])
     ):
         return "rejected", "a range ('from ... to'), not a choice"
+    # everything after "than" in the clause is the base ("better use of compute than training
+    # for longer or using a bigger batch"); "rather than" negates instead
     than = next(
-        (j for j in range(max(a, raw.first - 5), raw.first) if tokens[j].word in ("than", "vs", "versus")),
+        (
+            j
+            for j in range(a, raw.first)
+            if tokens[j].word in ("than", "vs", "versus") and not (j > a and tokens[j - 1].word == "rather")
+        ),
         None,
     )
     if than is not None:
@@ -551,9 +577,43 @@ def _evaluation(
         return "rejected", f"judged negatively ('{neg}')"
     if (pos := _has(tokens, before[0], after[1], cue_stems)) is not None:
         negated, _ = negated_before(tokens, raw.first, before[0])
-        if not negated and not any(t.word == "also" for t in tokens[a:b]):
+        if not negated and any(t.word == "also" for t in tokens[a:b]):
+            return "also", f"also judged well ('{pos}')"  # "A is also efficient": a second claim
+        if not negated:
             return "cue", f"chosen ('{pos}')"
     return None
+
+
+def _list_items(tokens: Sequence[Token], clauses: Sequence[Clause], mentions: list[Mention]) -> list[Mention]:
+    """ "Of A, B, C, ...", "C > A, B": a clause that is only a list item continues the clause
+    before it (same sentence, after a comma), so it takes that clause's last mention's standing."""
+    out = list(mentions)
+    for index, m in enumerate(mentions):
+        clause = clauses[m.clause]
+        if m.clause == 0 or m.status != "asserted":
+            continue
+        prev_clause = clauses[m.clause - 1]
+        if prev_clause.sentence != clause.sentence or tokens[prev_clause.last].surface != ",":
+            continue
+        own = {k for o in mentions if o.clause == m.clause for k in range(o.first, o.last)}
+        if any(
+            t.kind == "word" and k not in own and t.word not in COORD
+            for k, t in enumerate(tokens[clause.first : clause.last], clause.first)
+        ):
+            continue  # more than a list item
+        before = [o for o in out if o.clause == m.clause - 1]
+        # only a premise's list ("Of A, B, C") or a ranking's ("C > A, B"): after "Not C," the
+        # next item is the choice
+        if before and (
+            (before[-1].status == "asserted" and before[-1].strength == "weak")
+            or before[-1].note == "ranked below another"
+        ):
+            last = before[-1]
+            out[index] = Mention(
+                m.option, m.clause, m.first, m.last, m.words, m.how, last.status, last.strength,
+                f"a list item after '{last.words}'",
+            )  # fmt: skip
+    return out
 
 
 def _apply_rankings(

@@ -206,7 +206,8 @@ def _cut(
         return [(clause, groups[0][1])]
     pieces: list[tuple[Clause, frozenset[str]]] = []
     start = clause.first
-    for k, (first, scope, idx) in enumerate(groups):
+    for k, (first, group_scope, idx) in enumerate(groups):
+        scope = group_scope
         if k + 1 < len(groups):
             nxt_first = groups[k + 1][0]
             last_mark = idx[-1] if idx else first
@@ -219,6 +220,16 @@ def _cut(
                 cut = nxt_first
                 while cut - 1 > start and tokens[cut - 1].word in ("point", "pt", "for", "at", "and", "&"):
                     cut -= 1
+                nxt_idx = groups[k + 1][2]
+                nxt_last = nxt_idx[-1] if nxt_idx else nxt_first
+                trailing = nxt_last + 1 >= clause.last or tokens[nxt_last + 1].word in ("and", "&", ",")
+                if tokens[nxt_first - 1].word in _INLINE_BEFORE and trailing:
+                    # "A noise ... B curvature, higher order ... optimizers for A": the properties
+                    # before a trailing "for A" may be B's or A's: both read them (a TA decides)
+                    pieces.append((replace(clause, first=start, last=last_mark + 1), scope))
+                    start = last_mark + 1
+                    scope = scope | groups[k + 1][1]
+                    cut = nxt_first
             cut = max(cut, start + 1)
         else:
             cut = clause.last
