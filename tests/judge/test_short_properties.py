@@ -2,7 +2,8 @@
 
 * adding a hedge ("maybe", "not sure", "?", "either ... or", "it depends") never yields ``correct``;
 * negating every clause that carries the choice never keeps a ``correct``;
-* text without words (punctuation, symbols that name nothing) around an answer changes nothing.
+* text without words (punctuation, symbols that name nothing) around an answer changes nothing;
+* restyling a wrong answer (case, punctuation, "The answer is", "I think") never makes it correct.
 """
 
 from __future__ import annotations
@@ -78,3 +79,30 @@ def test_negating_the_choice_never_keeps_correct(row: dict[str, Any], negation: 
 def test_punctuation_around_a_right_answer_changes_nothing(row: dict[str, Any], noise: str) -> None:
     verdict = grade_choice(KEY.question(row["question"]), f"{noise} {row['answer']} {noise[::-1]}")
     assert verdict.verdict == "correct", verdict.evidence
+
+
+WRONG: list[dict[str, Any]] = [
+    row
+    for row in (json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines())
+    if row["verdict"] != "correct"
+]
+MUTATIONS = {
+    "lower": str.lower,
+    "upper": str.upper,
+    "no-punctuation": lambda t: "".join(ch for ch in t if ch not in ".,;:!"),
+    "the-answer-is": lambda t: "The answer is " + t,
+    "answer-colon": lambda t: "Answer: " + t,
+    "i-think": lambda t: "I think " + t,
+    "bold": lambda t: f"**{t}**",
+    "commas-to-and": lambda t: t.replace(",", " and"),
+    "one-line": lambda t: " ".join(t.split()),
+}
+
+
+@given(row=st.sampled_from(WRONG), mutation=st.sampled_from(sorted(MUTATIONS)))
+def test_a_wrong_answer_rewritten_never_grades_correct(row: dict[str, Any], mutation: str) -> None:
+    # The ways students restyle an answer (case, punctuation, a lead-in) never turn a wrong,
+    # hedged or contradictory answer into a correct one.
+    text = MUTATIONS[mutation](row["answer"])
+    verdict = grade_choice(KEY.question(row["question"]), text)
+    assert verdict.verdict != "correct", (text, verdict.evidence)
