@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from checker.judge.choice import decide_part, grade_choice
@@ -365,3 +367,43 @@ def test_a_claim_part_inside_a_math_question(
     key: Key, part: ChoicePart, text: str, chosen: str | None
 ) -> None:
     assert decide_part(key.question("1.2.3"), part, text).chosen == chosen
+
+
+OLD_STYLE_KEY = """
+[key]
+name = "old"
+
+[[question]]
+id = "1"
+points = 2
+kind = "choice"
+prompt = "Which regularizer keeps weights sparse, and does it bias the estimate?"
+reference = "L1; yes, it shrinks weights."
+[[question.parts]]
+name = "regularizer"
+answer = "l1"
+[question.parts.choices]
+l1 = ["L1", "lasso", "re:\\\\bl1\\\\b"]
+l2 = ["L2", "ridge", "weight decay"]
+[[question.parts]]
+name = "bias"
+answer = "yes"
+[question.parts.choices]
+yes = ["biased", "adds bias"]
+no = ["unbiased", "no bias"]
+"""
+
+OLD_STYLE = [
+    ("both-right", "Lasso (L1), and yes it is biased.", "correct"),
+    ("wrong-part", "ridge, and it is biased", "incorrect"),
+    ("negated", "not ridge but lasso; the estimate is biased", "correct"),
+    ("hedged", "maybe lasso? it adds bias", "needs_review"),
+]
+
+
+@pytest.mark.parametrize(("text", "verdict"), [c[1:] for c in OLD_STYLE], ids=[c[0] for c in OLD_STYLE])
+def test_a_key_in_the_older_choices_form_loads_and_grades(tmp_path: Path, text: str, verdict: str) -> None:
+    (tmp_path / "key.toml").write_text(OLD_STYLE_KEY, encoding="utf-8")
+    question = load_key(tmp_path).question("1")
+    assert [o.name for o in question.parts[0].options] == ["l1", "l2"]
+    assert grade_choice(question, text).verdict == verdict
