@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from checker.judge.choice import grade_choice
+from checker.judge.short import read_answer
 from checker.key import Key, load_key
 from checker.run.review import Decision, toml_string
 
@@ -73,6 +75,12 @@ def fold_into_key(key: Key, decisions: Sequence[Decision], *, write: bool = True
                 part = question.parts[0]
                 if any(answer == p for _, ps in part.choices for p in ps):
                     continue
+                why = read_answer(question, answer).decisions[0].why
+                if why in ("hedge", "contradiction", "double_negation"):
+                    skipped.append(
+                        f"{d.question}: {answer!r} stays a decision (a {why.replace('_', ' ')} stays one)"
+                    )
+                    continue
                 text = _add_phrase(text, d.question, part.answer, answer)
                 added.append(f"{d.question}: {answer!r} accepted as {part.answer}")
             elif d.verdict == "correct":
@@ -88,17 +96,29 @@ def fold_into_key(key: Key, decisions: Sequence[Decision], *, write: bool = True
                 text = _add_mistake(text, d.question, answer, tag=tag, share=share, feedback=d.feedback)
                 added.append(f"{d.question}: {answer!r} a known mistake ({tag})")
     if added:
-        _check_loads(path, text)
+        folded = _check_loads(path, text)
+        for d in decisions:
+            if (
+                d.question in {q.id for q in folded.questions}
+                and folded.question(d.question).kind == "choice"
+            ):
+                for answer in d.answers:
+                    verdict = grade_choice(folded.question(d.question), answer)
+                    if d.verdict == "correct" and verdict.verdict != "correct":
+                        # a hedge stays a hedge whatever the key lists: the decision keeps it
+                        skipped.append(
+                            f"{d.question}: {answer!r} still reads {verdict.verdict} ({verdict.evidence})"
+                        )
         if write:
             path.write_text(text, encoding="utf-8")
     return KeyFold(path, text, tuple(added), tuple(skipped))
 
 
-def _check_loads(path: Path, text: str) -> None:
+def _check_loads(path: Path, text: str) -> Key:
     trial = path.with_name(f".{path.name}.review-check")
     trial.write_text(text, encoding="utf-8")
     try:
-        load_key(trial, validate_latex=True)
+        return load_key(trial, validate_latex=True)
     finally:
         trial.unlink(missing_ok=True)
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from checker.config import Budget
+from checker.judge.choice import grade_choice
 from checker.key import Key, load_key
 from checker.report.review import render_review_summary, review_session
 from checker.run.keyfold import fold_into_key
@@ -316,3 +317,53 @@ def _toml(path: Path) -> dict[str, Any]:
     import tomllib
 
     return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def test_review_without_input_writes_the_pending_groups_for_an_editor(tmp_path: Path, homework: Key) -> None:
+    from checker.cli import main
+
+    (tmp_path / "a.md").write_text("2.1.1 it gets biggish\n2.2 either one\n", encoding="utf-8")
+    graded = tmp_path / "graded.jsonl"
+    key_dir = str(homework.path.parent)
+    assert (
+        main(
+            [
+                "grade",
+                str(tmp_path / "a.md"),
+                "--key",
+                key_dir,
+                "--format",
+                "json",
+                "--out",
+                str(graded),
+                "--jobs",
+                "1",
+            ]
+        )
+        == 0
+    )
+    decisions = tmp_path / "decisions.jsonl"
+    assert main(["review", str(graded), "--key", key_dir, "--decisions", str(decisions), "--no-input"]) == 0
+    rows = [json.loads(line) for line in decisions.read_text(encoding="utf-8").splitlines()]
+    assert sorted((r["question"], r["verdict"]) for r in rows) == [("2.1.1", ""), ("2.2", "")]
+    # the TA decides in an editor; the next review folds the decision into the key
+    rows = [{**r, "verdict": "correct"} if r["question"] == "2.1.1" else r for r in rows]
+    decisions.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert (
+        main(
+            [
+                "review",
+                str(graded),
+                "--key",
+                key_dir,
+                "--decisions",
+                str(decisions),
+                "--no-input",
+                "--update-key",
+            ]
+        )
+        == 0
+    )
+    folded = load_key(key_dir).question("2.1.1")
+    assert "it gets biggish" in folded.parts[0].options[0].phrases
+    assert grade_choice(folded, "it gets biggish").verdict == "correct"  # next term: decided by the key
