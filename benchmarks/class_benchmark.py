@@ -7,9 +7,17 @@ The class (deterministic for a seed) varies the sample submission the way a clas
 * planted mistakes: a known mistake of the key as the final answer of a math question;
 * missing parts: a question's block dropped;
 * Q2 in other words (and sometimes the wrong option);
-* label styles: ``1.2.2``, ``Q1.2.2``, ``**1.2.2**``, ``## 1.2.2``.
+* label styles: ``1.2.2``, ``Q1.2.2``, ``**1.2.2**``, ``## 1.2.2``;
+* formats, as a class hands them in: Markdown, an e-mail (headers, a quoted TA message, a
+  signature), LaTeX source (a preamble with macros, ``%`` comments, ``\\section*`` labels), a
+  Jupyter notebook (one markdown cell per paragraph, code cells with outputs between), and the
+  PDF fixtures of ``tests/read/data`` (a text layer, and a scan without one) with the TA's verdicts.
 
 Each submission carries its expected verdicts, so the run also reports agreement with them.
+
+The split between reading and judging is printed: reading every file and splitting it into
+question blocks (the parent's work, measured in a pass of its own over the same files) against
+the whole run's wall time.
 
 Printed: submissions/s, total time, p50/p99 per-submission latency (file read → last verdict),
 peak memory of the parent and of the largest worker (``ru_maxrss``), the verdict distribution,
@@ -26,22 +34,28 @@ or ``--dedupe-only`` runs one of them.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
+import re
 import resource
 import sys
 import tempfile
 import time
+import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from checker.config import Budget, GradeConfig
 from checker.key import Key, load_key
-from checker.read.extract import extract
+from checker.read import extract, read_document
 from checker.run.grade import grade_paths
 
-SAMPLE = Path(__file__).resolve().parent.parent / "answers" / "hw3" / "samples" / "sample-submission.md"
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "answers" / "hw3" / "samples" / "sample-submission.md"
+READ_FIXTURES = ROOT / "tests" / "read" / "data"
+FORMATS = (".md", ".txt", ".tex", ".ipynb", ".pdf")
 
 # The sample's final lines, as written, and where a planted answer goes instead.
 FINAL_LINES = {
@@ -92,12 +106,77 @@ LABEL_STYLES = ["{}", "Q{}", "**{}**", "## {}"]
 class Planted:
     text: str
     expected: dict[str, str]  # question id → expected verdict
+    suffix: str = ".md"
+    data: bytes | None = None  # the file as handed in, when it is not ``text`` in ``suffix``
 
 
-def build_class(n: int, key: Key, seed: int) -> list[Planted]:
-    """N varied submissions with their expected verdicts."""
+def as_email(text: str) -> str:
+    """The submission pasted into an e-mail reply: headers, a quoted TA message, a signature."""
+    return (
+        "From: student <s@example.edu>\nSubject: Re: HW3\n\nHi, my answers:\n\n"
+        + text
+        + "\n\nThanks\n-- \nA Student\n$$w^* = 0$$\n\nOn Mon, TA wrote:\n> 1.2.2) $$w^* = (X^T X)^{-1} X^T t$$\n> 3.2) $\\sigma = p$\n"
+    )
+
+
+def as_latex(text: str) -> str:
+    """The submission typed in Overleaf: macros, comments, sectioning labels."""
+    body = re.sub(r"(?m)^#+\s*(.+)$", r"\\section*{\1}", text.replace("%", "\\%"))
+    body = re.sub(r"\*\*([^*\n]+)\*\*", r"\\textbf{\1}", body).replace("w^*", "\\wstar ")
+    return (
+        "\\documentclass{article}\n\\usepackage{amsmath}\n\\newcommand{\\wstar}{w^{*}}\n"
+        "\\title{HW3\\\\[4pt] Student}\n\\begin{document}\n\\maketitle\n% $$w^* = 0$$ (first try)\n"
+        + body
+        + "\n\\end{document}\n"
+    )
+
+
+def as_notebook(text: str) -> str:
+    """The submission in a notebook: one markdown cell per paragraph, code cells between."""
+    cells: list[dict[str, object]] = []
+    for i, paragraph in enumerate(p for p in text.split("\n\n") if p.strip()):
+        cells.append({"cell_type": "markdown", "id": f"m{i}", "metadata": {}, "source": paragraph})
+        if i % 4 == 3:
+            cells.append({
+                "cell_type": "code", "id": f"c{i}", "metadata": {}, "execution_count": i,
+                "source": "print('3.2 sigma =', 0.5)",
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": "3.2 sigma = 0.5\n"}],
+            })  # fmt: skip
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def pdf_fixtures() -> list[tuple[bytes, dict[str, str]]]:
+    """The PDF fixtures of the reader tests with the TA's verdicts (a text layer, and a scan)."""
+    with (READ_FIXTURES / "expected.toml").open("rb") as fh:
+        expected = tomllib.load(fh)
+    out = []
+    for name, verdicts in expected.items():
+        if name.endswith(".pdf"):
+            wanted = {q: v if isinstance(v, str) else v["verdict"] for q, v in verdicts.items()}
+            out.append(((READ_FIXTURES / name).read_bytes(), wanted))
+    return out
+
+
+def in_format(
+    planted: Planted, suffix: str, pdfs: list[tuple[bytes, dict[str, str]]], rng: random.Random
+) -> Planted:
+    if suffix == ".txt":
+        return Planted(as_email(planted.text), planted.expected, suffix)
+    if suffix == ".tex":
+        return Planted(as_latex(planted.text), planted.expected, suffix)
+    if suffix == ".ipynb":
+        return Planted(planted.text, planted.expected, suffix, as_notebook(planted.text).encode())
+    if suffix == ".pdf" and pdfs:
+        data, expected = rng.choice(pdfs)
+        return Planted("", expected, suffix, data)
+    return planted
+
+
+def build_class(n: int, key: Key, seed: int, formats: tuple[str, ...] = FORMATS) -> list[Planted]:
+    """N varied submissions in a mix of formats with their expected verdicts."""
     sample = SAMPLE.read_text(encoding="utf-8")
     rng = random.Random(seed)
+    pdfs = pdf_fixtures() if ".pdf" in formats and READ_FIXTURES.is_dir() else []
     out: list[Planted] = []
     for _ in range(n):
         text = sample
@@ -133,7 +212,7 @@ def build_class(n: int, key: Key, seed: int) -> list[Planted]:
         if rng.random() < 0.1:
             text = text[: text.index("Q3:")]  # ran out of time: no 3.2
             expected["3.2"] = "missing"
-        out.append(Planted(text, expected))
+        out.append(in_format(Planted(text, expected), rng.choice(formats), pdfs, rng))
     return out
 
 
@@ -150,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=3, help="seed of the variations")
     parser.add_argument("--timeout", type=float, default=Budget().seconds, help="seconds per question")
+    parser.add_argument(
+        "--formats", default=",".join(FORMATS), help=f"suffixes of the mix (default {','.join(FORMATS)})"
+    )
     sharing = parser.add_mutually_exclusive_group()
     sharing.add_argument(
         "--no-dedupe", action="store_true", help="only the run that judges identical questions every time"
@@ -160,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     key = load_key()
-    planted = build_class(args.n, key, args.seed)
+    planted = build_class(args.n, key, args.seed, tuple(args.formats.split(",")))
     # How much a run can share: distinct (question, block) pairs among all the answers.
     distinct = {(b.id, b.text) for p in planted for b in extract(p.text, key).blocks}
     config = GradeConfig(budget=Budget(seconds=args.timeout), jobs=args.jobs)
@@ -187,10 +269,20 @@ def _run(
         paths = []
         expected = {}
         for i, sub in enumerate(planted):
-            path = os.path.join(tmp, f"student{i:05d}.md")
-            Path(path).write_text(sub.text, encoding="utf-8")
+            path = os.path.join(tmp, f"student{i:05d}{sub.suffix}")
+            if sub.data is not None:
+                Path(path).write_bytes(sub.data)
+            else:
+                Path(path).write_text(sub.text, encoding="utf-8")
             paths.append(path)
             expected[path] = sub.expected
+        # The parent's share: read every file with its reader and split it into blocks.
+        read_start = time.process_time()
+        for path in paths:
+            document = read_document(path)
+            if document.unreadable is None:
+                extract(document.text, key, locate=document.locate)
+        reading = time.process_time() - read_start
         start = time.perf_counter()
         graded = 0
         for result in grade_paths(
@@ -209,6 +301,12 @@ def _run(
     print(f"class benchmark: {graded} submissions × {len(key.graded)} questions, jobs={args.jobs}, "
           f"dedupe={'on' if dedupe else 'off'}, timeout={args.timeout:g}s")  # fmt: skip
     print(f"  total time          {total:8.2f} s")
+    mix = Counter(Path(p).suffix for p in paths)
+    print("  formats             " + ", ".join(f"{k} {v}" for k, v in sorted(mix.items())))
+    print(
+        f"  read / judge split  reading + blocks {reading:.2f} s CPU in the parent "
+        f"({100 * reading / total:.1f}% of the wall time); judging: the rest, in {args.jobs} workers"
+    )
     print(f"  throughput          {graded / total:8.1f} submissions/s")
     print(f"  latency p50 / p99   {_percentile(latencies, 50):8.3f} s / {_percentile(latencies, 99):.3f} s")
     print(f"  peak memory         parent {parent_mb:.0f} MiB, largest worker {worker_mb:.0f} MiB")

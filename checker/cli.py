@@ -7,22 +7,25 @@ Exit codes:
     0  the command ran (whatever the verdicts; ``verify``: every step and key check passed)
     1  ``verify`` found a failed step or key check
     2  a usage error a person can fix: bad flags, unknown question, unreadable key or file
-    3  an internal error (a bug in derivcheck); the traceback goes to stderr for staff
+    3  an internal error (a bug in derivcheck); the traceback goes to stderr for staff; or an
+       output that could not be written (a full disk), named in one line
+    141  the reader of standard output went away (``| head``): stopped quietly
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn, TextIO
 
 from checker.config import Budget, GradeConfig
-from checker.errors import CheckerError
+from checker.errors import CheckerError, OutputError
 from checker.key import Key, load_key
 
 if TYPE_CHECKING:
@@ -34,6 +37,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
 
 TextJson = Literal["text", "json"]
 
@@ -111,7 +115,10 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--resume",
         action="store_true",
-        help="with --format json --out PATH: skip submissions PATH already holds and append the rest",
+        help=(
+            "with --format json --out PATH: skip the submissions PATH already holds (matched by resolved "
+            "path; a record with an error question is graded again) and append the rest"
+        ),
     )
     grade.add_argument(
         "--decisions",
@@ -202,12 +209,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return commands[args.command](args, out, err)
+    except OutputError as exc:
+        # Not a usage problem and not our bug: one line naming the file, no traceback.
+        err.print(f"derivcheck {args.command}: {exc.render()}", markup=False)
+        return EXIT_INTERNAL
     except CheckerError as exc:
         err.print(f"derivcheck {args.command}: {exc.render()}", markup=False)
         return EXIT_USAGE
     except KeyboardInterrupt:
         err.print("derivcheck: interrupted", markup=False)
         return 130
+    except BrokenPipeError:
+        # The reader of standard output closed it (`derivcheck ... | head`): stop quietly, as other
+        # commands do on SIGPIPE; stdout is pointed at /dev/null so the final flush cannot fail.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception:
         err.print(
             f"derivcheck {args.command}: internal error (a bug in derivcheck); details follow", markup=False
@@ -271,8 +288,7 @@ def _key(args: argparse.Namespace) -> Key:
 
 
 def _print_json(stream: _Stream, obj: Any) -> None:
-    stream.file.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    stream.file.flush()
+    _write_stdout(stream, json.dumps(obj, ensure_ascii=False) + "\n")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -281,7 +297,7 @@ def _print_json(stream: _Stream, obj: Any) -> None:
 
 
 def _cmd_check(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
-    from checker.run.check import check_answer, check_batch  # noqa: PLC0415  (keeps `--help` fast)
+    from checker.run.check import check_answer, check_batch, read_json_lines  # noqa: PLC0415  (fast --help)
 
     if args.batch:
         if args.question or args.answer:
@@ -289,7 +305,7 @@ def _cmd_check(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
         key = _key(args)
         config = _config(args)
         with _open_input(args.batch) as stream:
-            for obj in check_batch(_json_lines(stream), key, config=config):
+            for obj in check_batch(read_json_lines(stream), key, config=config):
                 _print_json(out, obj)
         return EXIT_OK
     if args.question is None or args.answer is None:
@@ -328,22 +344,6 @@ def _error_verdict(question: str, exc: CheckerError) -> dict[str, Any]:
     }
 
 
-def _json_lines(stream: IO[str]) -> Iterator[dict[str, Any]]:
-    """Parsed JSON lines; a line that is not a JSON object becomes a record the batch reports."""
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield {"_line": number, "_invalid": f"line {number} is not JSON: {exc.msg} at column {exc.colno}"}
-            continue
-        if not isinstance(obj, dict):
-            yield {"_line": number, "_invalid": f"line {number} is not a JSON object"}
-            continue
-        yield obj
-
-
 # ----------------------------------------------------------------------------------------------
 # steps
 # ----------------------------------------------------------------------------------------------
@@ -357,7 +357,7 @@ def _cmd_steps(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
     if args.file == "-":
         text = sys.stdin.read()
     else:
-        from checker.run.grade import read_submission  # noqa: PLC0415
+        from checker.read import read_submission  # noqa: PLC0415
 
         text = read_submission(args.file)
     result = check_chain(key, question.id, text, config=_config(args))
@@ -376,67 +376,110 @@ def _cmd_steps(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
+    from checker.read import find_submissions  # noqa: PLC0415
     from checker.report import render as report  # noqa: PLC0415
-    from checker.run.grade import expand_paths, grade_paths  # noqa: PLC0415
+    from checker.run.grade import grade_paths  # noqa: PLC0415
+    from checker.run.output import (  # noqa: PLC0415
+        JsonLinesOutput,
+        check_output_path,
+        submission_identity,
+        write_whole,
+    )
 
-    key = _key(args)
-    config = _config(args)
-    paths = expand_paths(args.submissions)
-    if not paths:
-        raise _usage(f"expected submission files, folders or globs, found nothing at {args.submissions}")
+    # Usage problems first, before any work: not even the key is loaded until they are ruled out.
     if args.resume and not (args.format == "json" and args.out):
         raise _usage("--resume needs --format json and --out PATH (the JSON lines it resumes)")
+    if args.out:
+        check_output_path(args.out)
+    _check_named(args.submissions)
+    # One submission per resolved path: `a.md` and `/abs/a.md` given together are graded once.
+    found = find_submissions(args.submissions)
+    for skipped in found.skipped:
+        err.print(f"skipped {skipped.path}: {skipped.reason}", markup=False)
+    identities: dict[str, str] = {}
+    seen: set[str] = set()
+    for path in found.files:
+        ident = submission_identity(path)
+        if ident not in seen:
+            seen.add(ident)
+            identities[path] = ident
+    paths = list(identities)
+    if not paths:
+        raise _usage(f"expected submission files, folders or globs, found nothing at {args.submissions}")
     if args.format == "gradescope" and len(paths) != 1:
         raise _usage(
             f"--format gradescope grades one submission, found {len(paths)}: use json or csv for a class"
         )
+    key = _key(args)
+    config = _config(args)
 
-    done = _done_submissions(Path(args.out)) if args.resume else set()
     decided = _decisions(args.decisions)
-    stream: TextIO | None = None
-    if args.format == "json":
-        stream = open(args.out, "a" if args.resume else "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+    writer: JsonLinesOutput | None = None
+    skip: set[str] = set()
+    if args.format == "json" and args.out:
+        # Locked for the whole run (a second run on this file is refused); on --resume a cut-short
+        # last line is removed and records with an error question are dropped to be graded again.
+        writer = JsonLinesOutput(args.out, resume=args.resume)
+        resumed = writer.open()
+        if resumed.cut_bytes:
+            err.print(
+                f"resume: removed a cut-short last line ({resumed.cut_bytes} bytes) from {args.out}; "
+                "that submission is graded again",
+                markup=False,
+            )
+        if resumed.regrade:
+            err.print(
+                f"resume: {resumed.regrade} submission(s) in {args.out} had an error question; grading them again",
+                markup=False,
+            )
+        skip = {p for p in paths if identities[p] in resumed.done}
 
     def write_line(result: Any) -> None:
         # JSON lines are written as each submission finishes: a run killed halfway loses nothing.
-        if stream is not None:
-            stream.write(report.render_json_line(decided(result)) + "\n")
-            stream.flush()
+        if writer is not None:
+            ident = identities.get(result.submission) or submission_identity(result.submission)
+            writer.write(ident, decided(result).to_json())
+        elif args.format == "json":
+            _write_stdout(out, report.render_json_line(decided(result)) + "\n")
 
     results = []
     try:
         with _progress(err, enabled=len(paths) > 1 and err.is_terminal) as progress:
             for result in grade_paths(
-                paths, key, config=config, resume=done, on_result=write_line, progress=progress
+                paths, key, config=config, resume=skip, on_result=write_line, progress=progress
             ):
                 results.append(decided(result))
     finally:
-        if stream is not None and stream is not sys.stdout:
-            stream.close()
+        if writer is not None:
+            writer.close()
     # Reports list submissions in the order given, whatever order the workers finished in.
     order = {path: i for i, path in enumerate(paths)}
     results.sort(key=lambda r: order.get(r.submission, len(order)))
     if args.format == "json":
-        if done:
-            err.print(f"resumed: skipped {len(done)} submission(s) already in {args.out}", markup=False)
+        if skip:
+            err.print(f"resumed: skipped {len(skip)} submission(s) already in {args.out}", markup=False)
         return EXIT_OK
     if args.format == "csv":
-        _emit(report.render_csv(results, key), args.out, out)
+        text = report.render_csv(results, key)
     elif args.format == "gradescope":
-        _emit(
-            json.dumps(report.render_gradescope(results[0] if results else None, key), indent=2),
-            args.out,
-            out,
-        )
+        text = json.dumps(report.render_gradescope(results[0] if results else None, key), indent=2)
     else:
         rendered = report.render_text(results, key)
-        if args.out:
-            from rich.console import Console  # noqa: PLC0415  (rich: text output only)
-
-            with open(args.out, "w", encoding="utf-8") as fh:
-                Console(file=fh, width=120, soft_wrap=True).print(rendered)
-        else:
+        if not args.out:
             out.print(rendered)
+            return EXIT_OK
+        import io  # noqa: PLC0415
+
+        from rich.console import Console  # noqa: PLC0415  (rich: text output only)
+
+        buffer = io.StringIO()
+        Console(file=buffer, width=120, soft_wrap=True).print(rendered)
+        text = buffer.getvalue()
+    text = text if text.endswith("\n") else text + "\n"
+    if args.out:
+        write_whole(args.out, text)
+    else:
+        _write_stdout(out, text)
     return EXIT_OK
 
 
@@ -500,20 +543,32 @@ def _cmd_review(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
     return EXIT_OK
 
 
-def _done_submissions(path: Path) -> set[str]:
-    """Names of the submissions an existing JSON-lines output already holds (for --resume)."""
-    if not path.exists():
-        return set()
-    done = set()
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut short by a kill: that submission is graded again
-            if isinstance(obj, dict) and isinstance(obj.get("submission"), str):
-                done.add(obj["submission"])
-    return done
+def _check_named(submissions: Sequence[str]) -> None:
+    """A submission named on the command line (not a glob) that does not exist is a usage error."""
+    import glob  # noqa: PLC0415
+
+    for raw in submissions:
+        if not glob.has_magic(raw) and not os.path.lexists(raw):
+            raise CheckerError(
+                "expected a submission file or folder, found nothing at this path; fix: check the path",
+                where=raw,
+            )
+
+
+def _write_stdout(out: _Stream, text: str) -> None:
+    """Write to standard output; a full disk or device is a clear error, not a traceback."""
+    from checker.errors import OutputError  # noqa: PLC0415
+
+    try:
+        out.file.write(text)
+        out.file.flush()
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): not a disk problem; main exits quietly
+    except OSError as exc:
+        raise OutputError(
+            f"could not write the output: {exc.strerror or exc}; fix: free space or write with --out PATH",
+            where="standard output",
+        ) from None
 
 
 class _progress:
@@ -542,13 +597,6 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
-
-
-def _emit(text: str, path: str | None, out: _Stream) -> None:
-    if path:
-        Path(path).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-    else:
-        out.file.write(text if text.endswith("\n") else text + "\n")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -588,10 +636,26 @@ def _cmd_schema(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
 
 
 def _cmd_bundle(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
-    from checker.report.gradescope import write_bundle  # noqa: PLC0415
+    from checker.judge import self_test  # noqa: PLC0415
+    from checker.report.gradescope import bundle_problems, write_bundle  # noqa: PLC0415
 
+    # A key that does not pass its self-test would grade every student wrong on Gradescope:
+    # refuse it here.  Its LaTeX is checked by the self-test (every problem listed, with its
+    # line), not by loading (which stops at the first).
+    key = load_key(args.key, validate_latex=False)
+    report = self_test(key)
+    problems = bundle_problems(report)
+    if problems:
+        err.print(
+            f"derivcheck gradescope-bundle: refused: the key {key.path} fails its self-test "
+            f"({len(problems)} problem(s)); fix them (`derivcheck verify --key DIR` shows all):",
+            markup=False,
+        )
+        for problem in problems:
+            err.print(f"  - {problem}", markup=False)
+        return EXIT_FAILED
     key_dir = Path(args.key) if args.key else None
-    path = write_bundle(Path(args.out), key_dir=key_dir, source=None)
+    path = write_bundle(Path(args.out), key_dir=key_dir, source=None, report=report)
     out.print(f"wrote {path}", markup=False)
     return EXIT_OK
 
@@ -606,17 +670,18 @@ def _usage(message: str) -> CheckerError:
 
 
 class _open_input:
-    """Open FILE or standard input (``-``) as text, as a context manager."""
+    """Open FILE or standard input (``-``) as bytes, as a context manager: each line is decoded
+    on its own, so one line that is not UTF-8 is that line's problem, not the whole batch's."""
 
     def __init__(self, name: str) -> None:
         self._name = name
-        self._fh: IO[str] | None = None
+        self._fh: IO[bytes] | None = None
 
-    def __enter__(self) -> IO[str]:
+    def __enter__(self) -> IO[bytes]:
         if self._name == "-":
-            return sys.stdin
+            return sys.stdin.buffer
         try:
-            self._fh = open(self._name, encoding="utf-8", errors="strict")
+            self._fh = open(self._name, "rb")
         except OSError as exc:
             raise CheckerError(f"expected a readable file, found {exc.strerror}: {self._name!r}") from exc
         return self._fh

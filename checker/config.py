@@ -40,11 +40,15 @@ class ParseOptions:
             t are column vectors. Off by default: a missing transpose is then a shape error.
         max_exponent: largest integer exponent magnitude accepted (``(x+1)^{100000}`` is refused).
         max_depth: deepest nesting of groups accepted.
+        relations: read ``<``, ``>``, ``\\le``, ``\\ge``, ``\\ne`` between sides (a claim such as
+            ``\\epsilon > 0``). Off by default: a caller that only understands equation chains
+            then gets an error for a relation, never an equation it did not write.
     """
 
     vector_shorthand: bool = False
     max_exponent: int = 64
     max_depth: int = 60
+    relations: bool = False
 
     def __post_init__(self) -> None:
         if self.max_exponent < 2:

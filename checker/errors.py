@@ -11,11 +11,14 @@ Messages follow one formula: what was expected, what was found (``name=value``),
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousReadingError",
     "AnswerKeyError",
     "BudgetExceeded",
     "CheckerError",
     "DerivationError",
     "LatexSyntaxError",
+    "OutputBusyError",
+    "OutputError",
     "ShapeError",
     "SubmissionError",
     "UnknownQuestionError",
@@ -134,6 +137,19 @@ class UnsupportedConstructError(CheckerError):
     """
 
 
+class AmbiguousReadingError(CheckerError):
+    """Math that reads two ways the key does not decide between (``\\ln xy``: ln(x)·y or ln(xy)).
+
+    Cause: a spelling with two meanings under the question's symbols; derivcheck never guesses.
+    Fix: add parentheses (or the key declares the convention); a TA reviews it meanwhile.
+    ``readings`` names each reading, in LaTeX.
+    """
+
+    def __init__(self, message: str, *, readings: tuple[str, ...] = (), **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.readings = readings
+
+
 class UnknownSymbolError(CheckerError):
     """A symbol that the question's symbol table does not declare.
 
@@ -189,4 +205,21 @@ class BudgetExceeded(CheckerError):
 
     This is an undecided outcome, never a wrong answer.
     Fix: simplify the answer, or raise the budget (``--timeout``) when grading by hand.
+    """
+
+
+class OutputBusyError(CheckerError):
+    """An output file that another derivcheck run is writing (it holds the file's advisory lock).
+
+    Cause: two runs given one ``--out`` (a fresh run and a ``--resume``, or two of either).
+    Fix: wait for the other run to finish, or write to another file.
+    """
+
+
+class OutputError(CheckerError):
+    """An output file that could not be written.
+
+    Cause: the disk is full, or the device failed.  What was written before the failure is kept
+    whole (a half-written record is removed).
+    Fix: free space (the message names the file), then run again with ``--resume``.
     """

@@ -13,7 +13,7 @@ import sympy
 
 from checker.table import SymbolSpec, SymbolTable
 
-__all__ = ["dimension", "identity", "scalar_symbol", "shape_of", "sympy_symbol"]
+__all__ = ["MaxAbsEntry", "dimension", "identity", "scalar_symbol", "shape_of", "sympy_symbol"]
 
 
 def scalar_symbol(spec: SymbolSpec) -> sympy.Symbol:
@@ -62,3 +62,22 @@ def sympy_symbol(spec: SymbolSpec, table: SymbolTable) -> sympy.Symbol | sympy.M
 def identity(size: sympy.Expr) -> sympy.Identity:
     """The identity of the given size (``I`` next to XᵀX is d×d, next to XXᵀ is n×n)."""
     return sympy.Identity(size)
+
+
+class MaxAbsEntry(sympy.Function):  # type: ignore[misc]
+    """``\\|v\\|_\\infty``: the largest absolute entry of a vector or matrix.
+
+    SymPy has no node for it at a symbolic size (``Max`` needs its arguments listed), so the
+    parser builds this one and the engine evaluates it entry by entry at a point.
+
+    >>> MaxAbsEntry(sympy.MatrixSymbol("w", 3, 1)).is_nonnegative
+    True
+    """
+
+    nargs = 1
+    is_real = True
+    is_nonnegative = True
+
+    def _latex(self, printer: object) -> str:
+        inner = str(printer._print(self.args[0]))  # type: ignore[attr-defined]
+        return r"\left\|" + inner + r"\right\|_\infty"

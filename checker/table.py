@@ -73,14 +73,18 @@ class FunctionSpec:
     Attributes:
         name: the function's name as written (``f``).
         params: parameter symbol names in order (``("x", "w")``).
-        body: LaTeX of the body in terms of the parameters.
+        body: LaTeX of the body in terms of the parameters (empty for an ``elementwise`` function).
         description: one line for people.
+        elementwise: None for a function defined by ``body``; else the standard function it is
+            (``"sigmoid"``, ``"exp"``, ``"log"``, ``"tanh"``, ``"relu"``, ``"softmax"``), applied entry by
+            entry to a vector or matrix argument (softmax normalizes over the vector).
     """
 
     name: str
     params: tuple[str, ...]
     body: str
     description: str = ""
+    elementwise: str | None = None
 
     __hash__ = hash_once
     __getstate__ = state_without_hash

@@ -61,11 +61,6 @@ class Equivalence:
     error_bound: float | None = None
     counterexample: tuple[tuple[str, str], ...] = ()
 
-    @property
-    def decided(self) -> bool:
-        """True when the outcome is not ``undecided``."""
-        return self.outcome != "undecided"
-
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict of every field."""
         return {
@@ -126,6 +121,8 @@ class QuestionVerdict:
         steps: the checked steps of the question's chain (empty for ``check``).
         first_invalid: 1-based index of the first step that does not follow, or None.
         internal: staff-only detail (a traceback) for ``error`` verdicts; never shown to students.
+        location: where in the submission file the answer was found (``s.tex, line 12``,
+            ``nb.ipynb, cell 4, line 2``), when graded from a file.
     """
 
     question: str
@@ -142,6 +139,8 @@ class QuestionVerdict:
     steps: tuple[StepCheck, ...] = ()
     first_invalid: int | None = None
     internal: str | None = field(default=None, compare=False)
+    # Where, not what: two students' equal answers are equal verdicts wherever they wrote them.
+    location: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -216,6 +215,7 @@ class QuestionVerdict:
             "equivalence": self.equivalence.to_json() if self.equivalence else None,
             "steps": [s.to_json() for s in self.steps],
             "first_invalid": self.first_invalid,
+            "location": self.location,
         }
         if include_internal:
             out["internal"] = self.internal

@@ -16,11 +16,14 @@ from typing import Any
 import sympy
 from sympy.concrete.summations import Sum
 from sympy.core.function import AppliedUndef
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.diagonal import DiagMatrix
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from checker.caches import memo
 from checker.engine import exact as ex
 from checker.engine.exact import Mat, Scalar, Singular, Unsupported, Value, ZeroTest
+from checker.symbols import MaxAbsEntry
 
 __all__ = ["Env", "evaluate"]
 
@@ -234,13 +237,74 @@ class _Evaluator:
 
     def _function(self, e: sympy.Function) -> Value:
         args = [ex.to_sympy(self.scalar(arg)) for arg in e.args]
-        if isinstance(e, sympy.log) and ex.sign(args[0], self.zt) <= 0:
+        return self._apply(e.func, args, isinstance(e, sympy.log))
+
+    def _apply(self, func: Callable[..., sympy.Basic], args: list[sympy.Expr], log: bool = False) -> Scalar:
+        """``func(*args)`` at exact arguments: exact when SymPy evaluates it (floor(7/2) = 3),
+        else a closed form (sin(1/2)) whose zero tests run at ``zt.digits`` digits and are noted
+        as numerical in the evidence (``ZeroTest.numeric_only``)."""
+        if log and ex.sign(args[0], self.zt) <= 0:
             raise Singular("logarithm of a non-positive number")
-        value = e.func(*args)
-        if value.has(sympy.zoo, sympy.nan, sympy.oo, sympy.I):
-            raise Singular(f"{e.func} is not real and finite here")
-        self.zt.algebraic = True
+        value = func(*args)
+        if not isinstance(value, sympy.Expr) or value.has(sympy.zoo, sympy.nan, sympy.oo, sympy.I):
+            raise Singular(f"{func} is not real and finite here")
+        if not value.is_Rational:
+            self.zt.algebraic = True
         return ex.normalize(value)
+
+    def _min_max(self, e: sympy.Min | sympy.Max) -> Value:
+        values = [self.scalar(arg) for arg in e.args]
+        best = values[0]
+        for v in values[1:]:
+            s = ex.sign(ex.add(v, ex.mul(Fraction(-1), best)), self.zt)
+            if (s < 0) if isinstance(e, sympy.Min) else (s > 0):
+                best = v
+        return best
+
+    def _max_abs_entry(self, e: MaxAbsEntry) -> Value:
+        entries = self.matrix(e.args[0]).entries()
+        best: Scalar = Fraction(0)
+        for v in entries:
+            magnitude = v if ex.sign(v, self.zt) >= 0 else ex.mul(Fraction(-1), v)
+            if ex.sign(ex.add(magnitude, ex.mul(Fraction(-1), best)), self.zt) > 0:
+                best = magnitude
+        return best
+
+    def _hadamard(self, e: sympy.HadamardProduct) -> Value:
+        mats = [self.matrix(arg) for arg in e.args]
+        out = mats[0]
+        for m in mats[1:]:
+            if (m.rows, m.cols) != (out.rows, out.cols):
+                raise Unsupported("element-wise product of matrices of different shapes")
+            out = Mat(
+                out.rows,
+                out.cols,
+                tuple(
+                    tuple(ex.mul(a, b) for a, b in zip(r, s, strict=True))
+                    for r, s in zip(out.data, m.data, strict=True)
+                ),
+            )
+        return out
+
+    def _elementwise(self, e: ElementwiseApplyFunction) -> Value:
+        m = self.matrix(e.expr)
+        func = e.function
+        is_log = isinstance(func, sympy.Lambda) and isinstance(func.expr, sympy.log)
+        return Mat(
+            m.rows,
+            m.cols,
+            tuple(tuple(self._apply(func, [ex.to_sympy(v)], is_log) for v in row) for row in m.data),
+        )
+
+    def _diag_matrix(self, e: DiagMatrix) -> Value:
+        v = self.matrix(e.args[0])
+        entries = v.entries()
+        size = len(entries)
+        return Mat(
+            size,
+            size,
+            tuple(tuple(entries[i] if i == j else Fraction(0) for j in range(size)) for i in range(size)),
+        )
 
     def _unsupported(self, e: sympy.Basic) -> Value:
         raise Unsupported(f"cannot evaluate {type(e).__name__} exactly")
@@ -333,6 +397,11 @@ _BRANCHES: tuple[tuple[type | UnionType, _Handler], ...] = (
     (sympy.Trace, _Evaluator._trace),
     (sympy.Determinant, _Evaluator._determinant),
     (sympy.MatrixBase, _Evaluator._explicit),
+    (sympy.Min | sympy.Max, _Evaluator._min_max),
+    (MaxAbsEntry, _Evaluator._max_abs_entry),
+    (sympy.HadamardProduct, _Evaluator._hadamard),
+    (ElementwiseApplyFunction, _Evaluator._elementwise),
+    (DiagMatrix, _Evaluator._diag_matrix),
 )
 
 

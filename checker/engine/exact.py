@@ -268,7 +268,7 @@ def is_zero(a: Scalar, zt: ZeroTest) -> bool:
         raise Unsupported(f"cannot evaluate {a} numerically")
     if abs(approx) > sympy.Float(10) ** (-(zt.digits // 2)):
         return False
-    if a.count_ops() <= 120 and not a.has(sympy.exp, sympy.log, sympy.pi, sympy.E):
+    if a.count_ops() <= 120 and not a.atoms(sympy.Function) and not a.has(sympy.pi, sympy.E):
         x = sympy.Dummy("x")
         try:
             poly = sympy.minimal_polynomial(a, x)

@@ -22,6 +22,7 @@ from fractions import Fraction
 
 import sympy
 from sympy.concrete.summations import Sum
+from sympy.matrices.expressions.diagonal import DiagMatrix
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from checker.caches import memo
@@ -43,6 +44,7 @@ from checker.engine.collect import (
 )
 from checker.engine.evaluate import Env, evaluate
 from checker.engine.exact import Mat, Scalar, Unsupported, Value, ZeroTest
+from checker.symbols import MaxAbsEntry
 
 __all__ = [
     "MAX_DEPTH",
@@ -308,7 +310,7 @@ def _degree(e: sympy.Basic, dims: Mapping[str, int], memo: dict[sympy.Basic, Deg
         den = sum(p.den for p in parts)
         num = max(p.num + den - p.den for p in parts)
         out = _combine(parts, num, den)
-    elif isinstance(e, sympy.Mul | sympy.MatMul):
+    elif isinstance(e, sympy.Mul | sympy.MatMul | sympy.HadamardProduct):
         parts = [_degree(a, dims, memo) for a in e.args]
         # an entry of a matrix product is a sum of products: degrees add, no new denominator
         out = _combine(parts, sum(p.num for p in parts), sum(p.den for p in parts))
@@ -335,9 +337,9 @@ def _degree(e: sympy.Basic, dims: Mapping[str, int], memo: dict[sympy.Basic, Deg
         base = _degree(e.arg, dims, memo)
         size = _size_at(e.arg.shape[0], dims) if isinstance(e.arg, sympy.MatrixExpr) else 1
         out = _matpow_degree(base, -1, size)
-    elif isinstance(e, sympy.Transpose | MatrixElement):
+    elif isinstance(e, sympy.Transpose | MatrixElement | DiagMatrix):
         out = _degree(e.args[0], dims, memo)
-    elif isinstance(e, sympy.Abs):
+    elif isinstance(e, sympy.Abs | MaxAbsEntry):
         inner = _degree(e.args[0], dims, memo)
         out = Degree(inner.num, inner.den, inner.conjugates, True, inner.transcendental)
     elif isinstance(e, sympy.sign):
@@ -350,6 +352,20 @@ def _degree(e: sympy.Basic, dims: Mapping[str, int], memo: dict[sympy.Basic, Deg
         inner = _degree(e.arg, dims, memo)
         size = _size_at(e.arg.shape[0], dims)
         out = _combine([inner], inner.num * size, inner.den * size)
+    elif isinstance(e, sympy.Min | sympy.Max):
+        # each branch is one of the arguments: the largest degree bounds it; the choice branches
+        parts = [_degree(a, dims, memo) for a in e.args]
+        out = Degree(
+            max(p.num for p in parts),
+            max(p.den for p in parts),
+            max(p.conjugates for p in parts),
+            True,
+            any(p.transcendental for p in parts),
+        )
+    elif isinstance(e, sympy.ImmutableMatrix):
+        # an entry of a literal is one of its entries: the largest degree bounds them all
+        parts = [_degree(a, dims, memo) for a in e] or [Degree(0, 0)]
+        out = _combine(parts, max(p.num for p in parts), max(p.den for p in parts))
     else:
         parts = [_degree(a, dims, memo) for a in e.args if isinstance(a, sympy.Basic)]
         out = Degree(

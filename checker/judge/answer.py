@@ -38,7 +38,7 @@ from checker import engine as equivalence
 from checker import latex
 from checker.caches import memo
 from checker.config import EquivalenceConfig
-from checker.errors import AnswerKeyError, CheckerError, ShapeError
+from checker.errors import AmbiguousReadingError, AnswerKeyError, CheckerError, ShapeError
 from checker.key import FollowThrough, Key, Mistake, Question, SymbolTable
 from checker.verdict import Equivalence, QuestionVerdict
 
@@ -114,6 +114,7 @@ class KeySide:
     follow_reference: Any | None
     follow_symbol: Any | None
     follow_definitions: Mapping[Any, Any]
+    claim: Any | None = None  # the parsed reference when it is a relation (a claim), else None
 
 
 def _name(sym: Any) -> str | None:
@@ -147,16 +148,18 @@ def key_side(question: Question, engine: Engine) -> KeySide:
     table, options = question.symbols, question.options
     read = engine.parse_key or engine.parse
 
-    def parse(text: str, what: str, tab: SymbolTable = table) -> Any:
+    def parse(text: str, what: str, tab: SymbolTable = table, opts: Any = options) -> Any:
         try:
-            return read(text, tab, options=options)
+            return read(text, tab, options=opts)
         except CheckerError as exc:
             raise AnswerKeyError(
                 f"expected LaTeX the parser reads, found an error: {exc.render()}",
                 where=f"Answer key error, line {question.line}, question {question.id}, field {what!r}",
             ) from exc
 
-    reference = _value(parse(question.reference, "reference"))
+    parsed_reference = parse(question.reference, "reference", opts=replace(options, relations=True))
+    claim = parsed_reference if getattr(parsed_reference, "is_relation", False) else None
+    reference = _value(parsed_reference)
     accepted = tuple(_value(parse(a, "accepted")) for a in question.accepted)
     mistakes = tuple((m, _value(parse(m.answer, f"mistakes.{m.tag}"))) for m in question.mistakes)
     target = target_name = None
@@ -186,6 +189,7 @@ def key_side(question: Question, engine: Engine) -> KeySide:
         follow_reference=follow_reference,
         follow_symbol=follow_symbol,
         follow_definitions=follow_definitions,
+        claim=claim,
     )
 
 
@@ -259,6 +263,18 @@ def judge(
         return internal_error(question, answer, f"answer key problem: {exc.render()}")
     except Exception:
         return internal_error(question, answer, traceback.format_exc())
+
+
+def _one_sided(parsed: Any) -> tuple[str, Any] | None:
+    """A single relation moved to one side: ``(">" | "\\ge" | "\\ne" | "=", lhs - rhs)``, else None."""
+    relations: tuple[str, ...] = tuple(getattr(parsed, "relations", ()))
+    if len(parsed.sides) != 2 or len(relations) != 1 or latex.shape_of(parsed.sides[0]) is not None:
+        return None
+    op = relations[0]
+    left, right = parsed.sides
+    if op in ("<", "\\le"):
+        return (">" if op == "<" else "\\ge", right - left)
+    return (op, left - right)
 
 
 def internal_error(question: Question, answer: str | None, internal: str) -> QuestionVerdict:
@@ -363,12 +379,23 @@ class _Judging:
             return self.verdict("missing", 0.0, f"No answer was found for question {self.q.id}.", "missing")
         side = key_side(self.q, self.engine)
         try:
-            parsed = self.engine.parse(self.answer, self.q.symbols, options=self.q.options)
+            parsed = self.engine.parse(
+                self.answer, self.q.symbols, options=replace(self.q.options, relations=True)
+            )
         except ShapeError as exc:
             return self.shape_error(exc)
+        except AmbiguousReadingError as exc:
+            return self.verdict(
+                "needs_review",
+                0.0,
+                f"Your answer can be read in more than one way: {exc.render()} A TA will review it.",
+                "ambiguous_reading",
+            )
         except CheckerError as exc:
             return self.verdict("unparsed", 0.0, f"Your answer could not be read: {exc.render()}", "unparsed")
         self.read_as = parsed.read_as
+        if getattr(parsed, "is_relation", False) or side.claim is not None:
+            return self.relational(parsed, side.claim)
         try:
             picked = self.candidate(parsed.sides, side)
             if isinstance(picked, QuestionVerdict):
@@ -384,6 +411,45 @@ class _Judging:
                 f"automatically ({exc.message}); a TA will review it.",
                 "undecided",
             )
+
+    def relational(self, parsed: Any, reference: Any | None) -> QuestionVerdict:
+        """A claim such as ``\\epsilon > 0``: compared with a relational reference, else for a TA.
+
+        Both are moved to one side (``a < b`` is ``b - a > 0``); the same relation with
+        equivalent sides (by the engine, exactly) is correct, the reversed strict relation
+        incorrect; anything else (a scaled or rearranged claim) is left to a TA.
+        """
+        what = "a relation" if getattr(parsed, "is_relation", False) else "a value, not a claim"
+        review = self.verdict(
+            "needs_review",
+            0.0,
+            f"Your answer was read as ${self.read_as}$, {what}; the checker could not match it with "
+            f"the expected {'claim' if reference is not None else 'value'} automatically. A TA will review it.",
+            "relation_undecided",
+        )
+        if reference is None:
+            return review
+        ours, theirs = _one_sided(parsed), _one_sided(reference)
+        if ours is None or theirs is None:
+            return review
+        try:
+            if ours[0] == theirs[0] and self.compare(theirs[1], ours[1], None).outcome == "equivalent":
+                same = self.compare(theirs[1], ours[1], None)
+                return self.verdict("correct", 1.0, "Correct.", "relation", same)
+            if {ours[0], theirs[0]} <= {">", "\\ge"} and self.compare(
+                theirs[1], -ours[1], None
+            ).outcome == "equivalent":
+                opposite = self.compare(theirs[1], -ours[1], None)
+                return self.verdict(
+                    "incorrect",
+                    0.0,
+                    f"Your answer ${self.read_as}$ states the opposite of the expected claim.",
+                    "relation_reversed",
+                    opposite,
+                )
+        except CheckerError:
+            return review
+        return review
 
     def is_target(self, expr: Any, side: KeySide) -> bool:
         if side.target is None:

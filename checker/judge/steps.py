@@ -179,6 +179,7 @@ def check_steps(
     question: Question,
     *,
     config: EquivalenceConfig = EquivalenceConfig(),
+    judge_only: int | None = None,
 ) -> StepsResult:
     """Check a chain of steps written for ``question``.
 
@@ -189,6 +190,9 @@ def check_steps(
         lines: the steps' LaTeX, one per step (see :func:`split_steps`).
         question: the key's question (symbol table, options, target).
         config: points, sizes, seed.
+        judge_only: judge only the step with this 1-based index (every step is still read, as
+            the steps before it constrain it); the others' statuses are then placeholders.
+            ``derivcheck steps`` runs one step per budgeted task this way.
 
     Returns:
         The checked chain.
@@ -216,7 +220,13 @@ def check_steps(
     target = _target(question.target, table, options) if question.target else None
     definitions = latex.definitions(table, options)
     return check_read_steps(
-        read, table, question=question.id, target=target, definitions=definitions, config=config
+        read,
+        table,
+        question=question.id,
+        target=target,
+        definitions=definitions,
+        config=config,
+        judge_only=judge_only,
     )
 
 
@@ -238,6 +248,7 @@ def check_read_steps(
     target: sympy.Basic | None = None,
     definitions: Mapping[sympy.Basic, sympy.Basic] | None = None,
     config: EquivalenceConfig = EquivalenceConfig(),
+    judge_only: int | None = None,
 ) -> StepsResult:
     """Check steps already read (the SymPy-level core of :func:`check_steps`).
 
@@ -248,6 +259,7 @@ def check_read_steps(
         target: the symbol the chain solves for, preferred as the unknown.
         definitions: symbol → expression, substituted into every step.
         config: points, sizes, seed.
+        judge_only: as for :func:`check_steps`.
 
     Returns:
         The checked chain.
@@ -284,6 +296,8 @@ def check_read_steps(
             status, reason = "given", "the first step: taken as given"
         elif len(sides) == 1:
             status, reason = "follows", "an expression, not a claim: nothing to check"
+        elif judge_only is not None and index != judge_only:
+            status, reason = "given", f"not checked: only step {judge_only} was judged"
         else:
             used = {k: v for k, v in (definitions or {}).items() if any(side.has(k) for side in step.sides)}
             status, reason = _judge(sides, equations, table, target, config, used=used)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
@@ -229,9 +230,18 @@ def _build_key(ctx: _Ctx, entries: KeyFile) -> Key:
     title = entries.key.title or name
     base_symbols = _symbols(ctx, entries.symbols, ("symbols",), None, base={})
     functions = tuple(
-        FunctionSpec(name=n, params=tuple(f.params), body=f.body, description=f.description)
+        FunctionSpec(
+            name=n, params=tuple(f.params), body=f.body, description=f.description, elementwise=f.elementwise
+        )
         for n, f in entries.functions.items()
     )
+    for n, f in entries.functions.items():
+        if bool(f.body.strip()) == (f.elementwise is not None):
+            raise ctx.error(
+                "expected exactly one of body (f(x; w) := ...) or elementwise (a standard function applied "
+                f"entry by entry), found {'both' if f.body.strip() else 'neither'}; fix: keep one",
+                ("functions", n),
+            )
     questions: list[Question] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(entries.question):
@@ -525,7 +535,9 @@ def _validate_latex(key: Key, ctx: _Ctx, entries: KeyFile) -> None:
             )
         for where, text, piece_table in pieces:
             try:
-                parse_key(text, piece_table, options=q.options)
+                # a reference may be a claim (\epsilon > 0): judge.answer compares relations
+                relational = replace(q.options, relations=True) if where[-1] == "reference" else q.options
+                parse_key(text, piece_table, options=relational)
             except CheckerError as exc:
                 raise ctx.error(_author_message(exc), where, qid=q.id) from exc
         _refuse_circular_definitions(ctx, q, path, own)

@@ -80,8 +80,12 @@ class FunctionEntry(_Table):
     """``[functions.NAME]``: a function the homework defines, e.g. f(x; w) := wᵀx."""
 
     params: Annotated[list[Name], Doc(description="parameter symbol names, in order")]
-    body: Annotated[str, Doc(description="LaTeX of the body in the parameters")]
+    body: Annotated[str, Doc(description="LaTeX of the body in the parameters (none when elementwise)")] = ""
     description: str = ""
+    elementwise: Annotated[
+        Literal["sigmoid", "exp", "log", "tanh", "relu", "softmax"] | None,
+        Doc(description="the standard function applied entry by entry (sigma(Xw)); then no body"),
+    ] = None
 
 
 class OptionsEntry(_Table):

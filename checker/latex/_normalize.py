@@ -1,7 +1,9 @@
 """Rewrite student notation into the grammar's canonical form, keeping a map back to the source.
 
 The grammar (``grammar.lark``) reads a small canonical language; everything loose about how people
-write math is handled here, before parsing, as data (the tables below):
+write math is handled here, before parsing, as data (the tables of ``_notation``), after the
+ASCII and Unicode dialects are rewritten as LaTeX (``_dialects``) and the input is checked
+(``_guard``):
 
 * fonts (``\\mathbf``, ``\\boldsymbol``, ``\\bm``, ``\\mathsf``, ...) are dropped, ``\\left``/``\\right``
   and sizes are dropped, spacing (``\\quad``, ``\\,``, ``~``) becomes a space;
@@ -19,90 +21,63 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from types import MappingProxyType
 
 from checker.errors import LatexSyntaxError, UnsupportedConstructError
 
-__all__ = ["GREEK", "MAX_INPUT_CHARS", "Normalized", "normalize"]
-
-MAX_INPUT_CHARS = 20_000
-
-TRANSPOSE = "\ue001"
-STAR = "\ue002"
-PRIME = "\ue003"
-SUPWORD_OPEN, SUPWORD_CLOSE = "\ue004", "\ue005"
-WORD_OPEN, WORD_CLOSE = "\ue006", "\ue007"
-NORM_OPEN, NORM_CLOSE = "\ue010", "\ue011"
-ABS_OPEN, ABS_CLOSE = "\ue012", "\ue013"
-MARKERS = frozenset({TRANSPOSE, STAR, PRIME, NORM_CLOSE, ABS_CLOSE, SUPWORD_CLOSE, WORD_CLOSE})
-
-# Commands that read files, define macros or write: never expanded, always refused.
-_FORBIDDEN = frozenset((
-    "input", "include", "def", "edef", "gdef", "xdef", "newcommand", "renewcommand",
-    "providecommand", "write", "immediate", "openin", "openout", "read", "catcode", "let",
-    "futurelet", "csname", "endcsname", "expandafter", "usepackage", "documentclass", "special",
-    "loop", "repeat", "makeatletter", "makeatother", "newenvironment", "renewenvironment",
-    "DeclareMathOperator", "RequirePackage", "jobname",
-))  # fmt: skip
-GREEK = frozenset((
-    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda",
-    "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega",
-    "varphi", "vartheta", "varrho", "varsigma", "varpi", "Gamma", "Delta", "Theta", "Lambda", "Xi",
-    "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
-))  # fmt: skip
-# Commands passed to the grammar unchanged (after renaming through _RENAME).
-_PASS = GREEK | frozenset((
-    "frac", "sqrt", "sum", "cdot", "times", "exp", "log", "ln", "sgn", "nabla", "hat", "tilde",
-    "bar", "check", "breve", "dot", "ddot",
-))  # fmt: skip
-_RENAME = MappingProxyType({
-    "dfrac": "frac", "tfrac": "frac", "cfrac": "frac", "varepsilon": "epsilon", "widehat": "hat",
-    "widetilde": "tilde", "overline": "bar", "sign": "sgn", "div": "/", "ast": "*", "star": "*",
-    "prime": "'", "top": "T", "intercal": "T", "implies": "Rightarrow", "Longrightarrow": "Rightarrow",
-    "coloneqq": "=",
-})  # fmt: skip
-_FONTS = frozenset((
-    "mathbf", "boldsymbol", "bm", "mathsf", "mathit", "mathbb", "mathcal", "mathnormal", "pmb",
-    "vec", "mathscr", "mathfrak",
-))  # fmt: skip
-_TEXT = frozenset((
-    "text", "textrm", "textit", "textbf", "textsf", "mbox", "mathrm", "operatorname",
-))  # fmt: skip
-_DROP = frozenset((
-    "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr",
-    "Biggl", "Biggr", "middle", "displaystyle", "textstyle", "limits", "nolimits",
-))  # fmt: skip
-_SPACES = frozenset((
-    "quad", "qquad", ",", ";", "!", ":", ">", "enspace", "thinspace", "medspace", "thickspace",
-)) | {" "}  # fmt: skip
-_LEADERS = frozenset({"therefore", "because", "Rightarrow"})
-_ENVIRONMENTS = frozenset((
-    "aligned", "align", "align*", "equation", "equation*", "split", "gathered", "gather", "gather*",
-))  # fmt: skip
-_FUNCTION_WORDS = MappingProxyType(
-    {"sgn": "sgn", "sign": "sgn", "signum": "sgn", "exp": "exp", "log": "log", "ln": "ln"}
+from ._dialects import TOKEN as _TOKEN
+from ._dialects import Tok as _Tok
+from ._dialects import may_hold_dialect as _may_hold_dialect
+from ._dialects import rewrite as _rewrite_dialects
+from ._guard import guard
+from ._notation import (
+    ABS_CLOSE,
+    ABS_OPEN,
+    ARITY,
+    ARROWS,
+    COL_SEP,
+    DIFF_CLOSE,
+    DIFF_OPEN,
+    DROP,
+    ENVIRONMENTS,
+    FONTS,
+    FORBIDDEN,
+    FUNCTION_WORDS,
+    GREEK,
+    INTEGRAL,
+    LEADERS,
+    LIMIT,
+    LIMIT_FROM_ABOVE,
+    LIMIT_FROM_BELOW,
+    LIMIT_TO,
+    MARKERS,
+    MATRIX_CLOSE,
+    MATRIX_ENVIRONMENTS,
+    MAX_INPUT_CHARS,
+    NORM_CLOSE,
+    NORM_OPEN,
+    PASS,
+    PRIME,
+    RENAME,
+    ROW_SEP,
+    SPACES,
+    STAR,
+    SUPWORD_CLOSE,
+    SUPWORD_OPEN,
+    TEXT,
+    TRANSPOSE,
+    UNICODE,
+    WORD_CLOSE,
+    WORD_OPEN,
 )
-_ARITY = MappingProxyType(
-    {"frac": 2, "sqrt": 1, "hat": 1, "tilde": 1, "bar": 1, "check": 1, "breve": 1, "dot": 1, "ddot": 1}
-)
-_UNICODE = MappingProxyType({
-    "σ": "\\sigma", "ε": "\\epsilon", "ϵ": "\\epsilon", "λ": "\\lambda", "π": "\\pi", "α": "\\alpha",
-    "β": "\\beta", "μ": "\\mu", "√": "\\sqrt", "−": "-", "–": "-", "·": "\\cdot", "⋅": "\\cdot",
-    "×": "\\times", "ᵀ": "^T", "∴": "\\therefore", "⇒": "\\Rightarrow", "′": "'", "‖": "\\|",
-    "²": "^2", "³": "^3", "∇": "\\nabla", "∑": "\\sum", "∗": "*", "₂": "_2", "∥": "\\|",
-    "≔": ":=", "ℓ": "l",
-})  # fmt: skip
+
+__all__ = [  # the markers and tables re-exported for the spelling index, the front end and tests
+    "GREEK", "MAX_INPUT_CHARS", "NORM_CLOSE", "NORM_OPEN", "PRIME", "STAR", "SUPWORD_CLOSE",
+    "SUPWORD_OPEN", "TRANSPOSE", "WORD_CLOSE", "WORD_OPEN", "Normalized", "normalize",
+]  # fmt: skip
+
 _OPERAND_END = re.compile(r"[A-Za-z0-9})\]" + "".join(MARKERS) + r"]")
 # A question label opening a block: 1.2.2, 2.1.2a, or 3.2 followed by \quad (a decimal never is).
 _LABEL = re.compile(r"\s*(?:\d+(?:\.\d+){2,}[a-z]?\)?|[1-9]\d?\.\d{1,2}[a-z]?(?=\s*\\q?quad))(?=\s|\\|$)")
-_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.DOTALL)
-
-
-@dataclass(frozen=True)
-class _Tok:
-    text: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -190,10 +165,10 @@ def normalize(source: str, *, max_depth: int) -> Normalized:
         LatexSyntaxError: control characters, unbalanced braces, a line break ``\\\\``.
         UnsupportedConstructError: input too long, nesting too deep, a refused or unknown command.
     """
-    _guard(source, max_depth)
+    guard(source, max_depth)
     notes: list[str] = []
     tokens = [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(source)]
-    tokens = _expand_unicode(tokens)
+    tokens = _expand_unicode(_rewrite_dialects(tokens) if _may_hold_dialect(source) else tokens)
     label = _LABEL.match(source)
     if label:
         notes.append(f"dropped the question label {label.group().strip()}")
@@ -222,68 +197,10 @@ def normalize(source: str, *, max_depth: int) -> Normalized:
     )
 
 
-def _guard(source: str, max_depth: int) -> None:
-    if len(source) > MAX_INPUT_CHARS:
-        raise UnsupportedConstructError(
-            f"expected at most {MAX_INPUT_CHARS} characters of math, found length={len(source)}; "
-            "fix: shorten the answer to the expression asked for",
-            source=source,
-            start=MAX_INPUT_CHARS,
-            end=len(source),
-        )
-    for i, ch in enumerate(source):
-        code = ord(ch)
-        if (code < 32 and ch not in "\t\n\r") or code == 127 or 0xE000 <= code <= 0xF8FF:
-            raise LatexSyntaxError(
-                f"expected printable text, found control character={ch!r} at position={i}; "
-                "fix: delete it (it is often an artefact of copying)",
-                source=source,
-                start=i,
-                end=i + 1,
-            )
-    depth = 0
-    opened: list[int] = []
-    i = 0
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "{":
-            depth += 1
-            opened.append(i)
-            if depth > max_depth:
-                raise UnsupportedConstructError(
-                    f"expected braces nested at most max_depth={max_depth} deep, found deeper nesting; "
-                    "fix: simplify the expression",
-                    source=source,
-                    start=i,
-                    end=i + 1,
-                )
-        elif ch == "}":
-            if not opened:
-                raise LatexSyntaxError(
-                    "expected every } to close a {, found an unmatched }; fix: delete it or add the {",
-                    source=source,
-                    start=i,
-                    end=i + 1,
-                )
-            opened.pop()
-            depth -= 1
-        i += 1
-    if opened:
-        raise LatexSyntaxError(
-            "expected every { to be closed, found an unclosed {; fix: add the matching }",
-            source=source,
-            start=opened[-1],
-            end=opened[-1] + 1,
-        )
-
-
 def _expand_unicode(tokens: list[_Tok]) -> list[_Tok]:
     out: list[_Tok] = []
     for tok in tokens:
-        mapped = _UNICODE.get(tok.text)
+        mapped = UNICODE.get(tok.text)
         if mapped is None:
             out.append(tok)
             continue
@@ -296,7 +213,7 @@ def _command(tok: _Tok) -> str | None:
     if len(tok.text) < 2 or tok.text[0] != "\\":
         return None
     name = tok.text[1:]
-    return _RENAME.get(name, name)
+    return RENAME.get(name, name)
 
 
 class _State:
@@ -307,6 +224,7 @@ class _State:
         self.tokens = tokens
         self.notes = notes
         self.bars: list[tuple[str, _Tok]] = []
+        self.matrices: list[_Tok] = []  # open matrix environments (\\ and & separate entries)
 
     def error(
         self, cls: type[LatexSyntaxError] | type[UnsupportedConstructError], msg: str, tok: _Tok
@@ -381,6 +299,10 @@ class _State:
             if name is not None and name not in ("|", "{", "}", "\\"):
                 i, force = self.command(name, tok, i, stop, out, script=script, force=force)
                 continue
+            if self.matrices and text in ("\\\\", "&"):
+                out.emit(ROW_SEP if text == "\\\\" else COL_SEP, tok.start, tok.end)
+                i += 1
+                continue
             if text == "\\\\":
                 raise self.error(
                     LatexSyntaxError,
@@ -397,7 +319,9 @@ class _State:
             if text in ("^", "_"):
                 i = self.script(text, tok, i, stop, out)
                 continue
-            if text in ("*", "'"):
+            if text == "*" and self.is_product_star(i, stop, out):
+                out.emit("\\cdot ", tok.start, tok.end)
+            elif text in ("*", "'"):
                 out.emit(STAR if text == "*" else PRIME, tok.start, tok.end)
             elif text == "\\{":
                 out.emit("(", tok.start, tok.end)
@@ -408,6 +332,29 @@ class _State:
             else:
                 out.emit(text, tok.start, tok.end, verbatim=True)
             i += 1
+
+    def is_product_star(self, i: int, stop: int, out: _Writer) -> bool:
+        """``*`` between two operands is a product (``2*n``, ``2 * n``); otherwise a star (``w*``,
+        ``w^*``).  Attached to the name before it and spaced from what follows (``w* x``), it is
+        that name's star, as ASCII writes w*."""
+        if not _OPERAND_END.match(out.last_char() or " ") or out.last_char() == STAR:
+            return False
+        attached = i > 0 and not self.tokens[i - 1].text.isspace()
+        if attached and i + 1 < stop and self.tokens[i + 1].text.isspace():
+            return False
+        j = self.skip_space(i + 1, stop)
+        if j >= stop:
+            return False
+        nxt = self.tokens[j].text
+        name = _command(self.tokens[j])
+        return (
+            nxt[0].isalnum()
+            or nxt in ("(", "{", "[", "\\|", "|")
+            or (
+                name is not None
+                and (name in PASS or name in FONTS or name in TEXT or name in ("left", "lVert"))
+            )
+        )
 
     def bar(self, kind: str, tok: _Tok, out: _Writer, force: str | None) -> None:
         close = NORM_CLOSE if kind == NORM_OPEN else ABS_CLOSE
@@ -430,14 +377,14 @@ class _State:
     def command(
         self, name: str, tok: _Tok, i: int, stop: int, out: _Writer, *, script: bool, force: str | None
     ) -> tuple[int, str | None]:
-        if name in _FORBIDDEN:
+        if name in FORBIDDEN:
             raise self.error(
                 UnsupportedConstructError,
                 f"expected math only, found command=\\{name}, which defines macros or touches files; "
                 "fix: remove it (derivcheck never runs TeX commands)",
                 tok,
             )
-        if name in _DROP:
+        if name in DROP:
             nxt = self.skip_space(i + 1, stop)
             if nxt < stop and self.tokens[nxt].text == "." and name in ("left", "right", "middle"):
                 return nxt + 1, None
@@ -449,7 +396,7 @@ class _State:
                 else None
             )
             return i + 1, mode or force
-        if name in _SPACES:
+        if name in SPACES:
             out.emit(" ", tok.start, tok.end)
             return i + 1, None
         if name in ("Vert", "lVert", "rVert", "vert", "lvert", "rvert"):
@@ -460,15 +407,31 @@ class _State:
         if name in ("begin", "end"):
             first, last, nxt = self.argument(i + 1, stop, f"\\{name}")
             env = self.raw(first, last).strip()
-            if env not in _ENVIRONMENTS:
+            if env in MATRIX_ENVIRONMENTS:
+                if name == "begin":
+                    self.matrices.append(tok)
+                    out.emit(MATRIX_ENVIRONMENTS[env], tok.start, self.tokens[nxt - 1].end)
+                elif self.matrices:
+                    self.matrices.pop()
+                    out.emit(MATRIX_CLOSE, tok.start, self.tokens[nxt - 1].end)
+                else:
+                    raise self.error(
+                        LatexSyntaxError, f"expected \\begin{{{env}}} before \\end{{{env}}}, found none", tok
+                    )
+                return nxt, None
+            if env not in ENVIRONMENTS:
                 raise self.error(
                     UnsupportedConstructError,
-                    f"expected a math environment among {sorted(_ENVIRONMENTS)}, found environment={env!r}; "
+                    f"expected a math environment among {sorted(ENVIRONMENTS)}, found environment={env!r}; "
                     "fix: write the expression without it",
                     tok,
                 )
             return nxt, None
-        if name in _LEADERS:
+        if name == "int":
+            return self.integral(tok, i, stop, out), None
+        if name == "lim":
+            return self.limit(tok, i, stop, out), None
+        if name in LEADERS:
             if out.text().strip():
                 raise self.error(
                     LatexSyntaxError,
@@ -477,12 +440,28 @@ class _State:
                     tok,
                 )
             return i + 1, None
-        if name in _FONTS:
+        if name in FONTS:
             first, last, nxt = self.argument(i + 1, stop, f"\\{name}")
             inner = self.sub_text(first, last)
             braced = self.tokens[first - 1].text == "{" if first > 0 else False
             single = len(inner.text().strip()) <= 1 or last - first == 1
-            if braced and not single:
+            compact = re.sub(r"\s+", "", inner.text())
+            word = compact.rstrip(PRIME + STAR)
+            if braced and len(word) >= 2 and word.isascii() and word.isalpha():
+                # \mathit{rate}, \mathbf{foo}: one multi-letter name, never a product of letters.
+                end = self.tokens[nxt - 1].end
+                out.emit(WORD_OPEN + word + WORD_CLOSE, tok.start, end)
+                for mark in compact[len(word) :]:
+                    out.emit(mark, tok.start, end)
+                out.emit(" ", end, end)
+            elif name == "mathit" and not (word.isascii() and word.isalpha()):
+                raise self.error(
+                    UnsupportedConstructError,
+                    f"expected a name in \\mathit{{...}}, found {self.raw(first, last)!r}; "
+                    "fix: write the expression without \\mathit",
+                    tok,
+                )
+            elif braced and not single:
                 out.emit("{", tok.start, tok.end)
                 _copy(inner, out)
                 out.emit("}", tok.start, self.tokens[nxt - 1].end)
@@ -493,20 +472,25 @@ class _State:
             else:
                 _copy(inner, out)
             return nxt, None
-        if name in _TEXT:
+        if name in TEXT:
             return self.text_command(name, tok, i, stop, out, script=script), None
-        if name in _ARITY:
+        if name in ARITY:
             return self.with_arguments(name, tok, i, stop, out), None
-        if name in {"/", "*", "'", "="}:
-            mapped = {"/": "/", "*": STAR, "'": PRIME, "=": "="}[name]
+        if name in {"/", "*", "'", "=", "<", ">"}:
+            mapped = {"/": "/", "*": STAR, "'": PRIME, "=": "=", "<": "<", ">": ">"}[name]
             out.emit(mapped, tok.start, tok.end)
             return i + 1, None
         if name == "T":
             out.emit(TRANSPOSE if script else "T", tok.start, tok.end)
             return i + 1, None
-        if name in _PASS:
+        if name in PASS:
             out.emit("\\" + name, tok.start, tok.end)
             out.emit(" ", tok.end, tok.end)
+            j = self.skip_space(i + 1, stop)
+            if name == "log" and j < stop and self.tokens[j].text == "_":
+                return self.script(
+                    "_", self.tokens[j], j, stop, out, lower=True
+                ), None  # \log_{b}: an expression
             return i + 1, None
         raise self.error(
             UnsupportedConstructError,
@@ -514,6 +498,145 @@ class _State:
             "fix: rewrite without it (relations other than = and sets are not graded automatically)",
             tok,
         )
+
+    def integral(self, tok: _Tok, i: int, stop: int, out: _Writer) -> int:
+        """``\\int_a^b f dx``: the limits, the integrand, then the differential as one marker.
+
+        The differential is the first ``d`` followed by one name that starts a factor at the
+        integrand's top level (``x dx``, ``(x+a)dx``, ``\\,dx``), or the numerator's in
+        ``\\frac{3 dz}{z}``; without one the integral is refused (never read as a product with d).
+        """
+        out.emit(INTEGRAL, tok.start, tok.end)
+        j = self.skip_space(i + 1, stop)
+        while j < stop and (
+            self.tokens[j].text in ("_", "^") or _command(self.tokens[j]) in ("limits", "nolimits")
+        ):
+            if self.tokens[j].text in ("_", "^"):
+                j = self.script(self.tokens[j].text, self.tokens[j], j, stop, out, lower=True)
+            else:
+                j += 1
+            j = self.skip_space(j, stop)
+        end = self.group_end(j, stop)
+        k = self.differential(j, end)
+        if k is not None:
+            if k == j:
+                out.emit("1", self.tokens[k].start, self.tokens[k].start)
+            self.run(j, k, out, script=False)
+            return self.emit_differential(k, out)
+        frac = j if j < end and _command(self.tokens[j]) == "frac" else None
+        if frac is not None:
+            first, last, nxt = self.argument(frac + 1, end, "\\frac")
+            k = self.differential(first, last)
+            if k is not None and self.skip_space(self.argument(nxt, end, "\\frac")[2], end) == end:
+                before = k
+                if before > first and _command(self.tokens[self.skip_back(before - 1, first)]) in (
+                    "cdot",
+                    "times",
+                ):
+                    before = self.skip_back(before - 1, first)
+                out.emit("\\frac", self.tokens[frac].start, self.tokens[frac].end)
+                out.emit("{", self.tokens[first - 1].start, self.tokens[first - 1].end)
+                if not "".join(t.text for t in self.tokens[first:before]).strip():
+                    out.emit("1", self.tokens[k].start, self.tokens[k].end)
+                self.run(first, before, out, script=False)
+                self.run(k + 2, last, out, script=False)
+                out.emit("}", self.tokens[last].start, self.tokens[last].end)
+                d_first, d_last, d_next = self.argument(nxt, end, "\\frac")
+                out.emit("{", self.tokens[d_first - 1].start, self.tokens[d_first - 1].end)
+                self.run(d_first, d_last, out, script=False)
+                out.emit("}", self.tokens[d_next - 1].start, self.tokens[d_next - 1].end)
+                self.emit_differential(k, out)
+                return d_next
+        raise self.error(
+            UnsupportedConstructError,
+            "expected an integral with its differential (\\int f(x)\\,dx), found none; "
+            "fix: write the differential dx",
+            tok,
+        )
+
+    def limit(self, tok: _Tok, i: int, stop: int, out: _Writer) -> int:
+        """``\\lim_{x \\to a^+} f``: the marker, then ``_{x TO a FROM}`` for the grammar."""
+        j = self.skip_space(i + 1, stop)
+        if j >= stop or self.tokens[j].text != "_":
+            raise self.error(
+                LatexSyntaxError,
+                "expected \\lim_{x \\to a}, found \\lim without its subscript; fix: add it",
+                tok,
+            )
+        first, last, nxt = self.argument(j + 1, stop, "\\lim_")
+        arrow = next((k for k in range(first, last) if _command(self.tokens[k]) in ARROWS), None)
+        if arrow is None:
+            raise self.error(
+                LatexSyntaxError,
+                "expected \\lim_{x \\to a}, found no \\to in the subscript; fix: add it",
+                tok,
+            )
+        end, side = last, ""
+        k = last - 1
+        while k > arrow and self.tokens[k].text.isspace():
+            k -= 1
+        # a one-sided limit: a^+, a^-, a^{+}, a^{-}
+        if k > arrow and self.tokens[k].text == "}" and k - 2 > arrow and self.tokens[k - 2].text == "{":
+            sign, hat = self.tokens[k - 1].text, k - 3
+        else:
+            sign, hat = self.tokens[k].text, k - 1
+        if sign in ("+", "-") and hat > arrow and self.tokens[hat].text == "^":
+            end, side = hat, LIMIT_FROM_ABOVE if sign == "+" else LIMIT_FROM_BELOW
+        out.emit(LIMIT, tok.start, tok.end)
+        out.emit("_ {", self.tokens[j].start, self.tokens[j].end)
+        self.run(first, arrow, out, script=False)
+        out.emit(LIMIT_TO, self.tokens[arrow].start, self.tokens[arrow].end)
+        self.run(arrow + 1, end, out, script=False)
+        if side:
+            out.emit(side, self.tokens[end].start, self.tokens[last - 1].end)
+        out.emit("}", self.tokens[nxt - 1].start, self.tokens[nxt - 1].end)
+        return nxt
+
+    def group_end(self, j: int, stop: int) -> int:
+        """The end of the group that ``j`` is in: its closing brace, or ``stop``."""
+        depth = 0
+        for k in range(j, stop):
+            text = self.tokens[k].text
+            if text == "{":
+                depth += 1
+            elif text == "}":
+                if depth == 0:
+                    return k
+                depth -= 1
+        return stop
+
+    def skip_back(self, k: int, first: int) -> int:
+        while k > first and self.tokens[k].text.isspace():
+            k -= 1
+        return k
+
+    def differential(self, j: int, end: int) -> int | None:
+        """The index of the ``d`` of a differential between ``j`` and ``end`` (top level), or None."""
+        depth = 0
+        for k in range(j, end):
+            text = self.tokens[k].text
+            if text in ("{", "("):
+                depth += 1
+            elif text in ("}", ")"):
+                depth -= 1
+            if depth or text != "d" or k + 1 >= end:
+                continue
+            prev = self.tokens[k - 1].text if k > j else " "
+            var = self.tokens[k + 1]
+            after = self.tokens[k + 2].text if k + 2 < end else " "
+            starts = prev.isspace() or prev in ")}]+-" or (prev.startswith("\\") and k > j)
+            one_name = (
+                len(var.text) == 1 and var.text.isalpha() and not (len(after) == 1 and after.isalpha())
+            ) or (_command(var) in GREEK)
+            if starts and one_name:
+                return k
+        return None
+
+    def emit_differential(self, k: int, out: _Writer) -> int:
+        var = self.tokens[k + 1]
+        name = var.text if len(var.text) == 1 else "\\" + (_command(var) or "")
+        out.emit(DIFF_OPEN + name + DIFF_CLOSE, self.tokens[k].start, var.end)
+        return k + 2
 
     def with_arguments(self, name: str, tok: _Tok, i: int, stop: int, out: _Writer) -> int:
         out.emit("\\" + name, tok.start, tok.end)
@@ -540,7 +663,7 @@ class _State:
                 self.run(j, close + 1, out, script=False)
                 out.emit("}", self.tokens[close].start, self.tokens[close].end)
                 return close + 1
-        for _ in range(_ARITY[name]):
+        for _ in range(ARITY[name]):
             first, last, nxt = self.argument(nxt, stop, f"\\{name}")
             out.emit("{", self.tokens[first].start if first < last else tok.start, tok.end)
             self.run(first, last, out, script=False)
@@ -561,8 +684,8 @@ class _State:
             else:
                 out.emit(compact, tok.start, end)
             return nxt
-        if word.lower() in _FUNCTION_WORDS:
-            out.emit("\\" + _FUNCTION_WORDS[word.lower()], tok.start, end)
+        if word.lower() in FUNCTION_WORDS:
+            out.emit("\\" + FUNCTION_WORDS[word.lower()], tok.start, end)
             out.emit(" ", end, end)
             return nxt
         if name == "mathrm" and len(compact) == 1:
@@ -578,11 +701,32 @@ class _State:
         out.emit(" ", tok.start, end)
         return nxt
 
-    def script(self, mark: str, tok: _Tok, i: int, stop: int, out: _Writer) -> int:
-        first, last, nxt = self.argument(i + 1, stop, mark)
+    def script(self, mark: str, tok: _Tok, i: int, stop: int, out: _Writer, *, lower: bool = False) -> int:
+        j = self.skip_space(i + 1, stop)
+        if mark == "^" and j < stop and self.tokens[j].text == "(":
+            # ASCII x^(n+1), (A)^(-1): the parenthesised group is the exponent
+            close = self.matching_paren(j, stop)
+            first, last, nxt = j + 1, close, close + 1
+        elif mark == "^" and j + 1 < stop and self.tokens[j].text in ("-", "+"):
+            # ASCII A^-1, A^-T: the sign and the next token
+            _, last, nxt = self.argument(j + 1, stop, mark + self.tokens[j].text)
+            first = j
+        elif j < stop and _command(self.tokens[j]) in ARITY:
+            # x^\frac{1}{2}: the command with its arguments is the script
+            first, nxt = j, j + 1
+            for _ in range(ARITY[_command(self.tokens[j]) or ""]):
+                nxt = self.argument(nxt, stop, mark)[2]
+            last = nxt
+        else:
+            first, last, nxt = self.argument(i + 1, stop, mark)
         inner = self.sub_text(first, last)
         content = re.sub(r"\s+", "", inner.text())
         end = self.tokens[nxt - 1].end
+        if mark == "_" and lower:  # a lower limit: an expression, not a name's subscript
+            out.emit("_ {", tok.start, tok.end)
+            _copy(inner, out)
+            out.emit("}", end - 1, end)
+            return nxt
         if mark == "_":
             out.emit("_{", tok.start, tok.end)
             _copy(inner, out)

@@ -14,6 +14,9 @@ from checker.caches import memo
 from checker.symbols import sympy_symbol
 from checker.table import SymbolTable
 
+from ._functions import ELEMENTWISE
+from ._normalize import GREEK
+
 __all__ = ["render"]
 
 
@@ -24,6 +27,7 @@ class _Spellings:
 
     names: tuple[tuple[sympy.Basic, str], ...]
     identity: str
+    elementwise: tuple[tuple[sympy.Basic, str], ...] = ()  # (the scalar Lambda, the key's spelling)
 
     __hash__ = hash_once
     __getstate__ = state_without_hash
@@ -42,7 +46,7 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
     """
 
     def __init__(self, spellings: _Spellings) -> None:
-        super().__init__({"symbol_names": dict(spellings.names)})
+        super().__init__({"symbol_names": dict(spellings.names), "inv_trig_style": "full"})
         self._spellings = spellings
         self._identity = spellings.identity
 
@@ -115,6 +119,35 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
     def _print_sign(self, expr: sympy.Expr) -> str:
         return r"\operatorname{sgn}\left(" + str(self._print(expr.args[0])) + r"\right)"
 
+    # Matrix functions and products in the spellings the parser reads back (SymPy's own print
+    # |A| for det, which reads as an absolute value, and \circ for the element-wise product).
+
+    def _print_Determinant(self, expr: sympy.Determinant) -> str:
+        return r"\det\left(" + str(self._print(expr.arg)) + r"\right)"
+
+    def _print_HadamardProduct(self, expr: sympy.HadamardProduct) -> str:
+        return r" \odot ".join(self._factor(arg) for arg in expr.args)
+
+    def _print_ElementwiseApplyFunction(self, expr: sympy.Basic) -> str:
+        name: str | None = dict(self._spellings.elementwise).get(expr.function)
+        if name is None:
+            return str(super()._print_ElementwiseApplyFunction(expr))
+        return name + r"\left(" + str(self._print(expr.expr)) + r"\right)"
+
+    def _print_Sum(self, expr: sympy.Sum) -> str:
+        # \|v\|_1 is built as the sum of |v_j| over the reserved index _j: print it back as the norm
+        term = expr.function
+        if (
+            expr.limits[0][0].name == "_j"
+            and isinstance(term, sympy.Abs)
+            and isinstance(term.args[0], MatrixElement)
+        ):
+            return r"\left\|" + str(self._print(term.args[0].parent)) + r"\right\|_1"
+        return str(super()._print_Sum(expr))
+
+    def _print_DiagMatrix(self, expr: sympy.Basic) -> str:
+        return r"\operatorname{diag}\left(" + str(self._print(expr.args[0])) + r"\right)"
+
 
 @memo(maxsize=64)
 def _spellings(table: SymbolTable) -> _Spellings:
@@ -126,7 +159,15 @@ def _spellings(table: SymbolTable) -> _Spellings:
             identity = spec.latex
             continue
         names.append((sympy_symbol(spec, table), spec.latex))
-    return _Spellings(tuple(names), identity)
+    elementwise = tuple(
+        (
+            ELEMENTWISE[fn.elementwise or ""],
+            "\\" + fn.name if fn.name in GREEK else rf"\operatorname{{{fn.name}}}",
+        )
+        for fn in table.functions
+        if fn.elementwise in ELEMENTWISE and fn.elementwise != "softmax"  # softmax prints expanded
+    )
+    return _Spellings(tuple(names), identity, elementwise)
 
 
 @memo(maxsize=64)

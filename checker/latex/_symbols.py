@@ -121,6 +121,8 @@ class Resolver:
                 if key is not None and key not in by_key:
                     by_key[key] = spec
         functions = {fn.name: fn for fn in table.functions}
+        # A function named after a Greek letter ([functions.sigma]) is written \sigma.
+        functions.update({"\\" + fn.name: fn for fn in table.functions if fn.name in GREEK})
         objects = {
             spec.name: (spec, sympy_symbol(spec, table)) for spec in table.symbols if spec.shape != "identity"
         }

@@ -1,178 +1,67 @@
 """Parse tree → typed SymPy: one method per grammar rule, named like the rule.
 
-Lark calls the methods bottom-up; :meth:`Build._call_userfunc` gives each the rule's meaningful
-children (punctuation is dropped here, see below) and its span.  Every method returns an :class:`~._algebra.Item` (value + span in
-the normalized text) so that later errors can name and point at the operands.  Names are resolved
-in :meth:`Build.postfix`, where the decorations that follow a name (``^*``, ``'``, ``_{ridge}``) are
-known.
+Lark calls the methods bottom-up; :meth:`~._base.SpanTransformer._call_userfunc` gives each the
+rule's meaningful children (punctuation is dropped) and its span.  Every method returns an
+:class:`~._algebra.Item` (value + span in the normalized text) so that later errors can name and
+point at the operands.  Names are resolved in :meth:`Build.postfix`, where the decorations that
+follow a name (``^*``, ``'``, ``_{ridge}``) are known.
+
+This module holds the core (chains and relations, sums of terms, products, names and scripts,
+numbers, fractions and roots); each other family of notation is a mixin in its own module:
+``_functions`` (named functions), ``_matrices`` (literals, norms, ``\\odot``), ``_sums`` (big
+operators and index notation).  :class:`Build` joins them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from fractions import Fraction
-from types import MappingProxyType
+from itertools import pairwise
 
 import sympy
-from lark import Token, Transformer, Tree
-from lark.exceptions import GrammarError, VisitError
-from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
+from lark import Token
 
-from checker.caches import memo
 from checker.errors import (
-    CheckerError,
-    LatexSyntaxError,
+    AmbiguousReadingError,
     ShapeError,
     UnknownSymbolError,
     UnsupportedConstructError,
 )
-from checker.symbols import dimension, shape_of
-from checker.table import FunctionSpec, SymbolSpec
+from checker.symbols import dimension
+from checker.table import SymbolSpec
 
 from . import _algebra as alg
 from ._algebra import Ctx, Item, Unsized
-from ._symbols import NameRef, Resolver, base_text, make_key, script_text
+from ._base import Args, FuncRef, NormOf, Scripted, Span, SpanTransformer
+from ._functions import FunctionRules
+from ._matrices import MatrixRules
+from ._sums import SumRules
+from ._symbols import NameRef, base_text, make_key, script_text
 
-__all__ = ["Args", "Build", "FuncRef", "Placeholder", "Span", "SpanTransformer"]
+__all__ = ["Build", "Ctx", "SpanTransformer"]
 
 _NAMEABLE = frozenset({"SUB", "STAR", "PRIME", "SUPWORD"})
-_FUNCS = MappingProxyType({"\\exp": sympy.exp, "\\log": sympy.log, "\\ln": sympy.log, "\\sgn": sympy.sign})
 _MAX_DIGITS = 1000
 _MAX_DECORATIONS = 6
+_RELATIONS = {"=": "=", "<": "<", ">": ">", "\\le": "\\le", "\\ge": "\\ge", "\\ne": "\\ne"}
 
 
-@dataclass(frozen=True)
-class FuncRef:
-    """A table function named but not applied yet (``f`` before ``(x; w)``)."""
+class Build(SumRules, FunctionRules, MatrixRules):
+    """The transformer of one parse: the core rules here, the families from the mixins."""
 
-    spec: FunctionSpec
-
-
-@dataclass(frozen=True)
-class Args:
-    """A parenthesized argument list ``(a; b)``."""
-
-    items: tuple[Item, ...]
-
-
-@dataclass(frozen=True)
-class Placeholder:
-    """A vector component ``w_j`` waiting for the ``\\sum_j`` that gives it meaning."""
-
-    vector: sympy.MatrixSymbol
-    index: str
-    start: int
-    end: int
-
-
-BodyParser = Callable[[FunctionSpec, frozenset[str]], sympy.Basic]
-
-
-Span = tuple[int, int]
-"""A rule's ``(start, end)`` in the normalized text, punctuation included (``(0, 0)`` when empty)."""
-
-
-@memo(maxsize=None)
-def _rule_function(cls: type, rule: str) -> Callable[..., object] | None:
-    """The plain function defined on ``cls`` (or a base) for grammar rule ``rule``, or None."""
-    for klass in cls.__mro__:
-        attr = vars(klass).get(rule)
-        if attr is not None:
-            return attr if callable(attr) else None
-    return None
-
-
-class SpanTransformer(Transformer[Token, object]):
-    """Rule spans and meaningful children for a tree parsed with every token kept.
-
-    The parser keeps every token (``keep_all_tokens``) and computes no positions of its own:
-    Lark's ``propagate_positions`` costs as much as the whole parse without it.  Here a rule's
-    span runs from its first child's start to its last child's end, punctuation included, exactly
-    as Lark's would (children with no text, such as an empty side, are skipped); then the
-    punctuation, every token type not in ``meaningful``, is dropped, as Lark's default filter
-    would, and :meth:`rule` gets the rest.  Errors are wrapped in ``VisitError`` as Lark does.
-    """
-
-    def __init__(self, meaningful: frozenset[str]) -> None:
-        super().__init__()
-        self.meaningful = meaningful
-        # Span of every subtree transformed so far, by id (the tree is alive for the whole
-        # transform); None for a rule with no text.
-        self._spans: dict[int, Span | None] = {}
-
-    def rule(self, tree: Tree[Token], span: Span | None, children: list[object]) -> object:
-        """Build the value of one rule from its span and its meaningful, transformed children."""
-        raise NotImplementedError
-
-    def _call_userfunc(self, tree: Tree[Token], new_children: list[object] | None = None) -> object:
-        raw = tree.children
-        values = new_children if new_children is not None else raw
-        span = self._span(raw)
-        self._spans[id(tree)] = span
-        kept = [
-            value
-            for child, value in zip(raw, values, strict=True)
-            if not (isinstance(child, Token) and child.type not in self.meaningful)
-        ]
-        try:
-            return self.rule(tree, span, kept)
-        except GrammarError:
-            raise
-        except Exception as exc:
-            raise VisitError(str(tree.data), tree, exc) from exc  # type: ignore[no-untyped-call]
-
-    def _span(self, raw: list[Tree[Token] | Token]) -> Span | None:
-        start = self._edge(raw, last=False)
-        return None if start is None else (start, self._edge(reversed(raw), last=True) or 0)
-
-    def _edge(self, children: Iterable[Tree[Token] | Token], *, last: bool) -> int | None:
-        """The start (or, with ``last``, the end) of the first child in ``children`` that has text."""
-        for child in children:
-            if isinstance(child, Token):
-                return (child.end_pos if last else child.start_pos) or 0
-            found = self._spans.get(id(child))
-            if found is not None:
-                return found[1] if last else found[0]
-        return None
-
-
-class Build(SpanTransformer):
-    """The transformer of one parse; holds the per-parse context (no module state)."""
-
-    def __init__(
-        self,
-        ctx: Ctx,
-        resolver: Resolver,
-        body_parser: BodyParser,
-        expanding: frozenset[str],
-        meaningful: frozenset[str],
-    ) -> None:
-        super().__init__(meaningful)
-        self.ctx = ctx
-        self.resolver = resolver
-        self.body_parser = body_parser
-        self.expanding = expanding
-        self.placeholders: dict[sympy.Symbol, Placeholder] = {}
-
-    def rule(self, tree: Tree[Token], span: Span | None, children: list[object]) -> object:
-        """Call the rule's method as ``method(span, *children)``.
-
-        The method is found once per rule (no ``v_args`` wrapper: Lark's rebinds the method and
-        copies its metadata on every access, a cost paid per node).
-        """
-        func = _rule_function(type(self), str(tree.data))
-        if func is None:
-            raise LookupError(f"internal error: the grammar rule {tree.data!r} has no transformer method")
-        return func(self, span or (0, 0), *children)
+    relations: tuple[str, ...] = ()
+    prime_as_transpose = False  # read X' as a transpose even where X' is declared (ambiguity probe)
 
     # ---- structure ------------------------------------------------------------------------
 
     def start(self, span: Span, chain: list[Item | None]) -> list[Item | None]:
         return chain
 
-    def chain(self, span: Span, *sides: Item | None) -> list[Item | None]:
-        return list(sides)
+    def chain(self, span: Span, *children: Item | Token | None) -> list[Item | None]:
+        """The sides of ``a = b < c``; the relations between them are kept in :attr:`relations`."""
+        self.relations = tuple(
+            "".join(str(c).split()) for c in children if isinstance(c, Token) and c.type == "RELOP"
+        )
+        return [c for c in children if not isinstance(c, Token)]
 
     def side(self, span: Span, expr: Item | None = None) -> Item | None:
         return expr
@@ -193,6 +82,8 @@ class Build(SpanTransformer):
             right = self._value(operand)  # type: ignore[arg-type]
             if str(op) == "/":
                 value = alg.divide(self.ctx, acc, right)
+            elif str(op).strip() == "\\odot":
+                value = self.hadamard(acc, right)
             else:
                 value = alg.multiply(self.ctx, acc, right, "".join(str(op).split()))
             acc = Item(value, acc.start, right.end)
@@ -204,6 +95,7 @@ class Build(SpanTransformer):
         return Item(alg.negate(item.value) if minus else item.value, *span)
 
     def implicit(self, span: Span, *factors: Item) -> Item:
+        self._check_juxtaposition(factors)
         acc: Item | None = None
         i = 0
         while i < len(factors):
@@ -211,7 +103,12 @@ class Build(SpanTransformer):
             if isinstance(item.value, FuncRef):
                 if i + 1 >= len(factors):
                     raise self._no_arguments(item, item.value)
-                item = self._apply_function(item, factors[i + 1])
+                arg = factors[i + 1]
+                if isinstance(arg.value, Scripted):  # f(x)^2 is (f(x))^2
+                    applied = self._apply_function(item, arg.value.primary)
+                    item = self.apply_scripts(applied, arg.value.scripts)
+                else:
+                    item = self._apply_function(item, arg)
                 i += 1
             item = self._value(item)
             acc = item if acc is None else Item(alg.multiply(self.ctx, acc, item, ""), acc.start, item.end)
@@ -219,134 +116,35 @@ class Build(SpanTransformer):
         assert acc is not None
         return acc
 
-    # ---- big operators --------------------------------------------------------------------
+    def _check_juxtaposition(self, factors: tuple[Item, ...]) -> None:
+        """Refuse juxtapositions with two readings: digit groups and unbracketed function arguments.
 
-    def bigsum(self, span: Span, *children: Item | Token) -> Item:
-        start, end = span
-        sub = next((c for c in children if isinstance(c, Token) and c.type == "SUB"), None)
-        upper = next((c for c in children if isinstance(c, Item) and c.kind == "sup"), None)
-        body = self._value(children[-1])  # type: ignore[arg-type]
-        if sub is None:
-            raise self.ctx.fail(
-                UnsupportedConstructError,
-                "expected \\sum with an index, found none; fix: write \\sum_j w_j x_j",
-                start,
-                end,
-            )
-        index, _, lower = script_text(sub).partition("=")
-        return Item(self._sum(index, lower, upper, body, start=start, end=end), start, end)
-
-    def _sum(self, index: str, lower: str, upper: Item | None, body: Item, *, start: int, end: int) -> object:
-        value = body.value
-        if not isinstance(value, sympy.Expr) or isinstance(value, MatrixExpr):
-            raise self.ctx.fail(
-                UnsupportedConstructError,
-                "expected a scalar summand under \\sum, found a matrix; fix: write the matrix product",
-                body.start,
-                body.end,
-            )
-        mine = {s: p for s, p in self.placeholders.items() if p.index == index}
-        total: list[sympy.Expr] = []
-        for term in sympy.Add.make_args(sympy.expand(value)):
-            powers = term.as_powers_dict()
-            parts = [(self.placeholders[s], int(k)) for s, k in powers.items() if s in mine and k.is_Integer]
-            degree = sum(k for _, k in parts)
-            rest = term
-            for s in mine:
-                rest = rest.subs(s, 1) if s in powers else rest
-            if degree == 0 and not (rest.free_symbols & set(mine)):
-                if upper is None or lower not in ("1", ""):
-                    raise self.ctx.fail(
-                        UnsupportedConstructError,
-                        f"expected a summand with components _{index} of declared vectors, found "
-                        f"{self.ctx.text(body)}; fix: write the sum as a vector product, e.g. w^T x",
-                        start,
-                        end,
-                    )
-                total.append(term * upper.value)
-                continue
-            vectors = [p.vector for p, k in parts for _ in range(k)]
-            if degree != 2 or rest.free_symbols & set(mine):
+        ``1 000`` is not 1·000 (nor, surely, 1000); ``\\ln x y`` is ln(x)·y to some and ln(xy) to
+        others (``\\sin a \\cos b`` is not ambiguous: a function starts the next factor).
+        """
+        for left, right in pairwise(factors):
+            if left.kind == "number" and right.kind == "number":
                 raise self.ctx.fail(
                     UnsupportedConstructError,
-                    f"expected each term of \\sum_{index} to be a product of two components u_{index} v_{index}, "
-                    f"found {self.ctx.text(body)}; fix: write it as a vector product, e.g. w^T x",
-                    start,
-                    end,
+                    f"expected an operator between the numbers {self.ctx.text(left)} and {self.ctx.text(right)}, "
+                    "found a space; fix: write one number without spaces (1000) or the product with \\cdot",
+                    left.start,
+                    right.end,
                 )
-            u, v = (self._as_column(m) for m in vectors)
-            if u.shape[0] != v.shape[0]:
-                raise self.ctx.fail(
-                    ShapeError,
-                    f"expected components of vectors of one length, found {vectors[0].name} of length "
-                    f"{u.shape[0]} and {vectors[1].name} of length {v.shape[0]}",
-                    start,
-                    end,
+            if left.kind == "bare_apply" and right.kind not in ("apply", "bare_apply"):
+                fn = self.ctx.text(left)
+                rest = self.ctx.text(Item(None, right.start, factors[-1].end))
+                readings = (f"({fn}) \\cdot {rest}", f"the function applied to the whole product {fn} {rest}")
+                err = self.ctx.fail(
+                    AmbiguousReadingError,
+                    f"expected one reading of {fn} {rest}, found two: {readings[0]}, or {readings[1]}; "
+                    "fix: put the function's argument in parentheses",
+                    left.start,
+                    factors[-1].end,
                 )
-            self._check_bounds(index, lower, upper, u.shape[0], start=start, end=end)
-            total.append(rest * alg.collapse(sympy.MatMul(sympy.Transpose(u), v)))
-        return sympy.Add(*total)
-
-    def _check_bounds(
-        self, index: str, lower: str, upper: Item | None, length: sympy.Expr, *, start: int, end: int
-    ) -> None:
-        """``\\sum_{j=1}^{d}`` over a vector of length d: the written bounds must cover its components."""
-        if upper is None or not lower.strip().isdigit() or not isinstance(upper.value, sympy.Expr):
-            return
-        count = upper.value - int(lower) + 1
-        if sympy.simplify(count - length) != 0:
-            raise self.ctx.fail(
-                ShapeError,
-                f"expected \\sum_{index} to run over the {sympy.sstr(length)} components of the vectors, "
-                f"found {sympy.sstr(count)} terms; fix: write the bounds 1 to {sympy.sstr(length)}",
-                start,
-                end,
-            )
-
-    @staticmethod
-    def _as_column(m: sympy.MatrixSymbol) -> sympy.Basic:
-        return sympy.Transpose(m) if m.shape[0] == 1 else m
-
-    def nabla(self, span: Span, sub: Token, body: Item) -> Item:
-        start, end = span
-        name = script_text(sub)
-        spec = self.resolver.lookup(make_key(NameRef("", name), []))
-        if spec is None or spec.shape == "identity":
-            raise self.ctx.fail(
-                UnknownSymbolError,
-                f"expected \\nabla_v with v a declared symbol ({self.resolver.declared()}), found v={name}; fix: differentiate with respect to a declared vector",
-                start,
-                end,
-            )
-        var = self.resolver.symbol(spec)
-        value = self._value(body).value
-        target = value.args[0] if isinstance(value, MatrixElement) else value
-        try:
-            grad = target.diff(var)  # type: ignore[union-attr]
-        except Exception as exc:  # SymPy refuses some matrix derivatives
-            raise self.ctx.fail(
-                UnsupportedConstructError,
-                f"expected a gradient SymPy can take, found \\nabla_{name} of {self.ctx.text(body)}; "
-                "fix: write the gradient out",
-                start,
-                end,
-            ) from exc
-        if isinstance(grad, MatrixExpr) and grad.shape[0] == 1 and grad.shape[1] != 1:
-            grad = sympy.Transpose(grad)
-        return Item(alg.collapse(grad), start, end)
-
-    def apply(self, span: Span, func: Token, arg: Item) -> Item:
-        item = self._value(arg)
-        if not isinstance(item.value, sympy.Expr) or isinstance(item.value, MatrixExpr):
-            raise self.ctx.fail(
-                ShapeError,
-                f"expected a scalar argument of {func}, found {self.ctx.text(item)} of shape "
-                f"{alg.fmt_shape(alg.shape(item.value))}; fix: apply it to a scalar, e.g. w^T x",
-                item.start,
-                item.end,
-            )
-        fn = _FUNCS["".join(str(func).split())]
-        return Item(fn(item.value), *span)
+                assert isinstance(err, AmbiguousReadingError)
+                err.readings = readings
+                raise err
 
     # ---- postfix: names, scripts, powers --------------------------------------------------
 
@@ -355,7 +153,13 @@ class Build(SpanTransformer):
         item = primary
         if isinstance(primary.value, NameRef):
             item, rest = self._resolve(primary, rest)
-        for script in rest:
+        elif primary.kind in ("paren", "arguments") and rest:
+            return Item(Scripted(primary, tuple(rest)), *span, kind="scripted")
+        return self.apply_scripts(item, tuple(rest))
+
+    def apply_scripts(self, item: Item, scripts: tuple[object, ...]) -> Item:
+        for script in scripts:
+            assert isinstance(script, Token | Item)
             item = self._script(item, script)
         return item
 
@@ -371,7 +175,7 @@ class Build(SpanTransformer):
         for k in range(min(len(nameable), _MAX_DECORATIONS), -1, -1):
             pieces = [(t.type, str(t)) for t in nameable[:k]]
             spec = self.resolver.lookup(make_key(ref, pieces))
-            if spec is None:
+            if spec is None or (self.prime_as_transpose and self._primed_matrix(ref, pieces)):
                 continue
             if k == len(nameable):
                 end = nameable[k - 1].end_pos or 0 if k else primary.end
@@ -385,6 +189,14 @@ class Build(SpanTransformer):
                 component = self._component(spec, primary, nameable[k])
                 if component is not None:
                     return component, scripts[k + 1 :]
+            if nameable[k].type == "PRIME" and isinstance(spec.shape, tuple):
+                # X'X with no symbol X' declared: the prime is a transpose (the key decides: x' in
+                # a key that declares x' is that symbol, found above with every decoration).
+                prime = nameable[k]
+                end = prime.end_pos or 0
+                self.ctx.note(f"read {self.ctx.text(Item(None, primary.start, end))} as a transpose")
+                mark = Token("TRANSPOSE", "\ue001", prime.start_pos, end_pos=end)
+                return Item(self._symbol(spec, pieces), primary.start, primary.end), [mark, *scripts[k + 1 :]]
             break
         if not nameable and not ref.accent:
             fn = self.resolver.functions.get(ref.base)
@@ -405,6 +217,13 @@ class Build(SpanTransformer):
             end,
         )
 
+    def _primed_matrix(self, ref: NameRef, pieces: list[tuple[str, str]]) -> bool:
+        """A primed spelling whose unprimed name is a declared matrix or vector (a transpose too)."""
+        if not any(kind == "PRIME" for kind, _ in pieces):
+            return False
+        base = self.resolver.lookup(make_key(ref, [p for p in pieces if p[0] != "PRIME"]))
+        return base is not None and isinstance(base.shape, tuple)
+
     def _symbol(self, spec: SymbolSpec, scripts: list[tuple[str, str]]) -> object:
         if spec.shape != "identity":
             return self.resolver.symbol(spec)
@@ -417,34 +236,17 @@ class Build(SpanTransformer):
                 return sympy.Identity(dimension(sub, self.resolver.table))
         return Unsized(sympy.Integer(1))
 
-    def _component(self, spec: SymbolSpec, primary: Item, sub: Token) -> Item | None:
-        """``w_j`` for a declared vector ``w`` and a one-letter index: a placeholder for ``\\sum_j``."""
-        index = script_text(str(sub))
-        dims = shape_of(spec, self.resolver.table)
-        if dims is None or not (dims[0] == 1 or dims[1] == 1) or len(index) != 1 or not index.isalpha():
-            return None
-        vector = self.resolver.symbol(spec)
-        assert isinstance(vector, sympy.MatrixSymbol)
-        symbol = sympy.Symbol(f"{spec.name}[{index}]", real=True)
-        self.placeholders[symbol] = Placeholder(vector, index, primary.start, sub.end_pos or 0)
-        return Item(symbol, primary.start, sub.end_pos or 0)
-
     def _script(self, item: Item, script: Token | Item) -> Item:
         if isinstance(script, Item):  # a superscript: a power
             base = self._value(item)
             return Item(alg.power(self.ctx, base, script), item.start, script.end + 1)
         end = script.end_pos or 0
+        if isinstance(item.value, NormOf) and script.type == "SUB":
+            return self.norm_value(item, script)
+        if script.type == "BANG":
+            return self.factorial(self._value(item), end)
         if script.type == "TRANSPOSE":
             return Item(alg.transpose(self._value(item).value), item.start, end)
-        if script.type == "SUB" and item.kind == "norm" and script_text(str(script)) == "2":
-            return Item(item.value, item.start, end)
-        if item.kind == "norm" and script.type == "SUB":
-            raise self.ctx.fail(
-                UnsupportedConstructError,
-                f"expected the Euclidean norm \\|v\\| or \\|v\\|_2, found the subscript {script_text(str(script))}; fix: write the norm out",
-                script.start_pos or 0,
-                end,
-            )
         raise self.ctx.fail(
             UnknownSymbolError,
             f"expected a symbol of this question ({self.resolver.declared()}), found "
@@ -456,8 +258,6 @@ class Build(SpanTransformer):
     def sup(self, span: Span, expr: Item) -> Item:
         return Item(self._value(expr).value, expr.start, expr.end, "sup")
 
-    # ---- primaries ------------------------------------------------------------------------
-
     def number(self, span: Span, token: Token) -> Item:
         start, end = span
         if len(token) > _MAX_DIGITS:
@@ -468,7 +268,7 @@ class Build(SpanTransformer):
                 end,
             )
         value = Fraction(str(token))
-        return Item(sympy.Rational(value.numerator, value.denominator), start, end)
+        return Item(sympy.Rational(value.numerator, value.denominator), start, end, kind="number")
 
     def name(self, span: Span, token: Token | Item) -> Item:
         if isinstance(token, Item):  # an accent's inner name
@@ -491,7 +291,29 @@ class Build(SpanTransformer):
         return Item(Args(items), *span)
 
     def frac(self, span: Span, num: Item, den: Item) -> Item:
+        self.leibniz(span, num, den)
         return Item(alg.divide(self.ctx, self._value(num), self._value(den)), *span)
+
+    def leibniz(self, span: Span, num: Item, den: Item) -> None:
+        """Refuse Leibniz notation (``\\frac{d}{dx}``, ``\\frac{dy}{dx}``, ``\\frac{d^2 f}{dx^2}``).
+
+        It is never a fraction (nor, when the key declares d, a product d·x): derivatives written
+        this way are ``unparsed`` until they are evaluated; this method is the one place to change.
+        """
+        top = "".join(self.ctx.norm.text[num.start : num.end].split()).lstrip("{(")
+        bottom = "".join(self.ctx.norm.text[den.start : den.end].split()).lstrip("{(")
+        if (
+            top[:1] == "d"
+            and bottom[:1] == "d"
+            and len(bottom) > 1
+            and (bottom[1].isalpha() or bottom[1] == "\\")
+        ):
+            raise self.ctx.fail(
+                UnsupportedConstructError,
+                f"expected a fraction, found the derivative {self.ctx.text(Item(None, *span))} in Leibniz notation, "
+                "which is not read yet; fix: write the derivative out (differentiate, then give the result)",
+                *span,
+            )
 
     def sqrt(self, span: Span, arg: Item) -> Item:
         half = Item(sympy.Rational(1, 2), arg.start, arg.end)
@@ -499,6 +321,9 @@ class Build(SpanTransformer):
 
     def root(self, span: Span, index: Item, arg: Item) -> Item:
         k = self._value(index).value
+        if isinstance(k, sympy.Expr) and alg.shape(k) is None and k.free_symbols and not k.is_number:
+            # \sqrt[y]{x} is x^{1/y}: read, though the engine leaves symbolic exponents undecided
+            return Item(self._root(arg, Item(sympy.Pow(k, -1), index.start, index.end)), *span)
         if not (isinstance(k, sympy.Integer) and 2 <= k <= self.ctx.options.max_exponent):
             raise self.ctx.fail(
                 UnsupportedConstructError,
@@ -520,90 +345,3 @@ class Build(SpanTransformer):
                 item.end,
             )
         return alg.power(self.ctx, item, exponent)
-
-    def norm(self, span: Span, expr: Item) -> Item:
-        return Item(self._magnitude(self._value(expr)), *span, kind="norm")
-
-    def abs(self, span: Span, expr: Item) -> Item:
-        return Item(self._magnitude(self._value(expr)), *span)
-
-    def _magnitude(self, item: Item) -> object:
-        value = item.value
-        dims = alg.shape(value)
-        if dims is None and isinstance(value, sympy.Expr):
-            return sympy.Abs(value)
-        if dims is not None and (dims[0] == 1 or dims[1] == 1):
-            column = sympy.Transpose(value) if dims[0] == 1 else value
-            return sympy.sqrt(alg.collapse(sympy.MatMul(sympy.Transpose(column), column)))
-        raise self.ctx.fail(
-            UnsupportedConstructError,
-            f"expected the norm of a vector or a scalar, found {self.ctx.text(item)} of shape "
-            f"{'I' if isinstance(value, Unsized) else alg.fmt_shape(dims)}; fix: write the matrix norm out",
-            item.start,
-            item.end,
-        )
-
-    # ---- helpers ---------------------------------------------------------------------------
-
-    def _no_arguments(self, item: Item, ref: FuncRef) -> CheckerError:
-        """The error for a function name written without its arguments (``f`` instead of ``f(x; w)``)."""
-        return self.ctx.fail(
-            LatexSyntaxError,
-            f"expected arguments after the function {ref.spec.name}, found none; "
-            f"fix: write {ref.spec.name}({', '.join(ref.spec.params)})",
-            item.start,
-            item.end,
-        )
-
-    def _value(self, item: Item) -> Item:
-        """``item`` checked to be a value (not a bare function name or argument list)."""
-        if isinstance(item.value, FuncRef):
-            raise self._no_arguments(item, item.value)
-        if isinstance(item.value, Args):
-            raise self.ctx.fail(
-                LatexSyntaxError,
-                "expected one expression in parentheses, found a list separated by ; or ,; "
-                "fix: lists are only read as a function's arguments, f(x; w)",
-                item.start,
-                item.end,
-            )
-        return item
-
-    def _apply_function(self, fn_item: Item, arg_item: Item) -> Item:
-        ref = fn_item.value
-        assert isinstance(ref, FuncRef)
-        spec = ref.spec
-        args = arg_item.value.items if isinstance(arg_item.value, Args) else (arg_item,)
-        if len(args) > len(spec.params):
-            raise self.ctx.fail(
-                LatexSyntaxError,
-                f"expected at most {len(spec.params)} arguments of {spec.name}({', '.join(spec.params)}), "
-                f"found {len(args)}; fix: drop the extra arguments",
-                arg_item.start,
-                arg_item.end,
-            )
-        if spec.name in self.expanding:
-            raise self.ctx.fail(
-                UnsupportedConstructError,
-                f"expected a function whose body does not call itself, found {spec.name}; fix: correct the key",
-                fn_item.start,
-                arg_item.end,
-            )
-        body = self.body_parser(spec, self.expanding | {spec.name})
-        mapping: dict[sympy.Basic, sympy.Basic] = {}
-        for param, raw_arg in zip(spec.params, args, strict=False):
-            arg = self._value(raw_arg)
-            param_spec = self.resolver.table.symbol(param)
-            symbol = self.resolver.symbol(param_spec)
-            value = arg.value
-            want, got = alg.shape(symbol), alg.shape(value)
-            if want != got:
-                raise self.ctx.fail(
-                    ShapeError,
-                    f"expected argument {param} of {spec.name} to be {alg.fmt_shape(want)}, found "
-                    f"{self.ctx.text(arg)} of shape {alg.fmt_shape(got)}; fix: pass an argument of that shape",
-                    arg.start,
-                    arg.end,
-                )
-            mapping[symbol] = value
-        return Item(alg.collapse(body.xreplace(mapping)), fn_item.start, arg_item.end)

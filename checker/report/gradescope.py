@@ -37,16 +37,18 @@ from importlib import metadata
 from pathlib import Path
 
 from checker.config import GradeConfig
-from checker.errors import CheckerError, SubmissionError
+from checker.errors import AnswerKeyError, CheckerError, SubmissionError
+from checker.judge import KeyReport, self_test
 from checker.key import Key, bundled_key_dir, load_key
+from checker.read import SUBMISSION_SUFFIXES, read_submission
 from checker.report.render import render_gradescope
-from checker.run.grade import grade_text, read_submission
+from checker.run.grade import grade_text
 
-__all__ = ["ROOT_ENV", "run_autograder", "write_bundle"]
+__all__ = ["ROOT_ENV", "bundle_problems", "run_autograder", "write_bundle"]
 
 #: Environment variable overriding the autograder root (default ``/autograder``).
 ROOT_ENV = "DERIVCHECK_GRADESCOPE_ROOT"
-_SUFFIXES = (".md", ".tex", ".txt")
+_SUFFIXES = SUBMISSION_SUFFIXES
 _SKIP_DIRS = {
     "__pycache__",
     ".venv",
@@ -201,7 +203,21 @@ def _add_executable(zf: zipfile.ZipFile, name: str, content: str) -> None:
     zf.writestr(info, content)
 
 
-def write_bundle(dest: Path, *, key_dir: Path | None, source: Path | None) -> Path:
+def bundle_problems(report: KeyReport) -> list[str]:
+    """The failed checks of a key's self-test, one line each, for the author of the key.
+
+    >>> from checker.judge import KeyFinding
+    >>> bundle_problems(KeyReport("key.toml", (KeyFinding("3.2", 12, "reference", "failed", "does not parse"),)))
+    ['question 3.2 (key.toml, line 12), reference: does not parse']
+    """
+    return [
+        f"question {f.question} ({report.key}, line {f.line}), {f.kind}: {f.detail}" for f in report.failed
+    ]
+
+
+def write_bundle(
+    dest: Path, *, key_dir: Path | None, source: Path | None, report: KeyReport | None = None
+) -> Path:
     """Write the autograder zip Gradescope expects.
 
     The zip holds ``setup.sh``, ``run_autograder`` (both executable, at the top level), the
@@ -211,14 +227,16 @@ def write_bundle(dest: Path, *, key_dir: Path | None, source: Path | None) -> Pa
     Args:
         dest: the zip to write (its folder is created); a folder means ``dest/autograder.zip``.
         key_dir: the folder holding ``key.toml`` (default: the bundled hw3 key).  It is loaded
-            first, so a broken key fails here and not on Gradescope.
+            and self-tested first (:func:`checker.judge.self_test`), so a broken key fails here
+            and not on Gradescope, where every student would be graded by it.
         source: the project checkout to bundle (default: the checkout this package runs from).
+        report: the key's self-test, when the caller already ran it.
 
     Returns:
         The path of the zip.
 
     Raises:
-        AnswerKeyError: when the key does not load.
+        AnswerKeyError: when the key does not load or fails its self-test (the problems listed).
         CheckerError: when ``source`` is given but holds no pyproject.toml.
 
     Example:
@@ -228,6 +246,14 @@ def write_bundle(dest: Path, *, key_dir: Path | None, source: Path | None) -> Pa
         ['run_autograder', 'setup.sh']
     """
     key = load_key(key_dir or bundled_key_dir(), validate_latex=False)
+    problems = bundle_problems(report if report is not None else self_test(key))
+    if problems:
+        raise AnswerKeyError(
+            f"expected a key that passes its self-test, found {len(problems)} problem(s): "
+            + "; ".join(problems)
+            + "; fix: correct the key (`derivcheck verify --key DIR` shows every check)",
+            where=str(key.path),
+        )
     root = source or _project_root()
     if root is not None and not (root / "pyproject.toml").is_file():
         raise CheckerError(
@@ -277,8 +303,8 @@ def _submission_text(folder: Path) -> tuple[str, tuple[str, ...]]:
         others = sorted(p.name for p in folder.rglob("*") if p.is_file())
         found = ", ".join(others[:5]) if others else "no files"
         raise SubmissionError(
-            f"expected a .md, .tex or .txt file, found {found}; fix: upload the answers as Markdown, "
-            "LaTeX or plain text",
+            f"expected a {', '.join(_SUFFIXES)} file, found {found}; fix: upload the answers as "
+            "LaTeX, a notebook, a PDF with text, Markdown or plain text",
             where="submission",
         )
     texts: list[str] = []
@@ -334,7 +360,15 @@ def run_autograder(root: Path | None = None) -> int:
                 graded = replace(graded, warnings=graded.warnings + warnings)
             results = render_gradescope(graded, key)
     except Exception as exc:
-        message = exc.render() if isinstance(exc, CheckerError) else f"internal error: {exc!r}"
+        # Students see only that the autograder failed: a key error's message quotes the key (its
+        # reference answer among it) and an internal error's repr is for staff.  Both go to the
+        # staff-only log below.
+        message = (
+            exc.render()
+            if isinstance(exc, SubmissionError)
+            else "the autograder could not grade this submission (a problem on the course's side, not in "
+            "your work)"
+        )
         if key is None:
             # One test per question even now, when the key's questions can be listed at all.
             with contextlib.suppress(Exception):
@@ -352,7 +386,10 @@ def run_autograder(root: Path | None = None) -> int:
         # The traceback is for staff: beside results.json, never in what students see.
         with contextlib.suppress(OSError):
             out.parent.mkdir(parents=True, exist_ok=True)
-            (out.parent / "derivcheck-error.log").write_text(traceback.format_exc(), encoding="utf-8")
+            detail = exc.render() if isinstance(exc, CheckerError) else repr(exc)
+            (out.parent / "derivcheck-error.log").write_text(
+                f"{detail}\n\n{traceback.format_exc()}", encoding="utf-8"
+            )
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=out.parent, delete=False, encoding="utf-8") as fh:

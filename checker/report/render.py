@@ -21,7 +21,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from checker.key import Key
+from checker.key import Key, Question
 from checker.verdict import VERDICTS, QuestionVerdict, StepCheck, SubmissionResult
 
 if TYPE_CHECKING:
@@ -429,11 +429,47 @@ def render_gradescope(
             continue
         score = round(v.score, _DIGITS)
         status = "passed" if v.verdict == "correct" else "failed"
-        tests.append(
-            _test(f"Question {q.id}", score, round(v.max_score, _DIGITS), _markdown(v), status=status)
-        )
+        output = _for_students(_markdown(v), q, v.answer or "")
+        tests.append(_test(f"Question {q.id}", score, round(v.max_score, _DIGITS), output, status=status))
     summary = "\n".join(f"- warning: {w}" for w in result.warnings)
     return _results(tests, summary)
+
+
+# What the engine's sentences say of the key's own answer; cut from what students see.
+_REFERENCE_VALUE = ("reference = ", ", candidate = ")
+_EXPECTED_OPTION = "; the expected answer is '"
+_STAFF_MIN_CHARS = 3  # shorter key strings ("C", "A") are option names any sentence may hold
+
+
+def _for_students(text: str, question: Question, answer: str) -> str:
+    """``text`` with the key's answers taken out: it is shown to students (Gradescope).
+
+    The reference, accepted forms and known mistakes of the key are staff material: a
+    counterexample names the student's value, not the reference's; a choice's "expected
+    answer" is not named; and any key string the student did not write themselves is replaced.
+    Every scan is a plain substring search (linear time; the text holds student writing).
+    """
+    head, sep = _REFERENCE_VALUE
+    out: list[str] = []
+    rest = text
+    while (at := rest.find(head)) != -1 and (cut := rest.find(sep, at)) != -1:
+        out.append(rest[:at] + "your answer = ")
+        rest = rest[cut + len(sep) :]
+    text = "".join(out) + rest
+    out, rest = [], text
+    while (at := rest.find(_EXPECTED_OPTION)) != -1 and (
+        end := rest.find("'", at + len(_EXPECTED_OPTION))
+    ) != -1:
+        out.append(rest[:at] + "; that is not the expected answer")
+        rest = rest[end + 1 :]
+    text = "".join(out) + rest
+    staff = {
+        s.strip() for s in (question.reference, *question.accepted, *(m.answer for m in question.mistakes))
+    }
+    for secret in sorted(staff, key=len, reverse=True):
+        if len(secret) >= _STAFF_MIN_CHARS and secret in text and secret not in answer:
+            text = text.replace(secret, "(the key's answer)")
+    return text
 
 
 def _test(name: str, score: float, max_score: float, output: str, *, status: str) -> dict[str, Any]:

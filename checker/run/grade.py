@@ -1,7 +1,8 @@
 """Stage 4: grade whole submissions and whole classes.
 
-A submission is read (:func:`read_submission`), split into question blocks
-(:func:`checker.extract.extract`, plain regular expressions, in the parent), and then each
+A submission is read by the reader its format needs (:func:`checker.read.read_document`: LaTeX
+source, notebook, PDF text layer, e-mail, Markdown), split into question blocks
+(:func:`checker.read.extract`, linear scans on a bounded input, in the parent), and then each
 question becomes one task for a budgeted worker (:class:`checker.run.sandbox.WorkerPool`): in the
 worker the final answer is chosen (:func:`checker.read.extract.final_answer`, which parses student
 text), judged against the key (:func:`checker.judge.answer.judge`, with this student's earlier final
@@ -9,10 +10,13 @@ answers as ``prior`` for follow-through), and every math line of the block is ch
 of steps (:func:`checker.judge.steps.check_steps`).  The parent process never runs SymPy on student
 text.
 
-A question past its time budget is an ``error`` verdict ("time limit") for a TA; the rest of the
-submission is still graded.  (When the answer plus the steps overran, the answer alone is tried
-once more, so slow step checking never costs a student the verdict on the answer.)  A file that
-cannot be read gives a :class:`~checker.verdict.SubmissionResult` with ``error`` set and every
+Question tasks stream through the pool's one windowed-submit loop
+(:class:`~checker.run.window.Window`), submissions yielded as each finishes.  A question past its
+time budget is an ``error`` verdict ("time limit") for a TA; the rest of the submission is still
+graded.  A question whose worker is killed under it (the OOM killer, a stray signal) is run once
+more on another worker before it becomes an ``error``.  (When the answer plus the steps overran,
+the answer alone is tried once more, so slow step checking never costs a student the verdict on
+the answer.)  A file that cannot be read gives a :class:`~checker.verdict.SubmissionResult` with ``error`` set and every
 question an ``error`` worth 0; the batch goes on.
 
 Identical questions (same block text, same earlier answers) are judged once per run: a class
@@ -27,8 +31,6 @@ whole :class:`QuestionTask`.
 
 from __future__ import annotations
 
-import glob
-import os
 import time
 import traceback
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -39,8 +41,12 @@ from checker.config import Budget, EquivalenceConfig, GradeConfig
 from checker.errors import CheckerError, SubmissionError
 from checker.judge.answer import internal_error
 from checker.key import Key, Question
+from checker.read.document import Document
 from checker.read.extract import AnswerChoice, QuestionBlock, extract, final_answer
+from checker.read.files import SUBMISSION_SUFFIXES, expand_paths, read_document, read_submission
+from checker.read.text import read_markdown
 from checker.run.check import too_long, verdict_from_outcome
+from checker.run.sandbox import Window, WorkerPool
 from checker.verdict import QuestionVerdict, StepCheck, SubmissionResult
 
 __all__ = [
@@ -53,9 +59,6 @@ __all__ = [
     "grade_text",
     "read_submission",
 ]
-
-#: File suffixes a folder is searched for.
-SUBMISSION_SUFFIXES = (".md", ".tex", ".txt")
 
 
 class _StepsResult(Protocol):
@@ -203,10 +206,12 @@ def _grade_question(task: QuestionTask) -> QuestionVerdict:
     judge = engine.judge or _real_judge()
     choice = final_answer(task.block, question, parse=engine.parse)
     if choice is None:
+        written = " ".join(task.block.text.split())
+        said = f" (it says {written[:60]!r})" if written else ""
         return QuestionVerdict.missing(
             question.id,
             question.points,
-            f"Question {question.id} is labelled but no answer was found after the label.",
+            f"Question {question.id} is labelled but no answer was found after the label{said}.",
         )
     prior: dict[str, str] = {}
     for earlier, block in task.prior:
@@ -272,102 +277,6 @@ def _real_check_steps() -> Callable[..., _StepsResult]:
 
 
 # ----------------------------------------------------------------------------------------------
-# reading
-# ----------------------------------------------------------------------------------------------
-
-
-def read_submission(path: str, *, max_bytes: int = 2_000_000) -> str:
-    """Read a submission file as text, refusing what cannot be a written submission.
-
-    Args:
-        path: the file.
-        max_bytes: larger files are refused (OCR'd homework is a few KB).
-
-    Returns:
-        The text (a UTF-8 byte-order mark is dropped, Windows line ends become Unix ones).
-
-    Raises:
-        SubmissionError: naming the file and the condition: missing or unreadable, too large
-            (with its size and the limit), binary (NUL bytes), or not UTF-8 (with the offset).
-
-    Example:
-        >>> import tempfile, pathlib
-        >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.md"
-        >>> _ = p.write_bytes("\\ufeff3.2 $\\\\sigma$".encode())
-        >>> read_submission(str(p))
-        '3.2 $\\\\sigma$'
-    """
-    try:
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            raise SubmissionError(
-                f"expected a submission of at most {max_bytes:,} bytes, found size={size:,} bytes; "
-                "fix: submit the written answers only (export text, not images)",
-                where=path,
-            )
-        with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise SubmissionError(
-            f"expected a readable file, found {exc.strerror or exc}; fix: check the path", where=path
-        ) from exc
-    if len(data) > max_bytes:  # grew while we looked
-        raise SubmissionError(f"expected a submission of at most {max_bytes:,} bytes, found more", where=path)
-    nul = data.find(b"\x00")
-    if nul != -1:
-        raise SubmissionError(
-            f"expected a text file, found binary data (a NUL byte at offset {nul}); "
-            "fix: export the submission as Markdown, LaTeX or plain text",
-            where=path,
-        )
-    try:
-        # Windows line ends become \n, so that labels and math lines are found the same way.
-        return data.decode("utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError as exc:
-        raise SubmissionError(
-            f"expected UTF-8 text, found byte 0x{data[exc.start]:02x} at offset {exc.start} that is not "
-            "UTF-8; fix: re-export the submission as UTF-8",
-            where=path,
-        ) from exc
-
-
-def expand_paths(paths: Sequence[str]) -> list[str]:
-    """Files, folders (searched recursively for .md, .tex, .txt) and globs → a sorted list of files.
-
-    A path that is neither an existing file, nor a folder, nor a glob that matches is kept as is,
-    so that grading reports it as missing instead of silently dropping it.
-
-    Args:
-        paths: as given on the command line.
-
-    Returns:
-        Sorted, de-duplicated paths.
-
-    Example:
-        >>> expand_paths(["b.md", "a.md", "b.md"])
-        ['a.md', 'b.md']
-    """
-    found: set[str] = set()
-    for raw in paths:
-        if os.path.isdir(raw):
-            for root, _dirs, files in os.walk(raw):
-                for name in files:
-                    if name.lower().endswith(SUBMISSION_SUFFIXES):
-                        found.add(os.path.normpath(os.path.join(root, name)))
-        elif os.path.isfile(raw):
-            found.add(os.path.normpath(raw))
-        elif glob.has_magic(raw):
-            for match in glob.glob(raw, recursive=True):
-                if os.path.isfile(match):
-                    found.add(os.path.normpath(match))
-                elif os.path.isdir(match):
-                    found.update(expand_paths([match]))
-        else:
-            found.add(os.path.normpath(raw))
-    return sorted(found)
-
-
-# ----------------------------------------------------------------------------------------------
 # grading
 # ----------------------------------------------------------------------------------------------
 
@@ -393,6 +302,8 @@ class _Pending:
     verdicts: dict[str, QuestionVerdict]
     waiting: set[str]
     warnings: tuple[str, ...]
+    blocks: dict[str, QuestionBlock]
+    document: Document | None
 
 
 def _unreadable(name: str, key: Key, message: str) -> SubmissionResult:
@@ -406,10 +317,17 @@ def _unreadable(name: str, key: Key, message: str) -> SubmissionResult:
 
 
 def _tasks(
-    text: str, key: Key, config: GradeConfig, engine: Stages
-) -> tuple[dict[str, QuestionVerdict], list[QuestionTask], tuple[str, ...]]:
-    """Extract and plan: verdicts known without judging (missing, too long) and tasks for the rest."""
-    extraction = extract(text, key)
+    document: Document, key: Key, config: GradeConfig, engine: Stages
+) -> tuple[dict[str, QuestionVerdict], list[QuestionTask], tuple[str, ...], dict[str, QuestionBlock]]:
+    """Extract and plan: verdicts known without judging (missing, too long, nothing readable) and
+    tasks for the rest, the warnings, and the blocks (for the answers' locations)."""
+    if document.unreadable is not None:
+        unreadable = {
+            q.id: QuestionVerdict.error(q.id, q.points, f"{document.unreadable}", "unreadable_submission")
+            for q in key.graded
+        }
+        return unreadable, [], (*document.notes, document.unreadable), {}
+    extraction = extract(document.text, key, locate=document.locate)
     known: dict[str, QuestionVerdict] = {}
     tasks: list[QuestionTask] = []
     for question in key.graded:
@@ -439,7 +357,8 @@ def _tasks(
                 engine=engine,
             )
         )
-    return known, tasks, extraction.warnings
+    blocks = {b.id: b for b in extraction.blocks}
+    return known, tasks, (*document.notes, *extraction.warnings), blocks
 
 
 def grade_text(
@@ -472,15 +391,13 @@ def grade_text(
         [('2.2', 'correct'), ('3.2', 'missing')]
     """
     if pool is None:
-        from checker.run.sandbox import WorkerPool  # noqa: PLC0415  (sandbox imports the judge lazily too)
-
         _warm(key, engine)
-        with WorkerPool(config.budget, workers=config.jobs, context=key) as own:
+        with WorkerPool(config.budget, workers=config.jobs, context=key, crash_retries=1) as own:
             return grade_text(text, key, config=config, name=name, pool=own, engine=engine)
-    text = text.replace("\r\n", "\n")
+    document = read_markdown(text.replace("\r\n", "\n"), source=name)
     results = list(
         _grade_stream(
-            sources=[(name, lambda: text)], key=key, config=config, pool=pool, engine=engine, cache={}
+            sources=[(name, lambda: document)], key=key, config=config, pool=pool, engine=engine, cache={}
         )
     )
     return results[0]
@@ -532,10 +449,10 @@ def grade_paths(
     if not todo:
         return
 
-    def reader(path: str) -> Callable[[], str]:
-        def read() -> str:
+    def reader(path: str) -> Callable[[], Document]:
+        def read() -> Document:
             started[path] = time.perf_counter()
-            return read_submission(path)
+            return read_document(path)
 
         return read
 
@@ -543,10 +460,8 @@ def grade_paths(
     started: dict[str, float] = {}
     done = 0
     if pool is None:
-        from checker.run.sandbox import WorkerPool  # noqa: PLC0415
-
         _warm(key, engine)
-        own = WorkerPool(config.budget, workers=config.jobs, context=key)
+        own = WorkerPool(config.budget, workers=config.jobs, context=key, crash_retries=1)
         pool = own
     else:
         own = None
@@ -584,20 +499,27 @@ _Stage = tuple[str, QuestionVerdict | None]
 
 
 class _Scheduler:
-    """Parent-side bookkeeping of one grading run (a local object, never shared)."""
+    """Parent-side bookkeeping of one grading run (a local object, never shared).
+
+    Tasks go through the run's :class:`~checker.run.sandbox.Window`; each carries the tag
+    ``(fingerprint, task as submitted, retried after a time limit)`` back to :meth:`collect`.
+    """
 
     def __init__(
-        self, key: Key, pool: _Pool, cache: dict[tuple[object, ...], QuestionVerdict] | None
+        self,
+        key: Key,
+        pool: _Pool,
+        window: Window[SubmissionResult],
+        cache: dict[tuple[object, ...], QuestionVerdict] | None,
     ) -> None:
         self.key = key
         self.pool = pool
+        self.window = window
         self.cache = cache
         self.pending: dict[str, _Pending] = {}
-        # submitted task handle → (fingerprint, task as submitted, retried after a time limit)
-        self.in_flight: dict[Any, tuple[tuple[object, ...], QuestionTask, bool]] = {}
+        self.index: dict[str, int] = {}  # submission -> its place in the stream
         # fingerprint → who waits for it: (submission, the question's full task, stage)
         self.waiters: dict[tuple[object, ...], list[tuple[str, QuestionTask, _Stage]]] = {}
-        self.finished: list[str] = []
         self._unique = 0
         # The workers hold this very key: send question ids, not questions.
         self.by_id = pool.context is key
@@ -608,10 +530,21 @@ class _Scheduler:
             return (self._unique,)
         return task.fingerprint()
 
-    def _submit(self, task: QuestionTask) -> Any:
+    def _submit(self, fp: tuple[object, ...], task: QuestionTask, retried: bool) -> None:
+        tag = (fp, task, retried)
         if self.by_id:
-            return self.pool.submit_with_context(_grade_by_id, _TaskById.of(task))
-        return self.pool.submit(grade_question, task)
+            self.window.submit(_grade_by_id, _TaskById.of(task), tag=tag, with_context=True)
+        else:
+            self.window.submit(grade_question, task, tag=tag)
+
+    def start(self, index: int, state: _Pending, tasks: list[QuestionTask]) -> None:
+        name = state.name
+        self.index[name] = index
+        self.pending[name] = state
+        if not tasks:
+            self.finish(name)
+        for task in tasks:
+            self.plan(task, name)
 
     def plan(self, task: QuestionTask, name: str) -> None:
         if task.prior:
@@ -628,7 +561,7 @@ class _Scheduler:
             self.waiters[fp].append((name, full, stage))
         else:
             self.waiters[fp] = [(name, full, stage)]
-            self.in_flight[self._submit(submitted)] = (fp, submitted, False)
+            self._submit(fp, submitted, False)
 
     def done(self, name: str, full: QuestionTask, stage: _Stage, verdict: QuestionVerdict) -> None:
         kind, probe = stage
@@ -642,14 +575,13 @@ class _Scheduler:
         state.verdicts[full.question.id] = verdict
         state.waiting.discard(full.question.id)
         if not state.waiting:
-            self.finished.append(name)
+            self.finish(name)
 
-    def collect(self, handle: Any, outcome: Any) -> None:
-        fp, submitted, retried = self.in_flight.pop(handle)
+    def collect(self, tag: tuple[tuple[object, ...], QuestionTask, bool], outcome: Any) -> None:
+        fp, submitted, retried = tag
         if outcome.error == "time limit" and submitted.check_steps:
             # The answer and its steps together overran: try the answer alone once.
-            again = replace(submitted, check_steps=False)
-            self.in_flight[self._submit(again)] = (fp, again, True)
+            self._submit(fp, replace(submitted, check_steps=False), True)
             return
         verdict = verdict_from_outcome(submitted.question, outcome, self.pool.budget)
         if retried and outcome.error is None:
@@ -661,15 +593,40 @@ class _Scheduler:
         for name, full, stage in self.waiters.pop(fp, []):
             self.done(name, full, stage, verdict)
 
-    def result(self, name: str) -> SubmissionResult:
+    def finish(self, name: str) -> None:
         state = self.pending.pop(name)
-        questions = tuple(state.verdicts[q.id] for q in self.key.graded)
-        return SubmissionResult(name, questions, warnings=state.warnings)
+        questions = tuple(
+            _located(state.verdicts[q.id], state.blocks.get(q.id), state.document) for q in self.key.graded
+        )
+        self.window.emit(self.index.pop(name), SubmissionResult(name, questions, warnings=state.warnings))
+
+    def finish_all(self) -> None:
+        """Nothing is in flight and nothing is left to read: settle whatever still waits."""
+        for name in list(self.pending):
+            self.finish(name)
+
+
+def _located(
+    verdict: QuestionVerdict, block: QuestionBlock | None, document: Document | None
+) -> QuestionVerdict:
+    """The verdict with where its answer was found in the file (the parent knows the file; a
+    verdict shared by identical answers of several students does not)."""
+    if block is None or document is None or verdict.verdict == "missing":
+        return verdict
+    offset = block.start
+    answer = verdict.answer or ""
+    for seg in reversed(block.math):
+        if answer and (answer in seg.latex or seg.latex in answer):
+            offset = seg.start
+            break
+    place = document.locate(offset)
+    where = f"{document.source}, {place}" if place else document.source
+    return replace(verdict, location=where)
 
 
 def _grade_stream(
     *,
-    sources: Sequence[tuple[str, Callable[[], str]]],
+    sources: Sequence[tuple[str, Callable[[], Document]]],
     key: Key,
     config: GradeConfig,
     pool: _Pool,
@@ -677,43 +634,25 @@ def _grade_stream(
     cache: dict[tuple[object, ...], QuestionVerdict] | None,
 ) -> Iterator[SubmissionResult]:
     """Keep the workers busy with question tasks; yield each submission when its last verdict is in."""
-    sched = _Scheduler(key, pool, cache)
     pool_size = max(1, int(getattr(pool, "workers", config.jobs)))
     # Read submissions until the workers have enough queued work.  Submissions whose questions all
     # wait on identical ones already in flight queue no work, so the count of submissions read but
     # unfinished is bounded separately (memory), far above the task window.
-    task_window = 2 * pool_size + 2
-    max_pending = max(64, 32 * pool_size)
-    source = iter(sources)
-    exhausted = False
-    while True:
-        while not exhausted and len(sched.in_flight) < task_window and len(sched.pending) < max_pending:
-            item = next(source, None)
-            if item is None:
-                exhausted = True
-                break
-            name, read = item
-            if name in sched.pending:  # the same file twice: grade it once
-                continue
-            try:
-                text = read()
-            except SubmissionError as exc:
-                yield _unreadable(name, key, exc.render())
-                continue
-            known, tasks, warnings = _tasks(text, key, config, engine)
-            sched.pending[name] = _Pending(name, dict(known), {t.question.id for t in tasks}, warnings)
-            if not tasks:
-                sched.finished.append(name)
-            for task in tasks:
-                sched.plan(task, name)
-        while sched.finished:
-            yield sched.result(sched.finished.pop(0))
-        if not sched.in_flight:
-            if exhausted:
-                # Nothing in flight and nothing to read: every submission is finished.
-                for name in list(sched.pending):
-                    yield sched.result(name)
-                return
-            continue
-        handle, outcome = next(pool.as_completed(list(sched.in_flight)))
-        sched.collect(handle, outcome)
+    window: Window[SubmissionResult] = Window(pool, tasks=2 * pool_size + 2, items=max(64, 32 * pool_size))
+    sched = _Scheduler(key, pool, window, cache)
+
+    def start(index: int, source: tuple[str, Callable[[], Document]]) -> None:
+        name, read = source
+        try:
+            document = read()
+        except SubmissionError as exc:
+            window.emit(index, _unreadable(name, key, exc.render()))
+            return
+        known, tasks, warnings, blocks = _tasks(document, key, config, engine)
+        state = _Pending(name, dict(known), {t.question.id for t in tasks}, warnings, blocks, document)
+        sched.start(index, state, tasks)
+
+    unique: dict[str, Callable[[], Document]] = {}
+    for name, read in sources:
+        unique.setdefault(name, read)  # the same file twice is graded once
+    yield from window.run(unique.items(), start, sched.collect, ordered=False, idle=sched.finish_all)

@@ -21,7 +21,10 @@ on them, filled in the parent before the fork, hit by identity); under ``spawn``
 once per worker, at start.  Either way it reaches the worker before the worker says it is ready,
 so its transfer is never charged to a task's budget.
 
-Checking answers, batches and chains of steps on top of the pool lives in :mod:`checker.run.check`.
+Feeding a stream of work through the pool (a bounded window of tasks in flight, results in input
+order or as they finish) is :class:`~checker.run.window.Window`, re-exported here: the one loop
+behind :meth:`WorkerPool.map_unordered`, ``check --batch``, ``steps`` and grading.  Checking
+answers, batches and chains of steps on top of the pool lives in :mod:`checker.run.check`.
 """
 
 from __future__ import annotations
@@ -44,11 +47,13 @@ from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
 from checker.config import Budget
+from checker.run.window import Window
 
 __all__ = [
     "Outcome",
     "OutcomeError",
     "Task",
+    "Window",
     "WorkerPool",
 ]
 
@@ -101,7 +106,7 @@ class Task:
         with_context: the worker calls ``fn(context, *args)`` (:meth:`WorkerPool.submit_with_context`).
     """
 
-    __slots__ = ("_pool", "args", "fn", "id", "outcome", "tag", "with_context")
+    __slots__ = ("_pool", "args", "crashes", "fn", "id", "outcome", "tag", "with_context")
 
     def __init__(
         self,
@@ -120,6 +125,7 @@ class Task:
         self.tag = tag
         self.with_context = with_context  # the worker calls fn(context, *args)
         self.outcome: Outcome[Any] | None = None
+        self.crashes = 0  # workers that died running it (retried while below the pool's retries)
 
     def done(self) -> bool:
         """True once the task has an outcome."""
@@ -202,6 +208,7 @@ def _serve(
         # worker sees EOF when the parent goes away.
         parent_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _die_with_parent()
     # A crash is reported as an outcome; the library never prints (pytest enables faulthandler).
     faulthandler.disable()
     _limit_memory(setup.memory_bytes)
@@ -255,6 +262,20 @@ def _serve(
             conn.send((task_id, "exception", f"the task's result could not be sent: {exc!r}", None))
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when its parent dies (``PR_SET_PDEATHSIG``).
+
+    A worker polls for its parent only between tasks; one busy with a hostile answer when the
+    parent is killed (``kill -9``, the OOM killer) would otherwise run on for as long as the
+    answer takes, holding a core.  Elsewhere the poll in :func:`_serve` is the only guard.
+    """
+    with contextlib.suppress(Exception):
+        import ctypes  # noqa: PLC0415  (Linux only)
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+
+
 def _limit_memory(memory_bytes: int) -> None:
     """Cap the worker's address space (RLIMIT_AS); a no-op where the platform refuses."""
     try:
@@ -282,9 +303,12 @@ class WorkerPool:
             changes in it stays in that one worker.
         start_method: how workers start; default ``fork`` where available (SymPy is already
             imported, so a fresh worker is ready in milliseconds), else ``spawn``.
+        crash_retries: how many times a task whose worker died under it (killed from outside,
+            a segfault) is run again on another worker before its outcome is "worker crashed".
+            A time or memory limit is never retried: the same task would hit it again.
 
     Raises:
-        ValueError: for ``workers < 1``.
+        ValueError: for ``workers < 1`` or ``crash_retries < 0``.
 
     >>> from checker.config import Budget
     >>> with WorkerPool(Budget(seconds=5)) as pool:
@@ -301,9 +325,13 @@ class WorkerPool:
         initargs: tuple[Any, ...] = (),
         context: Any = None,
         start_method: Literal["fork", "spawn", "forkserver"] | None = None,
+        crash_retries: int = 0,
     ) -> None:
         if workers < 1:
             raise ValueError(f"WorkerPool needs workers >= 1, got workers={workers}")
+        if crash_retries < 0:
+            raise ValueError(f"WorkerPool needs crash_retries >= 0, got crash_retries={crash_retries}")
+        self.crash_retries = crash_retries
         self.budget = budget
         self.workers = workers
         self.context = context
@@ -493,21 +521,15 @@ class WorkerPool:
         [(0, 1), (1, 2)]
         """
         tag_iter: Iterator[Any] = iter(tags) if tags is not None else itertools.count()
-        source = iter(arguments)
-        in_flight: list[Task] = []
-        exhausted = False
-        while True:
-            while not exhausted and len(in_flight) < 4 * self.workers:
-                args = next(source, None)
-                if args is None:
-                    exhausted = True
-                    break
-                in_flight.append(self._submit(fn, tuple(args), next(tag_iter)))
-            if not in_flight:
-                return
-            task, outcome = next(self.as_completed(in_flight))
-            in_flight.remove(task)
-            yield task.tag, outcome
+        window: Window[tuple[Any, Outcome[T]]] = Window(self, tasks=4 * self.workers)
+
+        def start(index: int, args: tuple[Any, ...]) -> None:
+            window.submit(fn, *args, tag=(index, next(tag_iter)))
+
+        def settle(tag: tuple[int, Any], outcome: Outcome[Any]) -> None:
+            window.emit(tag[0], (tag[1], outcome))
+
+        return window.run(arguments, start, settle, ordered=False)
 
     # -- driving ------------------------------------------------------------------------------
 
@@ -621,9 +643,25 @@ class WorkerPool:
             worker.proc.join(1.0)
             code = worker.proc.exitcode
             how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            task = worker.tasks[0]
+            task.crashes += 1
+            if task.crashes <= self.crash_retries:
+                # Killed from outside (the OOM killer, a stray signal) or a one-off crash: run it
+                # again, first in line, on another worker; the tasks behind it keep their places.
+                self._pending.extendleft(reversed(worker.tasks))
+                worker.tasks.clear()
+                self._replace(worker)
+                return
+            retried = (
+                f"; it was run {task.crashes} times, on a new worker each time" if task.crashes > 1 else ""
+            )
             self._finish(
                 worker,
-                Outcome(error="worker crashed", detail=f"the worker process died ({how})", seconds=elapsed),
+                Outcome(
+                    error="worker crashed",
+                    detail=f"the worker process died ({how}){retried}",
+                    seconds=elapsed,
+                ),
                 replace=True,
             )
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -221,8 +222,11 @@ def test_grade_class_json_csv_text_and_resume(
     assert rows[str(klass / "c.md")]["error"], "the binary file is reported, not dropped"
     assert {q["verdict"] for q in rows[str(klass / "d.md")]["questions"]} == {"missing"}
 
-    # A run killed after one submission: --resume grades only the rest and appends them.
-    first = out_path.read_text(encoding="utf-8").splitlines()[0]
+    # A run killed after one submission: --resume grades only the rest and appends them (a record
+    # with an error question, such as the binary file's, is never taken as done).
+    first = next(
+        line for line in out_path.read_text(encoding="utf-8").splitlines() if not json.loads(line)["error"]
+    )
     out_path.write_text(first + "\n", encoding="utf-8")
     code, _, err = run(capsys, "grade", str(klass), "--format", "json", "--out", str(out_path), "--resume")
     assert code == 0 and "skipped 1" in err
@@ -391,3 +395,23 @@ def test_console_script_output_is_complete(tmp_path: Path, case: ScriptRun) -> N
     assert case.last in (lines[-1] if lines else ""), lines[-3:]
     if lines and lines[0].startswith("{"):
         assert all(json.loads(line) for line in lines), "every line is a whole JSON object"
+
+
+def test_a_reader_that_closes_the_pipe_stops_the_command_quietly(tmp_path: Path) -> None:
+    """`derivcheck check --batch ... | head -1`: exit 141 (SIGPIPE's), nothing on stderr."""
+    batch = tmp_path / "batch.jsonl"
+    line = json.dumps({"question": "2.2", "answer": "a larger model"}) + "\n"
+    batch.write_text(line * 400, encoding="utf-8")
+    exe = shutil.which("derivcheck", path=str(Path(sys.executable).parent))
+    assert exe is not None
+    proc = subprocess.run(
+        f"{shlex.quote(exe)} check --batch {shlex.quote(str(batch))} --format json --jobs 1 | head -1; "
+        'echo "status=${PIPESTATUS[0]}" >&2',
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+        executable="/bin/bash",
+    )
+    assert proc.stdout.count("\n") == 1 and json.loads(proc.stdout)["verdict"] == "correct"
+    assert proc.stderr.strip() == "status=141"  # no message, no traceback

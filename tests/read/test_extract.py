@@ -220,12 +220,9 @@ FINAL = [
         "last equation with target \\sigma on the left",
     ),
     ("boxed", _block("3.2", "x = 1", "\\boxed{\\sqrt{2}}", "y = 2"), "\\sqrt{2}", "\\boxed"),
-    (
-        "after-therefore",
-        _block("3.2", "a = 1", "\\therefore \\sqrt{2}", "b = 2"),
-        "\\sqrt{2}",
-        "after \\therefore",
-    ),
+    ("after-therefore", _block("3.2", "a = 1", "\\therefore \\sqrt{2}"), "\\sqrt{2}", "after \\therefore"),
+    # "so eps = x/w*, i.e. eps = ...": a later step restates the answer; "therefore" does not win.
+    ("therefore-then-a-later-step", _block("3.2", "\\therefore \\sqrt{2}", "b = 2"), "b = 2", "last math"),
     ("last-math", _block("3.2", "a = 1", "\\sqrt{3}"), "\\sqrt{3}", "last math"),
 ]
 

@@ -170,7 +170,7 @@ def test_read_submission_drops_a_byte_order_mark(tmp_path: Path) -> None:
 def test_expand_paths_folders_globs_dedupe(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "deep").mkdir()
-    for name in ("a/one.md", "a/deep/two.tex", "a/deep/three.txt", "a/skip.pdf", "four.md"):
+    for name in ("a/one.md", "a/deep/two.tex", "a/deep/three.txt", "a/skip.docx", "four.md"):
         (tmp_path / name).write_text("x")
     got = expand_paths([str(tmp_path / "a"), str(tmp_path / "*.md"), str(tmp_path / "four.md")])
     names = [Path(p).relative_to(tmp_path).as_posix() for p in got]

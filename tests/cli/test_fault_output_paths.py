@@ -1,0 +1,66 @@
+"""Fault 9: output and submission paths are checked before any work (issue 11).
+
+``--out`` in a missing folder was a traceback with exit 3, and for csv, text and gradescope only
+after grading everything; ``grade /nonexistent.md`` exited 0.  Each is now a usage error, exit 2,
+naming the path, before the key is even loaded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker import cli
+from checker.key import bundled_key_dir
+
+SAMPLE = bundled_key_dir() / "samples" / "sample-submission.md"
+FORMATS = ["json", "csv", "text", "gradescope"]
+
+# (id, the --out path under tmp_path, a fragment of the message)
+BAD_OUT = [
+    ("missing-folder", "no-such-folder/results.out", "existing folder"),
+    ("folder-is-a-file", "a-file/results.out", "existing folder"),
+    ("out-is-a-folder", "a-folder", "name a file"),
+]
+
+
+@pytest.fixture
+def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to load a key (the first piece of work) fails the test."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("work was started before the usage error")
+
+    monkeypatch.setattr(cli, "load_key", refuse)
+
+
+@pytest.mark.usefixtures("no_work")
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(("out", "fragment"), [b[1:] for b in BAD_OUT], ids=[b[0] for b in BAD_OUT])
+def test_bad_out_is_a_usage_error_before_any_work(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str, out: str, fragment: str
+) -> None:
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    (tmp_path / "a-folder").mkdir()
+    path = str(tmp_path / out)
+    code = cli.main(["grade", str(SAMPLE), "--format", fmt, "--out", path])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert path in err and fragment in err
+
+
+@pytest.mark.usefixtures("no_work")
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_named_submission_that_does_not_exist_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> None:
+    missing = str(tmp_path / "nonexistent.md")
+    code = cli.main(["grade", str(SAMPLE), missing, "--format", fmt])
+    err = capsys.readouterr().err
+    assert code == 2 and missing in err
+
+
+def test_grade_nonexistent_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["grade", "/nonexistent.md"]) == 2
+    assert "/nonexistent.md" in capsys.readouterr().err
