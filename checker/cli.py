@@ -120,6 +120,41 @@ def _parser() -> argparse.ArgumentParser:
             "path; a record with an error question is graded again) and append the rest"
         ),
     )
+    grade.add_argument(
+        "--decisions",
+        metavar="FILE",
+        help="a TA's review decisions (derivcheck review): an answer they cover is graded as decided",
+    )
+
+    review = sub.add_parser(
+        "review",
+        parents=[key_opts, budget_opts],
+        help="decide a graded class's undecided answers, one group of alike answers at a time",
+        description=(
+            "Group the answers a TA must decide (needs_review, error) of GRADED.jsonl, the output of "
+            "`grade --format json`: short answers by what was read, math answers by proven equivalence. "
+            "Decide each group once on screen (c/i/p/s/q); decisions are kept in FILE (TOML, or JSON "
+            "lines for .jsonl), which `grade --decisions FILE` applies on every regrade."
+        ),
+    )
+    review.add_argument(
+        "graded", metavar="GRADED.jsonl", help="JSON lines of `derivcheck grade --format json`"
+    )
+    review.add_argument(
+        "--decisions",
+        metavar="FILE",
+        help="decisions to read and write (default: GRADED.decisions.toml beside the graded file)",
+    )
+    review.add_argument(
+        "--update-key",
+        action="store_true",
+        help="fold the decisions into the key: accepted forms and phrasings, known mistakes",
+    )
+    review.add_argument(
+        "--no-input",
+        action="store_true",
+        help='do not prompt: write the pending groups to FILE (verdict = "") to decide in an editor',
+    )
 
     sub.add_parser(
         "verify",
@@ -178,6 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": _cmd_check,
         "steps": _cmd_steps,
         "grade": _cmd_grade,
+        "review": _cmd_review,
         "verify": _cmd_verify,
         "gradescope-bundle": _cmd_bundle,
         "schema": _cmd_schema,
@@ -389,6 +425,7 @@ def _cmd_grade(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
     key = _key(args)
     config = _config(args)
 
+    decided = _decisions(args.decisions)
     writer: JsonLinesOutput | None = None
     skip: set[str] = set()
     if args.format == "json" and args.out:
@@ -413,9 +450,9 @@ def _cmd_grade(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
         # JSON lines are written as each submission finishes: a run killed halfway loses nothing.
         if writer is not None:
             ident = identities.get(result.submission) or submission_identity(result.submission)
-            writer.write(ident, result.to_json())
+            writer.write(ident, decided(result).to_json())
         elif args.format == "json":
-            _write_stdout(out, report.render_json_line(result) + "\n")
+            _write_stdout(out, report.render_json_line(decided(result)) + "\n")
 
     results = []
     try:
@@ -423,7 +460,7 @@ def _cmd_grade(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
             for result in grade_paths(
                 paths, key, config=config, resume=skip, on_result=write_line, progress=progress
             ):
-                results.append(result)
+                results.append(decided(result))
     finally:
         if writer is not None:
             writer.close()
@@ -455,6 +492,66 @@ def _cmd_grade(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
         write_whole(args.out, text)
     else:
         _write_stdout(out, text)
+    return EXIT_OK
+
+
+def _decisions(path: str | None) -> Callable[[Any], Any]:
+    """A TA's decisions as a function applied to each graded submission (identity without a file)."""
+    if not path:
+        return lambda result: result
+    from checker.run.review import apply_decisions, read_decisions  # noqa: PLC0415
+
+    if not Path(path).exists():
+        raise _usage(
+            f"expected a decisions file at {path}, found nothing; fix: run `derivcheck review` first"
+        )
+    decisions = read_decisions(path)
+    return lambda result: apply_decisions(result, decisions)
+
+
+# ----------------------------------------------------------------------------------------------
+# review
+# ----------------------------------------------------------------------------------------------
+
+
+def _cmd_review(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
+    from checker.report.review import render_review_summary, review_session  # noqa: PLC0415
+    from checker.run.keyfold import fold_into_key  # noqa: PLC0415
+    from checker.run.review import (  # noqa: PLC0415
+        group_items,
+        pending_groups,
+        read_decisions,
+        read_graded,
+        review_items,
+        write_decisions,
+    )
+
+    key = _key(args)
+    graded = Path(args.graded)
+    decisions_path = Path(args.decisions) if args.decisions else graded.with_suffix(".decisions.toml")
+    items = review_items(read_graded(graded))
+    groups = group_items(items, key, budget=Budget(seconds=args.timeout))
+    decisions = read_decisions(decisions_path)
+    pending = pending_groups(groups, decisions)
+    out.print(render_review_summary(groups, decisions, pending))
+    if pending and not args.no_input:
+        decisions += review_session(pending, out.console, sys.stdin)
+        pending = pending_groups(groups, decisions)
+    if groups or decisions:
+        write_decisions(decisions_path, decisions, pending)
+        decided = len(groups) - len(pending)
+        out.print(
+            f"{decided} of {len(groups)} group(s) decided; {len(pending)} pending, written to "
+            f'{decisions_path} (verdict = "" to fill in)',
+            markup=False,
+        )
+    if args.update_key:
+        fold = fold_into_key(key, decisions)
+        for line in fold.added:
+            out.print(f"key: {line}", markup=False)
+        for line in fold.skipped:
+            out.print(f"kept as a decision: {line}", markup=False)
+        out.print(f"{fold.path}: {len(fold.added)} change(s), the key loads", markup=False)
     return EXIT_OK
 
 

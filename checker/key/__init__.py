@@ -17,6 +17,7 @@ from checker.key.homework import (
 from checker.key.load import load_key
 from checker.key.model import (
     KINDS,
+    ChoiceOption,
     ChoicePart,
     FollowThrough,
     Key,
@@ -36,6 +37,7 @@ __all__ = [
     "EXPECTED_FILE",
     "KINDS",
     "UNTYPED_SIZES",
+    "ChoiceOption",
     "ChoicePart",
     "Expectation",
     "FollowThrough",

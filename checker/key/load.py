@@ -24,6 +24,7 @@ from checker.errors import AnswerKeyError, CheckerError
 from checker.key.homework import homework_paths, key_file
 from checker.key.locate import TomlLines, path_text
 from checker.key.model import (
+    ChoiceOption,
     ChoicePart,
     FollowThrough,
     Key,
@@ -31,7 +32,7 @@ from checker.key.model import (
     Question,
     RequiredForm,
 )
-from checker.key.schema import KeyFile, QuestionEntry, SymbolEntry, decode
+from checker.key.schema import KeyFile, PartEntry, QuestionEntry, SymbolEntry, decode
 from checker.key.untyped import UNTYPED_SIZES, mistake_reading, untyped_options, untyped_table
 from checker.latex import definitions, parse_key
 from checker.table import FunctionSpec, ShapeSpec, SymbolSpec, SymbolTable
@@ -332,16 +333,7 @@ def _question(
             else None
         ),
         derivation=entry.derivation,
-        parts=tuple(
-            ChoicePart(
-                name=p.name,
-                answer=p.answer,
-                choices=tuple((option, tuple(phrases)) for option, phrases in p.choices.items()),
-                scope=p.scope,
-                share=p.share,
-            )
-            for p in entry.parts
-        ),
+        parts=tuple(_part(p) for p in entry.parts),
         scopes=tuple(entry.scopes.items()),
         cues=tuple(entry.cues),
         labels=tuple(entry.labels),
@@ -359,6 +351,36 @@ def _question(
     )
     _check_question(ctx, question, entry, path)
     return question
+
+
+def _part(entry: PartEntry) -> ChoicePart:
+    """A part's options: the concept tables, then the older form's choices (phrases only)."""
+    options = [
+        ChoiceOption(
+            name=name,
+            phrases=tuple(o.phrases) + tuple(entry.choices.get(name, ())),
+            means=o.means,
+            of=tuple(o.of),
+            letter=o.letter,
+            position=o.position,
+        )
+        for name, o in entry.options.items()
+    ]
+    options += [
+        ChoiceOption(name=name, phrases=tuple(phrases))
+        for name, phrases in entry.choices.items()
+        if name not in entry.options
+    ]
+    return ChoicePart(
+        name=entry.name,
+        answer=entry.answer,
+        choices=tuple((o.name, o.phrases) for o in options),
+        scope=entry.scope,
+        options=tuple(options),
+        about=tuple(entry.about),
+        given=tuple(entry.given),
+        share=entry.share,
+    )
 
 
 def _check_question(ctx: _Ctx, q: Question, entry: QuestionEntry, path: FieldPath) -> None:
@@ -415,7 +437,8 @@ def _check_parts(ctx: _Ctx, q: Question, path: FieldPath) -> None:
             options = [name for name, _ in part.choices]
             if not options:
                 raise ctx.error(
-                    "expected a part to have a non-empty [question.parts.choices] table, found none",
+                    "expected a part to have options ([question.parts.options.NAME] or "
+                    "[question.parts.choices]), found none",
                     (*path, "parts", index, "choices"),
                     qid=q.id,
                 )

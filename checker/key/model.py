@@ -26,6 +26,7 @@ from checker.table import ASSUMPTIONS, FunctionSpec, ShapeSpec, SymbolSpec, Symb
 __all__ = [
     "ASSUMPTIONS",
     "KINDS",
+    "ChoiceOption",
     "ChoicePart",
     "FollowThrough",
     "FunctionSpec",
@@ -88,6 +89,30 @@ class FollowThrough:
 
 
 @dataclass(frozen=True)
+class ChoiceOption:
+    """One option of a choice part, described by concepts rather than every wording.
+
+    Attributes:
+        name: the option's name (``increases``, ``C``).
+        phrases: phrasings naming it, matched by word stems with bounded typo tolerance (a
+            ``re:...`` phrase is a regular expression matched as written).
+        means: a direction, ``up``, ``down`` or ``same``, of the quantities in ``of`` (the
+            reader knows the words for each: "grows", "↑", "doubles", "fixed", ...), or None.
+        of: the quantities ``means`` applies to (empty: the part's ``about``).
+        letter: the option's letter label (``C``), matched case-insensitively but never the
+            article "a", or None.
+        position: its 1-based place in the question's list ("Option 3", "the third", "(iii)").
+    """
+
+    name: str
+    phrases: tuple[str, ...] = ()
+    means: Literal["up", "down", "same"] | None = None
+    of: tuple[str, ...] = ()
+    letter: str | None = None
+    position: int | None = None
+
+
+@dataclass(frozen=True)
 class RequiredForm:
     """The form an answer must take for full credit (``[question.required]``).
 
@@ -115,6 +140,12 @@ class ChoicePart:
         choices: ``(option, patterns)`` pairs; a pattern is a literal phrase matched
             case-insensitively at word boundaries, or a regular expression written ``re:...``.
         scope: name of a question scope: the part reads only the text of that scope.
+        options: the options described by concepts (phrases, a direction of a quantity, a
+            letter, a position); a key written in the older form has one per ``choices`` entry.
+        about: the quantity the part asks about (``learning rate``, ``lr``): the subject a
+            bare "it increases" refers to.
+        given: the quantity the question varies in its premise (``batch size``): "as the batch
+            grows" sets up the question rather than answering it.
         share: for a claim of a math question, its share of the question's points; None for a
             choice question's part (its parts share the points equally).
     """
@@ -123,6 +154,9 @@ class ChoicePart:
     answer: str
     choices: tuple[tuple[str, tuple[str, ...]], ...]
     scope: str | None = None
+    options: tuple[ChoiceOption, ...] = ()
+    about: tuple[str, ...] = ()
+    given: tuple[str, ...] = ()
     share: float | None = None
 
     __hash__ = hash_once

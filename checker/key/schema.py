@@ -24,6 +24,7 @@ __all__ = [
     "KeyFile",
     "KeyMeta",
     "MistakeEntry",
+    "OptionEntry",
     "OptionsEntry",
     "PartEntry",
     "QuestionEntry",
@@ -121,6 +122,53 @@ class FollowThroughEntry(_Table):
     share: Annotated[float, Doc(gt=0, le=1, description="share of the points it earns, in (0, 1]")] = 0.5
 
 
+class OptionEntry(_Table):
+    """``[question.parts.options.NAME]``: one option of a part, described by concepts.
+
+    The reader knows English: word forms (a stemmer), typos and OCR noise, negation ("not",
+    "rather than", "fixed", "keep"), hedges, premises, arrows, ``↑ ↓ ∝``.  So an option lists the
+    concepts that name it and a few phrasings, not every inflection: ``means = "up"`` with
+    ``of = ["model", "parameters"]`` reads "a bigger model", "scale up the params", "model size ↑",
+    "more layers" alike.
+    """
+
+    phrases: Annotated[
+        list[str],
+        Doc(
+            description="phrasings naming the option, matched by word stems with bounded typo tolerance "
+            '("higher order optimizer" also reads "higher-order optimisers"); re:... is a regular expression'
+        ),
+    ] = []
+    means: Annotated[
+        Literal["up", "down", "same"] | None,
+        Doc(description="a direction of the quantities in `of`: up (grows, ↑, doubles), down, same (fixed)"),
+    ] = None
+    of: Annotated[
+        list[str],
+        Doc(description="the quantities `means` applies to (default: the part's `about`)"),
+    ] = []
+    letter: (
+        Annotated[
+            str,
+            Doc(
+                pattern=r"^[A-Za-z]$",
+                description="the option's letter label (C): read in any case, never as the article 'a'",
+            ),
+        ]
+        | None
+    ) = None
+    position: (
+        Annotated[
+            int,
+            Doc(
+                ge=1,
+                description='its 1-based place in the list the question gives ("Option 3", "the third", "(iii)")',
+            ),
+        ]
+        | None
+    ) = None
+
+
 class RequiredEntry(_Table):
     """``[question.required]``: the form an answer must take for full credit.
 
@@ -139,20 +187,40 @@ Operator = Literal["gradient", "derivative", "expectation", "variance"]
 
 
 class PartEntry(_Table):
-    """``[[question.parts]]``: one graded choice of a short-answer question, or a claim of a
-    math question (read from the question's whole text, carrying ``share`` of its points)."""
+    """``[[question.parts]]``: one graded choice of a short-answer question.
+
+    Options are written either as ``[question.parts.options.NAME]`` tables (concepts: phrases, a
+    direction of a quantity, a letter, a position) or, in the older form, as a
+    ``[question.parts.choices]`` table of option → phrases; both may be combined.  On an
+    expression or equation question a part is a claim, read from the question's whole text and
+    carrying ``share`` of its points.
+    """
 
     name: str
-    answer: Annotated[str, Doc(description="the right option's name (a key of choices)")]
+    answer: Annotated[str, Doc(description="the right option's name (a key of options or choices)")]
     choices: Annotated[
         dict[str, list[str]],
         Doc(
             description="option → phrases naming it (a literal phrase, or a regular expression written re:...)"
         ),
-    ]
+    ] = {}
+    options: Annotated[
+        dict[str, OptionEntry],
+        Doc(description="option name → how the option is named (phrases, means/of, letter, position)"),
+    ] = {}
     scope: Annotated[str | None, Doc(description="a name of [question.scopes]: the part reads only it")] = (
         None
     )
+    about: Annotated[
+        list[str],
+        Doc(description='the quantity the part asks about ("learning rate", "lr"): what a bare "it" means'),
+    ] = []
+    given: Annotated[
+        list[str],
+        Doc(
+            description='the quantity the question varies ("batch size"): mentioned in the premise, not the answer'
+        ),
+    ] = []
     share: Annotated[
         float | None,
         Doc(
@@ -178,7 +246,13 @@ class QuestionEntry(_Table):
     follow_through: FollowThroughEntry | None = None
     derivation: Annotated[str | None, Doc(description="module of the derivations folder backing it")] = None
     parts: list[PartEntry] = []
-    scopes: Annotated[dict[str, str], Doc(description="scope name → pattern splitting a choice answer")] = {}
+    scopes: Annotated[
+        dict[str, str],
+        Doc(
+            description="scope name → what marks it in a choice answer: a letter (A: 'A', 'point a', "
+            "'the first point') or a pattern re:..."
+        ),
+    ] = {}
     cues: Annotated[list[str], Doc(description="phrases introducing the student's decision")] = []
     labels: Annotated[list[str], Doc(description="other ways students label it (Q1 (a), Problem 1a)")] = []
     options: OptionsEntry | None = None

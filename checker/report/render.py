@@ -313,6 +313,9 @@ def _render_class(results: Sequence[SubmissionResult], key: Key) -> RenderableTy
         for (qid, note), n in notes.most_common(10):
             common.add_row(qid, str(note), str(n))
         parts.append(common)
+    review = _review_groups(results, key)
+    if review is not None:
+        parts.append(review)
     broken = [r for r in results if r.error]
     if broken:
         text = Text(f"{len(broken)} submission(s) could not be read:\n", style="bold magenta")
@@ -320,6 +323,29 @@ def _render_class(results: Sequence[SubmissionResult], key: Key) -> RenderableTy
             text.append(f"  {r.submission}: {_short(r.error or '', 140)}\n")
         parts.append(text)
     return Group(*parts)
+
+
+def _review_groups(results: Sequence[SubmissionResult], key: Key) -> RenderableType | None:
+    """What a TA must decide, in groups: short answers by what was read, math answers by text
+    (``derivcheck review`` also merges equivalent math answers)."""
+    from checker.run.review import group_items, review_items  # noqa: PLC0415
+
+    groups = group_items(review_items(r.to_json() for r in results), key, equivalence=False)
+    if not groups:
+        return None
+    table = Table(title="to review (derivcheck review)", show_header=True, box=box.SIMPLE_HEAD)
+    table.add_column("Q", no_wrap=True)
+    table.add_column("answers", justify="right")
+    table.add_column("groups", justify="right")
+    table.add_column("group sizes", overflow="fold")
+    by_question: dict[str, list[int]] = {}
+    for g in groups:
+        by_question.setdefault(g.question, []).append(g.size)
+    for qid, sizes in by_question.items():
+        sizes.sort(reverse=True)
+        shown = ", ".join(map(str, sizes[:12])) + (" ..." if len(sizes) > 12 else "")
+        table.add_row(qid, str(sum(sizes)), str(len(sizes)), shown)
+    return table
 
 
 # ----------------------------------------------------------------------------------------------

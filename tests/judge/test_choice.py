@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from checker.judge.choice import decide_part, grade_choice, scope_text
-from checker.key import ChoicePart, Key, Question, SymbolTable, load_key
+from checker.judge.choice import decide_part, grade_choice
+from checker.key import ChoiceOption, ChoicePart, Key, Question, SymbolTable, load_key
 
 
 @pytest.fixture(scope="module")
@@ -235,6 +237,44 @@ CASES: list[tuple[str, str, str, str, float]] = [
     ("batch-chosen", "2.2", "Use a larger batch.", "incorrect", 0.0),
     ("two-options", "2.2", "A larger batch or a larger model both work.", "needs_review", 0.0),
     ("two-cues", "2.2", "The best option is a larger batch. I choose a larger model.", "needs_review", 0.0),
+    # Found on the class benchmark's text: a bare "train" is never the choice the cue points at; a
+    # conclusion word standing alone before a comma opens the conclusion; "so that" is a purpose.
+    (
+        "train-a-larger-model",
+        "2.2",
+        "So the best option is to train a larger model, since bigger models lead to steeper decrease",
+        "correct",
+        1.0,
+    ),
+    (
+        "thus-comma",
+        "2.2",
+        "More steps doesn't lead to a huge decrease. Thus, I would scale up the model.",
+        "correct",
+        1.0,
+    ),
+    (
+        "denied-then-chosen-wrong",
+        "2.2",
+        "More steps doesn't lead to a decrease. Thus, the best option is to train longer with more steps.",
+        "incorrect",
+        0.0,
+    ),
+    (
+        "so-that-purpose",
+        "2.1.1",
+        "It falls; lower it so that training doesn't destabilise with the larger batch.",
+        "incorrect",
+        0.0,
+    ),
+    # The false accept the issue reports: "fixed" keeps the model size the same.
+    (
+        "keep-fixed-not-larger",
+        "2.2",
+        "Keep the model size fixed and increase the number of training iterations",
+        "incorrect",
+        0.0,
+    ),
 ]
 
 
@@ -264,20 +304,6 @@ def test_wrong_part_feedback_names_expected_option(key: Key) -> None:
 def test_empty_is_missing(key: Key, text: str) -> None:
     result = grade_choice(key.question("2.2"), text)
     assert (result.verdict, result.score) == ("missing", 0.0)
-
-
-SCOPES = [
-    ("two-scopes", "Point A: noise. Point B: curvature", 2, "Point B: curvature"),
-    ("a-scope", "Point A: noise. Point B: curvature", 0, "Point A: noise. "),
-    ("repeated", "A noise. B curv. A again", 0, "A noise. \n\nA again"),
-    ("absent", "nothing here", 0, ""),
-]
-
-
-@pytest.mark.parametrize(("text", "part", "expected"), [s[1:] for s in SCOPES], ids=[s[0] for s in SCOPES])
-def test_scope_text(key: Key, text: str, part: int, expected: str) -> None:
-    q = key.question("2.1.2b")
-    assert scope_text(q, q.parts[part], text) == expected
 
 
 def _question(parts: tuple[ChoicePart, ...], cues: tuple[str, ...] = ()) -> Question:
@@ -310,3 +336,74 @@ def test_score_is_share_of_right_parts() -> None:
     result = grade_choice(_question(parts), "yes, I agree")
     # part 1 right (yes), part 2 asserts "yes" too: wrong
     assert (result.verdict, result.score) == ("incorrect", 1.0)
+
+
+# A claim inside a math question (1.2.3: "does weight decay make the model more robust?"), read by
+# decide_part with a part the question does not list: old-style phrases and concept options alike.
+CLAIM_OLD = ChoicePart("robust", "yes", (("yes", ("more robust",)), ("no", ("less robust",))))
+CLAIM_NEW = ChoicePart(
+    "robust",
+    "yes",
+    (("yes", ()), ("no", ())),
+    options=(
+        ChoiceOption("yes", means="up", of=("robust", "robustness")),
+        ChoiceOption("no", means="down", of=("robust", "robustness")),
+    ),
+    about=("robustness", "robust"),
+)
+CLAIMS = [
+    ("arrows", "Larger λ ⇒ larger ε needed ⇒ more robust.", "yes"),
+    ("conclusion", "so weight decay makes the model more robust", "yes"),
+    ("negated", "Weight decay does not make the model more robust.", None),
+    ("less", "It makes it less robust", "no"),
+    ("hedged", "maybe more robust?", None),
+    ("typo", "the model becomes more robst", "yes"),
+]
+
+
+@pytest.mark.parametrize("part", [CLAIM_OLD, CLAIM_NEW], ids=["phrases", "concepts"])
+@pytest.mark.parametrize(("text", "chosen"), [c[1:] for c in CLAIMS], ids=[c[0] for c in CLAIMS])
+def test_a_claim_part_inside_a_math_question(
+    key: Key, part: ChoicePart, text: str, chosen: str | None
+) -> None:
+    assert decide_part(key.question("1.2.3"), part, text).chosen == chosen
+
+
+OLD_STYLE_KEY = """
+[key]
+name = "old"
+
+[[question]]
+id = "1"
+points = 2
+kind = "choice"
+prompt = "Which regularizer keeps weights sparse, and does it bias the estimate?"
+reference = "L1; yes, it shrinks weights."
+[[question.parts]]
+name = "regularizer"
+answer = "l1"
+[question.parts.choices]
+l1 = ["L1", "lasso", "re:\\\\bl1\\\\b"]
+l2 = ["L2", "ridge", "weight decay"]
+[[question.parts]]
+name = "bias"
+answer = "yes"
+[question.parts.choices]
+yes = ["biased", "adds bias"]
+no = ["unbiased", "no bias"]
+"""
+
+OLD_STYLE = [
+    ("both-right", "Lasso (L1), and yes it is biased.", "correct"),
+    ("wrong-part", "ridge, and it is biased", "incorrect"),
+    ("negated", "not ridge but lasso; the estimate is biased", "correct"),
+    ("hedged", "maybe lasso? it adds bias", "needs_review"),
+]
+
+
+@pytest.mark.parametrize(("text", "verdict"), [c[1:] for c in OLD_STYLE], ids=[c[0] for c in OLD_STYLE])
+def test_a_key_in_the_older_choices_form_loads_and_grades(tmp_path: Path, text: str, verdict: str) -> None:
+    (tmp_path / "key.toml").write_text(OLD_STYLE_KEY, encoding="utf-8")
+    question = load_key(tmp_path).question("1")
+    assert [o.name for o in question.parts[0].options] == ["l1", "l2"]
+    assert grade_choice(question, text).verdict == verdict

@@ -110,7 +110,7 @@ MALFORMED = [
     ),
     (
         "bad-regex",
-        "A = 're:\\b(?:[Pp]oint\\s+)?A\\b'",
+        'A = "A"',
         "A = 're:(unclosed'",
         ["regular expression", "question 2.1.2b"],
     ),
