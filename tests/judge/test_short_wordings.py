@@ -202,3 +202,34 @@ NEVER_CORRECT: list[tuple[str, str]] = [
 def test_never_correct(key: Key, question: str, text: str) -> None:
     result = grade_choice(key.question(question), text)
     assert result.verdict != "correct", result.evidence
+
+
+# Wordings met in submissions handed in as PDFs and notebooks: lines wrapped by the page, lists of
+# rejected actions, faint praise.
+WRAPPED_AND_LISTED = [
+    (
+        "2.1.1",
+        "The optimal learning rate increases when the batch size increases (there is less\ngradient noise, roughly 1/B).",
+        "correct",
+    ),
+    (
+        "2.2",
+        "The best option is to increase the model size; training longer or using a larger batch\ngives diminishing returns.",
+        "correct",
+    ),
+    (
+        "2.2",
+        "Increase the model size; training longer or using a larger batch gives diminishing returns.",
+        "correct",
+    ),
+    ("2.2", "A larger batch hardly helps; increase the model size.", "correct"),
+    ("2.2", "pt A: a larger model\npt B: more steps", "needs_review"),
+]
+
+
+@pytest.mark.parametrize(
+    ("qid", "text", "verdict"), WRAPPED_AND_LISTED, ids=[_id(q, t) for q, t, _ in WRAPPED_AND_LISTED]
+)
+def test_wrapped_lines_and_listed_rejections(key: Key, qid: str, text: str, verdict: str) -> None:
+    result = grade_choice(key.question(qid), text)
+    assert result.verdict == verdict, result.evidence

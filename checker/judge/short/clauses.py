@@ -93,7 +93,7 @@ def _sentence_breaks(tokens: Sequence[Token], text: str, start: int) -> list[tup
     for i in range(start, len(tokens)):
         tok = tokens[i]
         gap = text[tokens[i - 1].end : tok.start] if i > start else ""
-        if i > first and ("\n\n" in gap or ("\n" in gap and _line_break_ends(tokens, i))):
+        if i > first and ("\n\n" in gap or ("\n" in gap and _line_break_ends(tokens, i, text))):
             out.append((first, i, False))
             first = i
         if tok.surface == "?" and i == first and out and tokens[i - 1].end == tok.start:
@@ -113,10 +113,25 @@ def _sentence_breaks(tokens: Sequence[Token], text: str, start: int) -> list[tup
     return [s for s in out if s[1] > s[0]]
 
 
-def _line_break_ends(tokens: Sequence[Token], i: int) -> bool:
-    """A single newline ends a sentence unless the line continues a phrase mid-way."""
-    prev = tokens[i - 1]
-    return prev.kind != "arrow" and prev.word not in ("and", "or", "the", "a", "of", "to")
+def _line_break_ends(tokens: Sequence[Token], i: int, text: str) -> bool:
+    """A single newline ends a sentence unless the line continues a phrase mid-way: after a joint
+    word, or a soft wrap (a long line that stops mid-sentence and goes on in lower case, as text
+    from a PDF or an OCR'd page does; short lines are a student's own list items)."""
+    prev, nxt = tokens[i - 1], tokens[i]
+    if prev.kind == "arrow" or prev.word in ("and", "or", "the", "a", "of", "to"):
+        return False
+    line_start = text.rfind("\n", 0, prev.end) + 1
+    soft_wrap = (
+        prev.end - line_start >= _WRAPPED_LINE
+        and prev.kind == "word"
+        and nxt.kind == "word"
+        and nxt.surface[:1].islower()
+    )
+    return not soft_wrap
+
+
+# A line at least this long that stops mid-sentence was wrapped by a page, not ended by a writer.
+_WRAPPED_LINE = 60
 
 
 def _is_abbreviation_dot(tokens: Sequence[Token], text: str, i: int) -> bool:

@@ -105,7 +105,8 @@ POSITIVE_EVALUATION: Final = (
 NEGATIVE_EVALUATION: Final = (
     "waste", "wastes", "wasting", "overfit", "saturate", "saturates", "saturation", "plateau",
     "diminishing", "too many", "too few", "too small", "too big", "too large", "too much", "too slow",
-    "too long", "too expensive", "too noisy", "worse", "harder", "inefficient", "suboptimal", "barely", "stops", "is past", "are past",
+    "too long", "too expensive", "too noisy", "worse", "harder", "inefficient", "suboptimal", "barely", "hardly",
+    "stops", "is past", "are past", "does not help", "do not help", "no help",
     "isn't worth", "not worth", "not needed", "expensive", "generalise worse", "generalize worse",
     "take too long", "leaving", "bad", "poor", "least efficient", "the least", "worst", "pointless",
     "useless", "is wrong", "is incorrect", "not the answer", "a mistake",

@@ -408,12 +408,18 @@ def _span_end(r: Raw) -> int:
 
 
 def _coordinated(between: Sequence[Token]) -> bool:
-    """Two mentions joined as a list ("X and Y", "X, Y or Z"): a joint, and nothing else."""
+    """Two mentions joined as a list ("X and Y", "X, Y or Z", "training longer or using a larger
+    batch"): a joint, and nothing else but one light verb ahead of the second mention."""
+    light = [t for t in between if not (t.word in COORD or t.kind == "sym")]
     return (
         bool(between)
-        and all(t.word in COORD or t.kind == "sym" for t in between)
+        and (not light or (len(light) == 1 and light[0].word in _LIGHT_VERBS))
         and any(t.word in ("and", "or", "nor", "&", ",", "/") for t in between)
     )
+
+
+# Verbs that only introduce the next item of a list of actions ("... or using a larger batch").
+_LIGHT_VERBS = frozenset({"using", "use", "making", "make", "having", "getting", "going", "taking"})
 
 
 def _negates_next(k: int, b: int, others: Sequence[Raw]) -> bool:
