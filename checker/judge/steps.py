@@ -288,7 +288,7 @@ def check_read_steps(
             used = {k: v for k, v in (definitions or {}).items() if any(side.has(k) for side in step.sides)}
             status, reason = _judge(sides, equations, table, target, config, used=used)
         checks.append(StepCheck(index, step.latex, status, reason, step.read_as))
-        if len(sides) >= 2:
+        if len(sides) >= 2 and not _identity(sides, table, config, status, reason):
             equations.append((index, sides))
     first = next((c.index for c in checks if c.status == "does_not_follow"), None)
     return StepsResult(question, tuple(checks), first)
@@ -319,11 +319,34 @@ def _shape_mismatch(sides: Sequence[sympy.Basic]) -> str | None:
     return None
 
 
+def _identity(
+    sides: tuple[sympy.Basic, ...], table: SymbolTable, config: EquivalenceConfig, status: str, reason: str
+) -> bool:
+    """A step that holds at every point (the bias–variance decomposition) constrains nothing: it
+    is not solved for an unknown when later steps are checked."""
+    if status == "follows":
+        return reason.startswith("an identity")
+    if status != "given":
+        return False
+    return _unconstrained(sides, table, config, {})[0] == "follows"
+
+
 def _names(sides: Sequence[sympy.Basic], dims: frozenset[str]) -> set[str]:
+    """The names a step could be solved for: not dimensions, indices or random symbols (those
+    are averaged over or range over entries, never unknowns)."""
     found: dict[str, sympy.Basic] = {}
     for side in sides:
         inst.walk(side, frozenset(), found)
     return {name for name in found if name not in dims}
+
+
+def _unknowns(table: SymbolTable) -> frozenset[str]:
+    """Names never solved for: the table's dimensions, indices and random symbols."""
+    return (
+        frozenset(table.dimensions)
+        | frozenset(spec.name for spec in table.indices)
+        | frozenset(spec.name for spec in table if spec.random is not None)
+    )
 
 
 def _judge(
@@ -336,7 +359,7 @@ def _judge(
     used: Mapping[sympy.Basic, sympy.Basic],
 ) -> tuple[StepStatus, str]:
     """The status of one equation step after the first, with its reason."""
-    dims = frozenset(table.dimensions)
+    dims = _unknowns(table)
     names = _names(sides, dims)
     target_name = getattr(target, "name", None)
     constraint = None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -49,6 +49,7 @@ from checker.table import FunctionSpec, SymbolTable
 
 from . import _algebra as alg
 from ._algebra import Ctx, Item, Unsized
+from ._indexed import main_claim
 from ._normalize import Normalized, normalize
 from ._printer import render
 from ._symbols import Resolver
@@ -58,6 +59,7 @@ __all__ = ["Parsed", "definitions", "parse", "parse_key", "shape_of", "to_latex"
 
 _NESTING = frozenset(
     {"paren", "arguments", "group", "frac", "root", "sqrt", "norm", "abs", "sup", "apply", "bigsum", "nabla"}
+    | {"bigprod", "derivative"}  # index notation and calculus
 )
 _MAX_TREE_DEPTH = 400
 _FRIENDLY = MappingProxyType({
@@ -78,6 +80,8 @@ class Parsed:
         spans: ``(start, end)`` of each side in ``source``.
         read_as: what was read, rendered back to LaTeX (sides joined by `` = ``).
         notes: interpretation notes, e.g. ``read X^2 as X^T X (1-D vector shorthand)``.
+        operators: operators the answer applied (``gradient``, ``derivative``, ``expectation``,
+            ``variance``, ``covariance``, ``sum``, ``product``).
     """
 
     source: str
@@ -85,6 +89,7 @@ class Parsed:
     spans: tuple[tuple[int, int], ...]
     read_as: str
     notes: tuple[str, ...] = ()
+    operators: frozenset[str] = frozenset()
 
     @property
     def is_equation(self) -> bool:
@@ -226,7 +231,10 @@ def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: fr
     table = resolver.table
     if not isinstance(source, str):
         raise LatexSyntaxError(f"expected LaTeX text, found a {type(source).__name__}")
-    norm = normalize(source, max_depth=options.max_depth)
+    claim, condition = main_claim(source)  # offsets unchanged: the conditions are a suffix
+    norm = normalize(claim, max_depth=options.max_depth)
+    if condition is not None:
+        norm = replace(norm, source=source, notes=(*norm.notes, condition))
     if not norm.text.strip():
         raise LatexSyntaxError(
             "expected an expression or an equation, found nothing (empty or prose only); "
@@ -261,7 +269,7 @@ def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: fr
     spans = tuple(norm.span(item.start, item.end)[:2] for item, _ in values)
     exprs = tuple(value for _, value in values)
     read_as = " = ".join(to_latex(e, table) for e in exprs)
-    return Parsed(source, exprs, spans, read_as, tuple(ctx.notes))
+    return Parsed(source, exprs, spans, read_as, tuple(ctx.notes), frozenset(ctx.operators))
 
 
 @memo(maxsize=256)

@@ -74,6 +74,7 @@ class Ctx:
     norm: Normalized
     options: ParseOptions
     notes: list[str] = field(default_factory=list)
+    operators: set[str] = field(default_factory=set)  # operators the expression applied (Parsed.operators)
 
     def fail(self, cls: type[CheckerError], message: str, start: int, end: int) -> CheckerError:
         """Build ``cls`` with the span mapped back into the source."""

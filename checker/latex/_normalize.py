@@ -54,12 +54,13 @@ GREEK = frozenset((
 _PASS = GREEK | frozenset((
     "frac", "sqrt", "sum", "cdot", "times", "exp", "log", "ln", "sgn", "nabla", "hat", "tilde",
     "bar", "check", "breve", "dot", "ddot",
+    "prod", "leftarrow",  # index notation (_indexed.py)
 ))  # fmt: skip
 _RENAME = MappingProxyType({
     "dfrac": "frac", "tfrac": "frac", "cfrac": "frac", "varepsilon": "epsilon", "widehat": "hat",
     "widetilde": "tilde", "overline": "bar", "sign": "sgn", "div": "/", "ast": "*", "star": "*",
     "prime": "'", "top": "T", "intercal": "T", "implies": "Rightarrow", "Longrightarrow": "Rightarrow",
-    "coloneqq": "=",
+    "coloneqq": "leftarrow", "gets": "leftarrow",
 })  # fmt: skip
 _FONTS = frozenset((
     "mathbf", "boldsymbol", "bm", "mathsf", "mathit", "mathbb", "mathcal", "mathnormal", "pmb",
@@ -90,7 +91,7 @@ _UNICODE = MappingProxyType({
     "β": "\\beta", "μ": "\\mu", "√": "\\sqrt", "−": "-", "–": "-", "·": "\\cdot", "⋅": "\\cdot",
     "×": "\\times", "ᵀ": "^T", "∴": "\\therefore", "⇒": "\\Rightarrow", "′": "'", "‖": "\\|",
     "²": "^2", "³": "^3", "∇": "\\nabla", "∑": "\\sum", "∗": "*", "₂": "_2", "∥": "\\|",
-    "≔": ":=", "ℓ": "l",
+    "≔": ":=", "ℓ": "l", "←": "\\leftarrow", "∏": "\\prod",
 })  # fmt: skip
 _OPERAND_END = re.compile(r"[A-Za-z0-9})\]" + "".join(MARKERS) + r"]")
 # A question label opening a block: 1.2.2, 2.1.2a, or 3.2 followed by \quad (a decimal never is).
@@ -403,7 +404,10 @@ class _State:
                 out.emit("(", tok.start, tok.end)
             elif text == "\\}":
                 out.emit(")", tok.start, tok.end)
-            elif text in ("~", "&", "$") or (text == ":" and i + 1 < stop and self.tokens[i + 1].text == "="):
+            elif text == ":" and i + 1 < stop and self.tokens[i + 1].text == "=":
+                out.emit("\\leftarrow ", tok.start, self.tokens[i + 1].end)  # := assigns (_indexed.py)
+                i += 1
+            elif text in ("~", "&", "$"):
                 out.emit(" ", tok.start, tok.end)
             else:
                 out.emit(text, tok.start, tok.end, verbatim=True)

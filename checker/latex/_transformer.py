@@ -27,11 +27,12 @@ from checker.errors import (
     UnknownSymbolError,
     UnsupportedConstructError,
 )
-from checker.symbols import dimension, shape_of
+from checker.symbols import dimension
 from checker.table import FunctionSpec, SymbolSpec
 
 from . import _algebra as alg
 from ._algebra import Ctx, Item, Unsized
+from ._indexed import IndexedRules, OperatorRef, bound_letters
 from ._symbols import NameRef, Resolver, base_text, make_key, script_text
 
 __all__ = ["Args", "Build", "FuncRef", "Placeholder", "Span", "SpanTransformer"]
@@ -137,8 +138,11 @@ class SpanTransformer(Transformer[Token, object]):
         return None
 
 
-class Build(SpanTransformer):
-    """The transformer of one parse; holds the per-parse context (no module state)."""
+class Build(IndexedRules, SpanTransformer):
+    """The transformer of one parse; holds the per-parse context (no module state).
+
+    Index notation (entries, sums, iterates, E/Var/Cov) is :class:`~._indexed.IndexedRules`.
+    """
 
     def __init__(
         self,
@@ -154,6 +158,10 @@ class Build(SpanTransformer):
         self.body_parser = body_parser
         self.expanding = expanding
         self.placeholders: dict[sympy.Symbol, Placeholder] = {}
+
+    def transform(self, tree: Tree[Token]) -> object:
+        self.bound = bound_letters(tree)  # index letters a \sum binds, read before the sum
+        return super().transform(tree)
 
     def rule(self, tree: Tree[Token], span: Span | None, children: list[object]) -> object:
         """Call the rule's method as ``method(span, *children)``.
@@ -213,99 +221,18 @@ class Build(SpanTransformer):
                     raise self._no_arguments(item, item.value)
                 item = self._apply_function(item, factors[i + 1])
                 i += 1
+            elif isinstance(item.value, OperatorRef):
+                if i + 1 >= len(factors):
+                    raise self._no_operand(item)
+                item = self.apply_operator(item, factors[i + 1])
+                i += 1
             item = self._value(item)
             acc = item if acc is None else Item(alg.multiply(self.ctx, acc, item, ""), acc.start, item.end)
             i += 1
         assert acc is not None
         return acc
 
-    # ---- big operators --------------------------------------------------------------------
-
-    def bigsum(self, span: Span, *children: Item | Token) -> Item:
-        start, end = span
-        sub = next((c for c in children if isinstance(c, Token) and c.type == "SUB"), None)
-        upper = next((c for c in children if isinstance(c, Item) and c.kind == "sup"), None)
-        body = self._value(children[-1])  # type: ignore[arg-type]
-        if sub is None:
-            raise self.ctx.fail(
-                UnsupportedConstructError,
-                "expected \\sum with an index, found none; fix: write \\sum_j w_j x_j",
-                start,
-                end,
-            )
-        index, _, lower = script_text(sub).partition("=")
-        return Item(self._sum(index, lower, upper, body, start=start, end=end), start, end)
-
-    def _sum(self, index: str, lower: str, upper: Item | None, body: Item, *, start: int, end: int) -> object:
-        value = body.value
-        if not isinstance(value, sympy.Expr) or isinstance(value, MatrixExpr):
-            raise self.ctx.fail(
-                UnsupportedConstructError,
-                "expected a scalar summand under \\sum, found a matrix; fix: write the matrix product",
-                body.start,
-                body.end,
-            )
-        mine = {s: p for s, p in self.placeholders.items() if p.index == index}
-        total: list[sympy.Expr] = []
-        for term in sympy.Add.make_args(sympy.expand(value)):
-            powers = term.as_powers_dict()
-            parts = [(self.placeholders[s], int(k)) for s, k in powers.items() if s in mine and k.is_Integer]
-            degree = sum(k for _, k in parts)
-            rest = term
-            for s in mine:
-                rest = rest.subs(s, 1) if s in powers else rest
-            if degree == 0 and not (rest.free_symbols & set(mine)):
-                if upper is None or lower not in ("1", ""):
-                    raise self.ctx.fail(
-                        UnsupportedConstructError,
-                        f"expected a summand with components _{index} of declared vectors, found "
-                        f"{self.ctx.text(body)}; fix: write the sum as a vector product, e.g. w^T x",
-                        start,
-                        end,
-                    )
-                total.append(term * upper.value)
-                continue
-            vectors = [p.vector for p, k in parts for _ in range(k)]
-            if degree != 2 or rest.free_symbols & set(mine):
-                raise self.ctx.fail(
-                    UnsupportedConstructError,
-                    f"expected each term of \\sum_{index} to be a product of two components u_{index} v_{index}, "
-                    f"found {self.ctx.text(body)}; fix: write it as a vector product, e.g. w^T x",
-                    start,
-                    end,
-                )
-            u, v = (self._as_column(m) for m in vectors)
-            if u.shape[0] != v.shape[0]:
-                raise self.ctx.fail(
-                    ShapeError,
-                    f"expected components of vectors of one length, found {vectors[0].name} of length "
-                    f"{u.shape[0]} and {vectors[1].name} of length {v.shape[0]}",
-                    start,
-                    end,
-                )
-            self._check_bounds(index, lower, upper, u.shape[0], start=start, end=end)
-            total.append(rest * alg.collapse(sympy.MatMul(sympy.Transpose(u), v)))
-        return sympy.Add(*total)
-
-    def _check_bounds(
-        self, index: str, lower: str, upper: Item | None, length: sympy.Expr, *, start: int, end: int
-    ) -> None:
-        """``\\sum_{j=1}^{d}`` over a vector of length d: the written bounds must cover its components."""
-        if upper is None or not lower.strip().isdigit() or not isinstance(upper.value, sympy.Expr):
-            return
-        count = upper.value - int(lower) + 1
-        if sympy.simplify(count - length) != 0:
-            raise self.ctx.fail(
-                ShapeError,
-                f"expected \\sum_{index} to run over the {sympy.sstr(length)} components of the vectors, "
-                f"found {sympy.sstr(count)} terms; fix: write the bounds 1 to {sympy.sstr(length)}",
-                start,
-                end,
-            )
-
-    @staticmethod
-    def _as_column(m: sympy.MatrixSymbol) -> sympy.Basic:
-        return sympy.Transpose(m) if m.shape[0] == 1 else m
+    # ---- big operators: \sum and \prod are index notation (IndexedRules, _indexed.py) -----
 
     def nabla(self, span: Span, sub: Token, body: Item) -> Item:
         start, end = span
@@ -333,6 +260,7 @@ class Build(SpanTransformer):
             ) from exc
         if isinstance(grad, MatrixExpr) and grad.shape[0] == 1 and grad.shape[1] != 1:
             grad = sympy.Transpose(grad)
+        self.ctx.operators.add("gradient")
         return Item(alg.collapse(grad), start, end)
 
     def apply(self, span: Span, func: Token, arg: Item) -> Item:
@@ -362,6 +290,9 @@ class Build(SpanTransformer):
     def _resolve(self, primary: Item, scripts: list[Token | Item]) -> tuple[Item, list[Token | Item]]:
         ref = primary.value
         assert isinstance(ref, NameRef)
+        indexed = self.indexed_name(primary, scripts)  # entries, iterates, indices, E/Var/Cov
+        if indexed is not None:
+            return indexed
         nameable: list[Token] = []
         for s in scripts:
             if not (isinstance(s, Token) and s.type in _NAMEABLE):
@@ -381,10 +312,6 @@ class Build(SpanTransformer):
                 sized = self._symbol(spec, [(t.type, str(t)) for t in nameable])
                 if not isinstance(sized, Unsized):
                     return Item(sized, primary.start, nameable[k].end_pos or 0), scripts[k + 1 :]
-            if k == len(nameable) - 1 and nameable[k].type == "SUB":
-                component = self._component(spec, primary, nameable[k])
-                if component is not None:
-                    return component, scripts[k + 1 :]
             break
         if not nameable and not ref.accent:
             fn = self.resolver.functions.get(ref.base)
@@ -417,18 +344,6 @@ class Build(SpanTransformer):
                 return sympy.Identity(dimension(sub, self.resolver.table))
         return Unsized(sympy.Integer(1))
 
-    def _component(self, spec: SymbolSpec, primary: Item, sub: Token) -> Item | None:
-        """``w_j`` for a declared vector ``w`` and a one-letter index: a placeholder for ``\\sum_j``."""
-        index = script_text(str(sub))
-        dims = shape_of(spec, self.resolver.table)
-        if dims is None or not (dims[0] == 1 or dims[1] == 1) or len(index) != 1 or not index.isalpha():
-            return None
-        vector = self.resolver.symbol(spec)
-        assert isinstance(vector, sympy.MatrixSymbol)
-        symbol = sympy.Symbol(f"{spec.name}[{index}]", real=True)
-        self.placeholders[symbol] = Placeholder(vector, index, primary.start, sub.end_pos or 0)
-        return Item(symbol, primary.start, sub.end_pos or 0)
-
     def _script(self, item: Item, script: Token | Item) -> Item:
         if isinstance(script, Item):  # a superscript: a power
             base = self._value(item)
@@ -454,7 +369,9 @@ class Build(SpanTransformer):
         )
 
     def sup(self, span: Span, expr: Item) -> Item:
-        return Item(self._value(expr).value, expr.start, expr.end, "sup")
+        # ``^{(i)}`` is kept apart from ``^{i}``: an index superscript where the key has one.
+        kind = "supparen" if expr.kind == "paren" else "sup"
+        return Item(self._value(expr).value, expr.start, expr.end, kind)
 
     # ---- primaries ------------------------------------------------------------------------
 
@@ -555,8 +472,25 @@ class Build(SpanTransformer):
             item.end,
         )
 
+    def _loose_index(
+        self, index: sympy.Symbol, vector: sympy.MatrixSymbol, text: str, start: int, end: int
+    ) -> None:
+        self.placeholders[index] = Placeholder(vector, text, start, end)
+
+    def _no_operand(self, item: Item) -> CheckerError:
+        """The error for ``E``, ``Var`` or ``Cov`` written without what it is taken of."""
+        return self.ctx.fail(
+            LatexSyntaxError,
+            f"expected what the {getattr(item.value, 'kind', 'operator')} is taken of, found nothing; "
+            "fix: write it in brackets, e.g. E[...]",
+            item.start,
+            item.end,
+        )
+
     def _value(self, item: Item) -> Item:
         """``item`` checked to be a value (not a bare function name or argument list)."""
+        if isinstance(item.value, OperatorRef):
+            raise self._no_operand(item)
         if isinstance(item.value, FuncRef):
             raise self._no_arguments(item, item.value)
         if isinstance(item.value, Args):
