@@ -23,6 +23,8 @@ from types import MappingProxyType
 
 from checker.errors import LatexSyntaxError, UnsupportedConstructError
 
+from ._leibniz import DERIV_CLOSE, DERIV_OPEN, leibniz_split
+
 __all__ = ["GREEK", "MAX_INPUT_CHARS", "Normalized", "normalize"]
 
 MAX_INPUT_CHARS = 20_000
@@ -520,6 +522,10 @@ class _State:
         )
 
     def with_arguments(self, name: str, tok: _Tok, i: int, stop: int, out: _Writer) -> int:
+        if name == "frac":
+            nxt = self.leibniz(tok, i, stop, out)
+            if nxt is not None:
+                return nxt
         out.emit("\\" + name, tok.start, tok.end)
         nxt = i + 1
         if name == "sqrt":
@@ -550,6 +556,35 @@ class _State:
             self.run(first, last, out, script=False)
             out.emit("}", self.tokens[nxt - 1].start, self.tokens[nxt - 1].end)
         return nxt
+
+    # -- derivatives: Leibniz notation is an operator, never a fraction (_calculus.py) ----------
+
+    def leibniz(self, tok: _Tok, i: int, stop: int, out: _Writer) -> int | None:
+        """``\\frac{d}{dx}`` → DERIV(x); ``\\frac{dJ}{dx}`` → ``{DERIV(x) {J}}``; None for a fraction."""
+        n_first, n_last, after_num = self.argument(i + 1, stop, "\\frac")
+        d_first, d_last, after_den = self.argument(after_num, stop, "\\frac")
+        num = [k for k in range(n_first, n_last) if not self.tokens[k].text.isspace()]
+        den = [k for k in range(d_first, d_last) if not self.tokens[k].text.isspace()]
+        try:
+            split = leibniz_split([self.tokens[k].text for k in num], [self.tokens[k].text for k in den])
+        except UnsupportedConstructError as exc:
+            raise self.error(UnsupportedConstructError, exc.message, tok) from None
+        if split is None:
+            return None
+        k, m = split
+        end = self.tokens[after_den - 1].end
+        operand = num[k:]
+        if operand:
+            out.emit("{", tok.start, tok.end)
+        out.emit(DERIV_OPEN, tok.start, tok.end)
+        variable = self.sub_text(den[m], d_last)
+        out.emit(re.sub(r"\s+", "", variable.text()), self.tokens[den[m]].start, self.tokens[d_last - 1].end)
+        out.emit(DERIV_CLOSE + " ", end - 1, end)
+        if operand:
+            out.emit("{", self.tokens[operand[0]].start, self.tokens[operand[0]].start)
+            self.run(operand[0], n_last, out, script=False)
+            out.emit("}}", end - 1, end)
+        return after_den
 
     def text_command(self, name: str, tok: _Tok, i: int, stop: int, out: _Writer, *, script: bool) -> int:
         first, last, nxt = self.argument(i + 1, stop, f"\\{name}")

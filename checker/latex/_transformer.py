@@ -17,7 +17,7 @@ from types import MappingProxyType
 import sympy
 from lark import Token, Transformer, Tree
 from lark.exceptions import GrammarError, VisitError
-from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
+from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from checker.caches import memo
 from checker.errors import (
@@ -32,6 +32,7 @@ from checker.table import FunctionSpec, SymbolSpec
 
 from . import _algebra as alg
 from ._algebra import Ctx, Item, Unsized
+from ._calculus import CalculusRules
 from ._indexed import IndexedRules, OperatorRef, bound_letters
 from ._symbols import NameRef, Resolver, base_text, make_key, script_text
 
@@ -45,9 +46,10 @@ _MAX_DECORATIONS = 6
 
 @dataclass(frozen=True)
 class FuncRef:
-    """A table function named but not applied yet (``f`` before ``(x; w)``)."""
+    """A table function named but not applied yet (``f`` before ``(x; w)``); ``f'`` is its derivative."""
 
     spec: FunctionSpec
+    prime: bool = False  # f'(x): derivatives (_calculus.py)
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ class SpanTransformer(Transformer[Token, object]):
         return None
 
 
-class Build(IndexedRules, SpanTransformer):
+class Build(IndexedRules, CalculusRules, SpanTransformer):
     """The transformer of one parse; holds the per-parse context (no module state).
 
     Index notation (entries, sums, iterates, E/Var/Cov) is :class:`~._indexed.IndexedRules`.
@@ -235,33 +237,8 @@ class Build(IndexedRules, SpanTransformer):
     # ---- big operators: \sum and \prod are index notation (IndexedRules, _indexed.py) -----
 
     def nabla(self, span: Span, sub: Token, body: Item) -> Item:
-        start, end = span
         name = script_text(sub)
-        spec = self.resolver.lookup(make_key(NameRef("", name), []))
-        if spec is None or spec.shape == "identity":
-            raise self.ctx.fail(
-                UnknownSymbolError,
-                f"expected \\nabla_v with v a declared symbol ({self.resolver.declared()}), found v={name}; fix: differentiate with respect to a declared vector",
-                start,
-                end,
-            )
-        var = self.resolver.symbol(spec)
-        value = self._value(body).value
-        target = value.args[0] if isinstance(value, MatrixElement) else value
-        try:
-            grad = target.diff(var)  # type: ignore[union-attr]
-        except Exception as exc:  # SymPy refuses some matrix derivatives
-            raise self.ctx.fail(
-                UnsupportedConstructError,
-                f"expected a gradient SymPy can take, found \\nabla_{name} of {self.ctx.text(body)}; "
-                "fix: write the gradient out",
-                start,
-                end,
-            ) from exc
-        if isinstance(grad, MatrixExpr) and grad.shape[0] == 1 and grad.shape[1] != 1:
-            grad = sympy.Transpose(grad)
-        self.ctx.operators.add("gradient")
-        return Item(alg.collapse(grad), start, end)
+        return self.differentiate(name, body, *span, f"\\nabla_{name}", operator="gradient")
 
     def apply(self, span: Span, func: Token, arg: Item) -> Item:
         item = self._value(arg)
@@ -317,6 +294,10 @@ class Build(IndexedRules, SpanTransformer):
             fn = self.resolver.functions.get(ref.base)
             if fn is not None:
                 return Item(FuncRef(fn), primary.start, primary.end), scripts
+        primed = self.resolver.functions.get(ref.base) if [t.type for t in nameable] == ["PRIME"] else None
+        if primed is not None and not ref.accent:  # f'(x): derivatives (_calculus.py)
+            return Item(FuncRef(primed, prime=True), primary.start, nameable[0].end_pos or 0), scripts[1:]
+        if not nameable and not ref.accent:
             if ref.base == "e":
                 self.ctx.note("read e as Euler's number")
                 return Item(sympy.E, primary.start, primary.end), scripts
@@ -524,6 +505,8 @@ class Build(IndexedRules, SpanTransformer):
                 arg_item.end,
             )
         body = self.body_parser(spec, self.expanding | {spec.name})
+        if ref.prime:
+            body = self.prime(spec, body, fn_item.start, arg_item.end)
         mapping: dict[sympy.Basic, sympy.Basic] = {}
         for param, raw_arg in zip(spec.params, args, strict=False):
             arg = self._value(raw_arg)
