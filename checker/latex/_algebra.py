@@ -65,6 +65,9 @@ class Item:
     start: int
     end: int
     kind: str = ""
+    # A bracket with its power kept apart, ``[f]^2``: an operator or a function before it applies
+    # to the bracket, then the power (E[X]^2 is (E[X])^2, f(x)^2 is (f(x))^2).
+    powered: tuple[Item, Item] | None = None
 
 
 @dataclass

@@ -53,6 +53,13 @@ class FuncRef:
 
 
 @dataclass(frozen=True)
+class Refused:
+    """A bracket's power that failed, kept until we know whether a function applies first."""
+
+    error: CheckerError
+
+
+@dataclass(frozen=True)
 class Args:
     """A parenthesized argument list ``(a; b)``."""
 
@@ -218,15 +225,21 @@ class Build(IndexedRules, CalculusRules, SpanTransformer):
         i = 0
         while i < len(factors):
             item = factors[i]
-            if isinstance(item.value, FuncRef):
+            if isinstance(item.value, FuncRef | OperatorRef):
                 if i + 1 >= len(factors):
-                    raise self._no_arguments(item, item.value)
-                item = self._apply_function(item, factors[i + 1])
-                i += 1
-            elif isinstance(item.value, OperatorRef):
-                if i + 1 >= len(factors):
-                    raise self._no_operand(item)
-                item = self.apply_operator(item, factors[i + 1])
+                    raise (
+                        self._no_arguments(item, item.value)
+                        if isinstance(item.value, FuncRef)
+                        else self._no_operand(item)
+                    )
+                operand = factors[i + 1]
+                bracket, power = operand.powered if operand.powered is not None else (operand, None)
+                if isinstance(item.value, FuncRef):
+                    item = self._apply_function(item, bracket)
+                else:
+                    item = self.apply_operator(item, bracket)
+                if power is not None:
+                    item = self._script(item, power)
                 i += 1
             item = self._value(item)
             acc = item if acc is None else Item(alg.multiply(self.ctx, acc, item, ""), acc.start, item.end)
@@ -260,6 +273,20 @@ class Build(IndexedRules, CalculusRules, SpanTransformer):
         item = primary
         if isinstance(primary.value, NameRef):
             item, rest = self._resolve(primary, rest)
+        elif (
+            len(rest) == 1
+            and isinstance(rest[0], Item)
+            and (primary.kind == "paren" or isinstance(primary.value, Args))
+        ):
+            # [f]^2 after an operator or function: applied to the bracket first (see implicit).
+            power = rest[0]
+            value: object = primary.value
+            if not isinstance(value, Args):
+                try:
+                    value = self._script(primary, power).value
+                except CheckerError as exc:  # (x)^2 of a vector: an error only if nothing applies to (x)
+                    value = Refused(exc)
+            return Item(value, primary.start, power.end + 1, powered=(primary, power))
         for script in rest:
             item = self._script(item, script)
         return item
@@ -472,6 +499,8 @@ class Build(IndexedRules, CalculusRules, SpanTransformer):
         """``item`` checked to be a value (not a bare function name or argument list)."""
         if isinstance(item.value, OperatorRef):
             raise self._no_operand(item)
+        if isinstance(item.value, Refused):
+            raise item.value.error
         if isinstance(item.value, FuncRef):
             raise self._no_arguments(item, item.value)
         if isinstance(item.value, Args):
