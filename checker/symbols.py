@@ -12,7 +12,7 @@ from __future__ import annotations
 import sympy
 from sympy.core.symbol import Str
 
-from checker.table import IndexSpec, RandomSpec, SymbolSpec, SymbolTable
+from checker.table import RandomSpec, SymbolSpec, SymbolTable
 
 __all__ = [
     "Covariance",
@@ -104,11 +104,6 @@ def iterate_name(name: str, offset: int) -> str:
     if offset in (1, -1):
         return f"{name}_{'next' if offset == 1 else 'prev'}"
     return f"{name}_iter_{'p' if offset > 0 else 'm'}{abs(offset)}"
-
-
-def index_spec(table: SymbolTable, name: str) -> IndexSpec | None:
-    """The table's index called ``name``, or None (a plain helper for stages that read tables)."""
-    return table.index(name)
 
 
 # ---------------------------------------------------------------------------------------------
