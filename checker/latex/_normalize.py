@@ -583,7 +583,9 @@ class _State:
         if operand:
             out.emit("{", self.tokens[operand[0]].start, self.tokens[operand[0]].start)
             self.run(operand[0], n_last, out, script=False)
-            out.emit("}}", end - 1, end)
+            operand_end = self.tokens[n_last - 1].end
+            out.emit("}", operand_end, operand_end)  # the operand's span ends with the operand
+            out.emit("}", end - 1, end)
         return after_den
 
     def text_command(self, name: str, tok: _Tok, i: int, stop: int, out: _Writer, *, script: bool) -> int:
