@@ -254,7 +254,9 @@ class Build(IndexedRules, CalculusRules, SpanTransformer):
         return self.differentiate(name, body, *span, f"\\nabla_{name}", operator="gradient")
 
     def apply(self, span: Span, func: Token, arg: Item) -> Item:
-        item = self._value(arg)
+        # \log(x)^2 is (\log x)^2, as with operators and key functions (see postfix).
+        bracket, power = arg.powered if arg.powered is not None else (arg, None)
+        item = self._value(bracket)
         if not isinstance(item.value, sympy.Expr) or isinstance(item.value, MatrixExpr):
             raise self.ctx.fail(
                 ShapeError,
@@ -264,7 +266,8 @@ class Build(IndexedRules, CalculusRules, SpanTransformer):
                 item.end,
             )
         fn = _FUNCS["".join(str(func).split())]
-        return Item(fn(item.value), *span)
+        applied = Item(fn(item.value), *span)
+        return self._script(applied, power) if power is not None else applied
 
     # ---- postfix: names, scripts, powers --------------------------------------------------
 

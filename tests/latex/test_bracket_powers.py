@@ -25,3 +25,17 @@ def test_power_applies_to_the_function_value(latex: str, same_as: str) -> None:
 def test_a_power_of_a_vector_in_brackets_is_still_refused() -> None:
     with pytest.raises(CheckerError, match="square matrix"):
         parse(r"(x)^2", load_key().question("1.1.2").symbols)
+
+
+BUILTIN = [
+    pytest.param(r"\log(p)^2", r"(\log p)^2", id="log-squared"),
+    pytest.param(r"\ln(1-p)^{2} + 1", r"(\ln(1-p))^2 + 1", id="ln-squared-in-a-sum"),
+    pytest.param(r"\exp(p)^2", r"\exp(2p)", id="exp-squared"),
+    pytest.param(r"\log p^2", r"\log(p^2)", id="no-bracket-power-stays-inside"),
+]
+
+
+@pytest.mark.parametrize(("latex", "same_as"), BUILTIN)
+def test_power_after_a_bracketed_builtin_applies_to_its_value(latex: str, same_as: str) -> None:
+    table = load_key().question("3.2").symbols
+    assert parse(latex, table).expr == parse(same_as, table).expr
