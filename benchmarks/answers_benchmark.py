@@ -1,12 +1,15 @@
 """Throughput, latency, memory and accuracy of answer checking, beside math-verify on the same answers.
 
-What it measures, on two corpora of N labelled answers (``benchmarks/corpus.py``):
+What it measures, on three corpora of N labelled answers (``benchmarks/corpus.py``,
+``benchmarks/corpus_indexed.py``):
 
 * ``notation``: distinct answer texts written the ways a class writes them (transpose styles,
   brackets, hats, term order) with the mistakes TAs see; a few dozen expressions, many spellings.
 * ``distinct``: every answer a different expression (a right answer scaled by a factor that
   cancels only algebraically; a wrong one with one coefficient off), so nothing learned from one
   answer helps with the next: the worst case for any memo.
+* ``indexed``: index notation, sums and expectations (3.1's expected dropout loss, 1.2.3 with
+  sums for Xᵀt and XᵀX), right and wrong, the ways students write them.
 
 On each:
 
@@ -48,6 +51,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import Item, build_corpus, build_distinct_corpus, write_jsonl
+from corpus_indexed import build_indexed_corpus
 
 # The peer's driver, run in the peer's interpreter: reads the corpus and the references, prints one
 # JSON line per answer with its verdict and latency.
@@ -233,7 +237,7 @@ def _compile_bytecode() -> str:
     return f"bytecode compiled for {folder}"
 
 
-CORPORA = {"notation": build_corpus, "distinct": build_distinct_corpus}
+CORPORA = {"notation": build_corpus, "distinct": build_distinct_corpus, "indexed": build_indexed_corpus}
 
 
 def _show(name: str, figures: dict[str, object] | None) -> None:
@@ -284,7 +288,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1000, help="answers per corpus (default 1000)")
     parser.add_argument(
-        "--corpus", choices=[*CORPORA, "both"], default="both", help="which corpus (default: both)"
+        "--corpus",
+        choices=[*CORPORA, "both", "all"],
+        default="all",
+        help="which corpus: one, both (notation and distinct) or all (default)",
     )
     parser.add_argument(
         "--jobs",
@@ -303,7 +310,7 @@ def main() -> None:
     print(_compile_bytecode())
     peer_python = _peer_python(args.peer_python)
     for name, build in CORPORA.items():
-        if args.corpus in (name, "both"):
+        if args.corpus in (name, "all") or (args.corpus == "both" and name != "indexed"):
             run_corpus(name, build(args.n, seed=args.seed), args, peer_python)
 
 

@@ -10,10 +10,25 @@ derivations, so that a symbol means the same thing in every stage.
 from __future__ import annotations
 
 import sympy
+from sympy.core.symbol import Str
 
-from checker.table import SymbolSpec, SymbolTable
+from checker.table import RandomSpec, SymbolSpec, SymbolTable
 
-__all__ = ["MaxAbsEntry", "dimension", "identity", "scalar_symbol", "shape_of", "sympy_symbol"]
+__all__ = [
+    "Covariance",
+    "Expectation",
+    "MaxAbsEntry",
+    "Moment",
+    "Variance",
+    "dimension",
+    "identity",
+    "index_symbol",
+    "iterate_name",
+    "random_over",
+    "scalar_symbol",
+    "shape_of",
+    "sympy_symbol",
+]
 
 
 def scalar_symbol(spec: SymbolSpec) -> sympy.Symbol:
@@ -81,3 +96,101 @@ class MaxAbsEntry(sympy.Function):  # type: ignore[misc]
     def _latex(self, printer: object) -> str:
         inner = str(printer._print(self.args[0]))  # type: ignore[attr-defined]
         return r"\left\|" + inner + r"\right\|_\infty"
+
+
+# ---------------------------------------------------------------------------------------------
+# index notation: indices and iterates
+# ---------------------------------------------------------------------------------------------
+
+
+def index_symbol(name: str) -> sympy.Symbol:
+    """The SymPy symbol of an index letter (an integer at least 1), bound by a sum or left free.
+
+    >>> index_symbol("i").is_integer
+    True
+    """
+    return sympy.Symbol(name, integer=True, positive=True)
+
+
+def iterate_name(name: str, offset: int) -> str:
+    """The SymPy name of an iterate: ``w`` itself at offset 0, ``w_next`` at +1, ``w_prev`` at -1,
+    ``w_iter_p2`` / ``w_iter_m2`` further away.
+
+    >>> iterate_name("w", 1), iterate_name("w", -3)
+    ('w_next', 'w_iter_m3')
+    """
+    if offset == 0:
+        return name
+    if offset in (1, -1):
+        return f"{name}_{'next' if offset == 1 else 'prev'}"
+    return f"{name}_iter_{'p' if offset > 0 else 'm'}{abs(offset)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# random variables: expectation, variance, covariance as unevaluated SymPy nodes
+# ---------------------------------------------------------------------------------------------
+
+
+def random_over(spec: RandomSpec, symbol: sympy.Basic, parameters: dict[str, sympy.Basic]) -> sympy.Tuple:
+    """One random symbol with its distribution, as an argument of the nodes below.
+
+    Args:
+        spec: the key's distribution.
+        symbol: the random symbol (a Symbol or a MatrixSymbol, every entry i.i.d.).
+        parameters: each parameter's value as SymPy (``p``, ``\\sigma^2``); ``values`` and
+            ``probabilities`` of a categorical distribution as SymPy Tuples.
+
+    Returns:
+        ``(symbol, distribution, ((name, value), ...))``.
+
+    >>> p = sympy.Symbol("p")
+    >>> random_over(RandomSpec("bernoulli"), sympy.Symbol("m"), {"p": p})[1]
+    bernoulli
+    """
+    pairs = sympy.Tuple(*(sympy.Tuple(Str(k), v) for k, v in sorted(parameters.items())))
+    return sympy.Tuple(symbol, Str(spec.distribution), pairs)
+
+
+class Moment(sympy.Expr):  # type: ignore[misc]
+    """Base of the random-variable operators: ``args[-1]`` lists what is averaged over."""
+
+    is_commutative = True
+    is_real = True
+    operator = ""
+
+    @property
+    def over(self) -> sympy.Tuple:
+        """The random symbols averaged over, each ``(symbol, distribution, parameters)``."""
+        return self.args[-1]
+
+    @property
+    def operands(self) -> tuple[sympy.Basic, ...]:
+        return tuple(self.args[:-1])
+
+    def _latex(self, printer: object) -> str:
+        inner = ", ".join(printer._print(a) for a in self.operands)  # type: ignore[attr-defined]
+        names = ",".join(printer._print(o[0]) for o in self.over)  # type: ignore[attr-defined]
+        return f"\\operatorname{{{self.operator}}}_{{{names}}}\\left[{inner}\\right]"
+
+    def _sympystr(self, printer: object) -> str:
+        inner = ", ".join(printer._print(a) for a in self.operands)  # type: ignore[attr-defined]
+        names = ",".join(printer._print(o[0]) for o in self.over)  # type: ignore[attr-defined]
+        return f"{self.operator}_{names}[{inner}]"
+
+
+class Expectation(Moment):
+    """``E[body]`` over the listed random symbols (``Expectation(body, over)``)."""
+
+    operator = "E"
+
+
+class Variance(Moment):
+    """``Var[body]`` over the listed random symbols (``Variance(body, over)``)."""
+
+    operator = "Var"
+
+
+class Covariance(Moment):
+    """``Cov[a, b]`` over the listed random symbols (``Covariance(a, b, over)``)."""
+
+    operator = "Cov"

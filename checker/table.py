@@ -15,11 +15,75 @@ from typing import Literal
 
 from checker._frozen import hash_once, state_without_hash
 
-__all__ = ["ASSUMPTIONS", "FunctionSpec", "ShapeSpec", "SymbolSpec", "SymbolTable"]
+__all__ = [
+    "ASSUMPTIONS",
+    "DISTRIBUTIONS",
+    "FunctionSpec",
+    "IndexSpec",
+    "RandomSpec",
+    "ShapeSpec",
+    "SymbolSpec",
+    "SymbolTable",
+]
 
 ASSUMPTIONS = frozenset({"positive", "nonnegative", "nonzero", "integer"})
 Dim = str | int
 ShapeSpec = Literal["scalar", "identity"] | tuple[Dim, Dim]
+
+DISTRIBUTIONS = frozenset({"bernoulli", "normal", "uniform", "categorical", "moments"})
+"""Distributions a random symbol may follow (see :class:`RandomSpec`)."""
+
+
+@dataclass(frozen=True)
+class RandomSpec:
+    """The distribution of a random symbol; every entry of a random vector or matrix is drawn
+    independently from it (i.i.d. over every index).
+
+    Attributes:
+        distribution: one of :data:`DISTRIBUTIONS`: ``bernoulli`` (parameter ``p``), ``normal``
+            (``mean``, ``variance``), ``uniform`` (``lower``, ``upper``), ``categorical``
+            (``values`` and ``probabilities``, both LaTeX lists as ``v1; v2``), ``moments`` (only
+            ``mean`` and ``variance`` are known: moments of order at most 2).
+        parameters: (name, LaTeX) pairs, in the key's order.
+    """
+
+    distribution: str
+    parameters: tuple[tuple[str, str], ...] = ()
+
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
+
+    def parameter(self, name: str) -> str | None:
+        """The LaTeX of parameter ``name``, or None."""
+        return next((text for key, text in self.parameters if key == name), None)
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    """A letter answers use as an index (``i`` over the n examples, ``j`` over the d features),
+    or as an iteration counter (``t`` in ``w^{(t+1)}``).
+
+    Attributes:
+        name: the index letter as SymPy names it (``i``).
+        latex: its spelling; ``aliases`` are others.
+        over: the dimension symbol it runs over (1 to that dimension), or None (an iteration index).
+        iteration: it counts iterations: ``w^{(t)}``, ``w_{t+1}`` name iterates of a symbol that
+            lists it in ``SymbolSpec.iterate``.
+    """
+
+    name: str
+    latex: str
+    aliases: tuple[str, ...] = ()
+    over: str | None = None
+    iteration: bool = False
+
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.latex, *(a for a in self.aliases if a != self.latex))
+
 
 # The frozen table objects are the keys of per-process caches (the parser's resolver and
 # definitions, the printer's spellings, the key's parsed LaTeX...), looked up several times per
@@ -41,6 +105,12 @@ class SymbolSpec:
         upper: open upper bound (``p < 1``), or None.
         define: LaTeX of a definition (``w* := X^T t / (X^T X + 2n\\lambda)``), or None.
         description: one line for people.
+        entries: spellings of one entry (``X_{ij}``, ``x_j^{(i)}``) or row (``x^{(i)}``), written
+            with the table's index letters: an index over the rows' dimension picks the row, over
+            the columns' dimension the column.
+        random: the distribution of a random symbol (every entry i.i.d.), or None.
+        iterate: the iteration index whose values name this symbol's iterates (``t`` in
+            ``w^{(t+1)}``), or None.
     """
 
     name: str
@@ -52,6 +122,9 @@ class SymbolSpec:
     upper: Fraction | None = None
     define: str | None = None
     description: str = ""
+    entries: tuple[str, ...] = ()
+    random: RandomSpec | None = None
+    iterate: str | None = None
 
     __hash__ = hash_once
     __getstate__ = state_without_hash
@@ -101,6 +174,7 @@ class SymbolTable:
 
     symbols: tuple[SymbolSpec, ...]
     functions: tuple[FunctionSpec, ...] = ()
+    indices: tuple[IndexSpec, ...] = ()
 
     __hash__ = hash_once
     __getstate__ = state_without_hash
@@ -117,6 +191,10 @@ class SymbolTable:
 
     def has(self, name: str) -> bool:
         return any(spec.name == name for spec in self.symbols)
+
+    def index(self, name: str) -> IndexSpec | None:
+        """The index called ``name``, or None."""
+        return next((spec for spec in self.indices if spec.name == name), None)
 
     def without_definition(self, name: str) -> SymbolTable:
         """This table with symbol ``name`` undefined (a follow-through reference leaves it free)."""

@@ -30,16 +30,19 @@ import sympy
 from checker.caches import memo
 from checker.derivation import rules
 from checker.derivation.chain import Derivation, DerivationReport, prove
+from checker.engine import substitute_definitions
 from checker.errors import CheckerError, DerivationError
 from checker.judge import KeyFinding
 from checker.key import Key, Question
-from checker.latex import parse_key
+from checker.latex import definitions, parse_key
 from checker.symbols import sympy_symbol
+from checker.table import SymbolTable
 
 __all__ = [
     "HomeworkDerivations",
     "check_against_key",
     "derivation_files",
+    "key_entries",
     "latex_names",
     "load_derivations",
     "proved",
@@ -286,15 +289,66 @@ def _scalar(expr: Any) -> Any:
     return expr
 
 
+def key_entries(expr: Any, table: SymbolTable) -> Any:
+    """Members of an indexed family named like a key vector or matrix, as that symbol's entries.
+
+    A derivation in index notation writes ``X[i, j]`` (an ``IndexedBase`` named ``X``) for the
+    key's X_{ij}, 1-based as the homework writes it; the LaTeX parser reads ``x_j^{(i)}`` as the
+    matrix entry ``X[i - 1, j - 1]``.  This maps the first onto the second, so both mean the same
+    object; families no key matrix is named after (noise, per-example names) are left alone.
+
+    Args:
+        expr: a derivation's expression.
+        table: the question's symbol table.
+
+    Returns:
+        ``expr`` with each such member replaced by the key symbol's entry.
+
+    >>> from checker.key import load_key
+    >>> i, j = sympy.symbols("i j", integer=True, positive=True)
+    >>> key_entries(sympy.IndexedBase("X")[i, j] * sympy.IndexedBase("w")[j], load_key().question("3.1").symbols)
+    X[i - 1, j - 1]*w[j - 1, 0]
+    """
+    matrices = {
+        spec.name: sympy_symbol(spec, table) for spec in table if spec.is_matrix and spec.shape != "identity"
+    }
+
+    def entry(member: sympy.Indexed) -> Any:
+        symbol = matrices.get(str(member.base.label))
+        if symbol is None:
+            return member
+        rows, cols = symbol.shape
+        at = [k - 1 for k in member.indices]
+        if len(at) == 2:
+            return symbol[at[0], at[1]]
+        if len(at) == 1 and cols == 1:
+            return symbol[at[0], 0]
+        if len(at) == 1 and rows == 1:
+            return symbol[0, at[0]]
+        return member
+
+    if not isinstance(expr, sympy.Basic):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sympy.Indexed), entry)
+
+
 @memo(maxsize=512)
 def _agrees(derivation: Derivation, question: Question, latex: str) -> tuple[bool, str]:
     """Whether the key's LaTeX equals the derivation's answer, by the prover's exact zero test
-    (once per process: verify, the tests and the docs ask it of the same frozen values)."""
+    (once per process: verify, the tests and the docs ask it of the same frozen values).
+
+    Both sides are brought into the key's terms first: the key's definitions substituted, an
+    indexed family named like a key symbol read as its entries (:func:`key_entries`).
+    """
     try:
         parsed = parse_key(latex, question.symbols, options=question.options).expr
+        defined = definitions(question.symbols, question.options)
     except CheckerError as exc:
         return False, f"the key's LaTeX does not parse: {exc.message}"
-    answer = derivation.answer
+    answer = key_entries(derivation.answer, question.symbols)
+    if defined:
+        parsed = substitute_definitions(parsed, defined)
+        answer = substitute_definitions(answer, defined)
     sizes = rules.Sizes(tuple(derivation.dimensions), derivation.trial_dimensions)
     try:
         outcome = rules.prove_zero(_scalar(answer) - _scalar(parsed), sizes, what="answer - key")

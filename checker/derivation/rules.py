@@ -308,7 +308,7 @@ def _zero_general(expr: Any) -> bool:
         return True
     try:
         # doit() writes each 1×1 product entry as a sum over a fresh Dummy: make equal ones equal.
-        done = canonical_sums(expr.doit())
+        done = canonical_sums(_doit_holding_sums(expr))
         if _zero_now(done) or _zero_now(sympy.expand(done)):
             return True
         if is_matrix(done):
@@ -320,6 +320,30 @@ def _zero_general(expr: Any) -> bool:
         return bool(sympy.simplify(done) == 0)
     except (TypeError, ValueError, AttributeError, NotImplementedError):
         return False
+
+
+def _doit_holding_sums(expr: Any) -> Any:
+    """``expr.doit()`` except that sums stay sums (their summands are done).
+
+    SymPy's ``Sum.doit`` at symbolic bounds tries Gosper summation, which takes seconds on
+    squared sums of matrix entries and never decides what :func:`_linear_sums` cannot; the
+    concrete-dimension test expands sums exactly anyway.
+    """
+    held: dict[Any, Any] = {}
+
+    def hold(total: sympy.Sum) -> Any:
+        if all(bound.is_Integer for _, low, high in total.limits for bound in (low, high)):
+            return total
+        name = sympy.Dummy("S")
+        held[name] = sympy.Sum(_doit_holding_sums(total.function), *total.limits)
+        return name
+
+    out = expr.replace(lambda e: isinstance(e, sympy.Sum), hold).doit()
+    for _ in range(len(held) + 1):  # held sums may hold others
+        if not held or not any(out.has(name) for name in held):
+            break
+        out = out.xreplace(held)
+    return out
 
 
 def _linear_sums(expr: Any) -> Any:
@@ -335,13 +359,20 @@ def _linear_sums(expr: Any) -> Any:
 
 
 def _normal_sum(total: sympy.Sum) -> Any:
-    limits = total.limits
+    return _normal_limits(total.function, total.limits)
+
+
+def _normal_limits(function: Any, limits: tuple[Any, ...]) -> Any:
+    """Σ over ``limits`` (innermost first) of ``function``, pulled apart by linearity.
+
+    Nested sums are normalized from the inside out without rebuilding ``Sum(Sum(f, inner), outer)``:
+    SymPy flattens that back into one multi-limit Sum, which would loop.
+    """
     if len(limits) > 1:
-        # Sum(f, inner, outer) is Sum(Sum(f, inner), outer): normalize from the inside out.
-        return _normal_sum(sympy.Sum(_normal_sum(sympy.Sum(total.function, limits[0])), *limits[1:]))
+        return _normal_limits(_normal_limits(function, limits[:1]), limits[1:])
     var, low, high = limits[0]
     out = sympy.Integer(0)
-    for term in sympy.Add.make_args(sympy.expand(_linear_sums(total.function))):
+    for term in sympy.Add.make_args(sympy.expand(_linear_sums(function))):
         free = [f for f in sympy.Mul.make_args(term) if var not in f.free_symbols]
         bound = [f for f in sympy.Mul.make_args(term) if var in f.free_symbols]
         if not bound:

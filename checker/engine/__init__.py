@@ -3,7 +3,8 @@
 The equivalence cascade (:mod:`checker.engine.cascade`: shapes, structure, a bounded symbolic
 attempt, exact randomized instantiation) with its sampling (``instantiate``, ``collect``,
 ``points``), exact arithmetic (``exact``, ``quadratic``, ``evaluate``) and pointwise solving
-(``pointwise``).  Other stages use what this module names.
+(``pointwise``).  The one sampling and refutation path (:mod:`checker.engine.search`) is shared
+with the step checker.  Other stages use what this module names.
 """
 
 from checker.engine.cascade import (
@@ -14,22 +15,50 @@ from checker.engine.cascade import (
     plain_name,
     point_text,
     shape_text,
-    short_text,
     solve_for,
     substitute_definitions,
+)
+from checker.engine.collect import Variables
+from checker.engine.exact import Singular, Unsupported, Value, ZeroTest
+from checker.engine.points import Point, sampled
+from checker.engine.search import (
+    cycled,
+    disagreement,
+    first_defined,
+    names_in,
+    simplest,
+    sizes_for,
+    solve_unknown,
+    value_text,
     values_equal,
+    variables_in,
 )
 
 __all__ = [
     "CASCADE",
     "Comparison",
+    "Point",
     "PointMemo",
+    "Singular",
+    "Unsupported",
+    "Value",
+    "Variables",
+    "ZeroTest",
     "compare",
+    "cycled",
+    "disagreement",
+    "first_defined",
+    "names_in",
     "plain_name",
     "point_text",
+    "sampled",
     "shape_text",
-    "short_text",
+    "simplest",
+    "sizes_for",
     "solve_for",
+    "solve_unknown",
     "substitute_definitions",
+    "value_text",
     "values_equal",
+    "variables_in",
 ]

@@ -30,7 +30,6 @@ at the sizes sampled and, for |·| and sgn, that their sign regions were sampled
 from __future__ import annotations
 
 import itertools
-import math
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,11 +41,11 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from checker.caches import memo
 from checker.config import EquivalenceConfig
-from checker.engine import exact as ex
 from checker.engine import instantiate as inst
 from checker.engine.exact import Mat, Singular, Unsupported, Value, ZeroTest
 from checker.engine.points import Point, PointMemo, sampled, values_at, variables_for
 from checker.engine.pointwise import obeys
+from checker.engine.search import ATTEMPTS, simplest, value_text, values_equal
 from checker.table import SymbolTable
 from checker.verdict import Equivalence
 
@@ -62,20 +61,14 @@ __all__ = [
     "plain_name",
     "point_text",
     "shape_text",
-    "short_text",
     "solve_for",
     "substitute_definitions",
-    "values_equal",
 ]
 
 # Extra points are drawn (up to 4 × config.points) until the bound is at most this.
 _TARGET_BOUND = 1e-6
 # A randomized acceptance with a weaker bound than this is reported as undecided.
 _WORST_ACCEPTED_BOUND = 1e-2
-# Attempts to find a point where both sides are defined before a size is given up.
-_ATTEMPTS = 6
-# Attempts at a refuting point with small values, per size, once a refutation is found.
-_SIMPLE_ATTEMPTS = 4
 # The symbolic stage only looks at small expressions with small exponents.
 _SYMBOLIC_MAX_NODES = 120
 _SYMBOLIC_MAX_EXPONENT = 12
@@ -421,19 +414,6 @@ def _variables(case: Comparison) -> inst.Variables:
     return variables_for(case.memo, case.reference, case.candidate, case.table)
 
 
-def values_equal(a: Value, b: Value, zt: ZeroTest) -> bool:
-    """Exact equality of two instantiated values (a 1×1 matrix equals its entry)."""
-    if isinstance(a, Mat) and a.rows == a.cols == 1:
-        a = a.entry(0, 0)
-    if isinstance(b, Mat) and b.rows == b.cols == 1:
-        b = b.entry(0, 0)
-    if isinstance(a, Mat) or isinstance(b, Mat):
-        if not (isinstance(a, Mat) and isinstance(b, Mat)) or (a.rows, a.cols) != (b.rows, b.cols):
-            return False
-        return all(ex.equal(x, y, zt) for x, y in zip(a.entries(), b.entries(), strict=True))
-    return ex.equal(a, b, zt)
-
-
 def plain_name(name: str) -> str:
     """A symbol's name for sentences: a Greek letter for its name (``λ`` for ``lambda``), other
     names as they are.
@@ -447,14 +427,7 @@ def plain_name(name: str) -> str:
 def point_text(env: Mapping[str, Value], variables: inst.Variables) -> str:
     """``n=3, d=2, λ=1/2, X=[[1, 2], [3, 4]]`` for the sampled symbols of ``variables``."""
     names = [*variables.dims, *(n for n, _ in variables.scalars), *(m[0] for m in variables.matrices)]
-    return ", ".join(f"{plain_name(n)}={short_text(env[n])}" for n in names if n in env)
-
-
-def short_text(value: Value, limit: int = 160) -> str:
-    """A value as plain text for a sentence, cut at ``limit`` characters (the counterexample
-    field keeps the full LaTeX)."""
-    text = inst.format_plain(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return ", ".join(f"{plain_name(n)}={value_text(env[n])}" for n in names if n in env)
 
 
 @memo(maxsize=1024)
@@ -550,8 +523,8 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
             return Equivalence(
                 "not_equivalent",
                 "random_instantiation",
-                f"refuted at {_point_plain(point)}: reference = {short_text(ref_value)}, "
-                f"candidate = {short_text(cand_value)}",
+                f"refuted at {_point_plain(point)}: reference = {value_text(ref_value)}, "
+                f"candidate = {value_text(cand_value)}",
                 points=good + 1,
                 counterexample=(
                     *_point_latex(point),
@@ -625,21 +598,15 @@ def _simpler_refutation(
     live: Sequence[tuple[tuple[str, int], ...]],
     zt: ZeroTest,
 ) -> tuple[Point, Value, Value] | None:
-    """A refuting point with the smallest sizes and values in {±2, ±1, ±1/2, 0}, if one is quick
-    to find: a counterexample a student can check by hand.  Only the refutation's readability
-    depends on it; a refutation was already found."""
-    sizes = sorted(live, key=lambda dims: (math.prod(v for _, v in dims), dims))[:2]
-    for dims in sizes:
-        for attempt in range(_SIMPLE_ATTEMPTS):
-            point = Point(variables, dims, case.config, 0, attempt, 2)
-            sampled(point)  # drawn first, as a failure to draw is reported before any value
-            try:
-                ref_value, cand_value = _values_at(case, point, zt)
-            except Singular:
-                continue
-            if not values_equal(ref_value, cand_value, zt):
-                return point, ref_value, cand_value
-    return None
+    """A refuting point a student can check by hand (:func:`~checker.engine.search.simplest`)."""
+    found = simplest(
+        variables,
+        live,
+        case.config,
+        lambda point: _values_at(case, point, zt),
+        lambda values: not values_equal(values[0], values[1], zt),
+    )
+    return None if found is None else (found[0], *found[1])
 
 
 def _one_point(
@@ -653,7 +620,7 @@ def _one_point(
     when the reference was defined at every attempt and the candidate at none."""
     candidate_only = True
     point: Point | None = None
-    for attempt in range(_ATTEMPTS):
+    for attempt in range(ATTEMPTS):  # first_defined, knowing which side was undefined
         point = Point(variables, dims, case.config, index, attempt, None)
         sampled(point)  # drawn first, as a failure to draw is reported before any value
         try:

@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Literal
 
 import sympy
-from sympy.concrete.summations import Sum
+from sympy.concrete.expr_with_limits import ExprWithLimits as Sum  # \sum and \prod alike
 
 from checker._frozen import hash_once, state_without_hash
 from checker.caches import memo
@@ -48,17 +48,19 @@ class Rule:
     """How one scalar is sampled.
 
     Attributes:
-        kind: ``rational`` (p/q), ``integer`` or ``interval`` (inside open bounds).
+        kind: ``rational`` (p/q), ``integer``, ``interval`` (inside open bounds) or ``index`` (a
+            free index of the key, 1 to the dimension ``over``: a statement about every entry).
         positive, nonnegative, nonzero: sign restrictions.
         lower, upper: open bounds, or None.
     """
 
-    kind: Literal["rational", "integer", "interval"] = "rational"
+    kind: Literal["rational", "integer", "interval", "index"] = "rational"
     positive: bool = False
     nonnegative: bool = False
     nonzero: bool = False
     lower: Fraction | None = None
     upper: Fraction | None = None
+    over: str | None = None  # kind "index": a whole number from 1 to this dimension
 
 
 @dataclass(frozen=True)
@@ -267,10 +269,18 @@ def variables_of(summaries: Iterable[Summary], table: SymbolTable) -> Variables:
         shape_dims |= {s.name for s in rows.free_symbols | cols.free_symbols}
     specs = table.symbols
     names = [spec.name for spec in specs]
-    used = shape_dims | {name for name in table.dimensions if name in found}
+    free_indices = {
+        name: spec.over for name in found if (spec := table.index(name)) is not None and spec.over is not None
+    }
+    used = shape_dims | {name for name in table.dimensions if name in found} | set(free_indices.values())
     dims = tuple(sorted(used, key=lambda nm: (names.index(nm) if nm in names else len(names), nm)))
     scalars = tuple(
-        (name, _scalar_rule(obj, specs[names.index(name)] if name in names else None))
+        (
+            name,
+            Rule("index", over=free_indices[name])
+            if name in free_indices
+            else _scalar_rule(obj, specs[names.index(name)] if name in names else None),
+        )
         for name, obj in ordered
         if isinstance(obj, sympy.Symbol) and name not in dims
     )

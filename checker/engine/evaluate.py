@@ -14,6 +14,7 @@ from types import UnionType
 from typing import Any
 
 import sympy
+from sympy.concrete.products import Product
 from sympy.concrete.summations import Sum
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
@@ -23,7 +24,8 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from checker.caches import memo
 from checker.engine import exact as ex
 from checker.engine.exact import Mat, Scalar, Singular, Unsupported, Value, ZeroTest
-from checker.symbols import MaxAbsEntry
+from checker.engine.moments import moment_value
+from checker.symbols import MaxAbsEntry, Moment
 
 __all__ = ["Env", "evaluate"]
 
@@ -174,10 +176,9 @@ class _Evaluator:
             raise Unsupported(f"entry ({i}, {j}) is outside a {m.rows}x{m.cols} matrix")
         return m.entry(row, col)
 
-    def _sum(self, e: Sum) -> Value:
-        if len(e.limits) != 1:
-            raise Unsupported("multiple summation")
-        var, lo, hi = e.limits[0]
+    def _sum(self, e: Sum | Product) -> Value:
+        var, lo, hi = e.limits[-1]  # the outermost; the others stay inside the term
+        function = e.func(e.function, *e.limits[:-1]) if len(e.limits) > 1 else e.function
         lo_v, hi_v = self.scalar(lo), self.scalar(hi)
         if (
             not (isinstance(lo_v, Fraction) and isinstance(hi_v, Fraction))
@@ -188,10 +189,12 @@ class _Evaluator:
         if hi_v - lo_v > 2_000:
             raise Unsupported("summation range too long")
         self.touches += 1  # never shared: the body's names are not tracked through the index
-        acc: Scalar = Fraction(0)
+        product = isinstance(e, Product)
+        acc: Scalar = Fraction(1 if product else 0)
         for k in range(int(lo_v), int(hi_v) + 1):
             inner = _Evaluator({**self.env, var.name: Fraction(k)}, self.zt)
-            acc = ex.add(acc, inner.scalar(e.function))
+            term = inner.scalar(function)
+            acc = ex.mul(acc, term) if product else ex.add(acc, term)
         return acc
 
     def _inverse(self, e: sympy.Inverse) -> Value:
@@ -306,6 +309,11 @@ class _Evaluator:
             tuple(tuple(entries[i] if i == j else Fraction(0) for j in range(size)) for i in range(size)),
         )
 
+    def _moment(self, e: Moment) -> Value:
+        # E, Var, Cov over the key's random symbols: exact, see checker.engine.moments.
+        self.touches += 1  # never shared: its body is valued apart, names not tracked
+        return moment_value(e, self.env, self.zt, _evaluate_plain)
+
     def _unsupported(self, e: sympy.Basic) -> Value:
         raise Unsupported(f"cannot evaluate {type(e).__name__} exactly")
 
@@ -341,6 +349,11 @@ class _Evaluator:
         for _ in range(k):
             out = ex.mat_mul(out, base)
         return out
+
+
+def _evaluate_plain(expr: sympy.Basic, env: Env) -> Value:
+    """:func:`evaluate` with a fresh zero test (the parts of a moment that are not random)."""
+    return _Evaluator(env, ZeroTest()).run(expr)
 
 
 class _SharingEvaluator(_Evaluator):
@@ -387,7 +400,7 @@ _BRANCHES: tuple[tuple[type | UnionType, _Handler], ...] = (
     (sympy.Abs, _Evaluator._abs),
     (sympy.sign, _Evaluator._sign),
     (MatrixElement, _Evaluator._element),
-    (Sum, _Evaluator._sum),
+    (Sum | Product, _Evaluator._sum),
     (sympy.Inverse, _Evaluator._inverse),
     (sympy.Transpose, _Evaluator._transpose),
     (sympy.MatPow, _Evaluator._mat_power),
@@ -402,6 +415,7 @@ _BRANCHES: tuple[tuple[type | UnionType, _Handler], ...] = (
     (sympy.HadamardProduct, _Evaluator._hadamard),
     (ElementwiseApplyFunction, _Evaluator._elementwise),
     (DiagMatrix, _Evaluator._diag_matrix),
+    (Moment, _Evaluator._moment),  # index notation and random variables
 )
 
 

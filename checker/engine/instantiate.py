@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
+from sympy.concrete.products import Product
 from sympy.concrete.summations import Sum
 from sympy.matrices.expressions.diagonal import DiagMatrix
 from sympy.matrices.expressions.matexpr import MatrixElement
@@ -44,7 +45,7 @@ from checker.engine.collect import (
 )
 from checker.engine.evaluate import Env, evaluate
 from checker.engine.exact import Mat, Scalar, Unsupported, Value, ZeroTest
-from checker.symbols import MaxAbsEntry
+from checker.symbols import MaxAbsEntry, Moment
 
 __all__ = [
     "MAX_DEPTH",
@@ -201,6 +202,12 @@ def sample(
     tag = f"{config.seed}|{dims}|{index}|{attempt}|{bound}"
     for name, rule in variables.scalars:
         rng = random.Random(f"{tag}|{name}")
+        if rule.kind == "index":  # a free index: one of its entries, 1 to its dimension
+            size = env.get(rule.over or "")
+            if not isinstance(size, Fraction) or size < 1:
+                raise Unsupported(f"index {name} runs over an unknown dimension")
+            env[name] = Fraction(rng.randrange(1, int(size) + 1))
+            continue
         choices = sample_set(rule, bound)
         env[name] = choices[rng.randrange(len(choices))]
     entries = sample_set(_ENTRY, bound)
@@ -220,7 +227,9 @@ def sample(
 @memo(maxsize=256)
 def set_size(variables: Variables, config: EquivalenceConfig) -> float:
     """The smallest sample set among the sampled variables (the S of Schwartz–Zippel)."""
-    sizes = [len(sample_set(rule, config.entry_bound)) for _, rule in variables.scalars]
+    sizes = [
+        len(sample_set(rule, config.entry_bound)) for _, rule in variables.scalars if rule.kind != "index"
+    ]
     if variables.matrices:
         sizes.append(len(sample_set(_ENTRY, config.entry_bound)))
     return float(min(sizes)) if sizes else math.inf
@@ -300,6 +309,11 @@ def _degree(e: sympy.Basic, dims: Mapping[str, int], memo: dict[sympy.Basic, Deg
         out = Degree(0, 0)
     elif isinstance(e, sympy.NumberSymbol):
         out = Degree(0, 0, transcendental=True)
+    elif isinstance(e, Product):
+        _var, lo, hi = e.limits[0]
+        length = max(1, _size_at(hi - lo + 1, dims))
+        inner = _degree(e.function, dims, memo)
+        out = _combine([inner], inner.num * length, inner.den * length)
     elif isinstance(e, sympy.MatAdd | sympy.Add | Sum):
         if isinstance(e, Sum):
             _var, lo, hi = e.limits[0]
@@ -348,6 +362,8 @@ def _degree(e: sympy.Basic, dims: Mapping[str, int], memo: dict[sympy.Basic, Deg
     elif isinstance(e, sympy.Trace):
         inner = _degree(e.arg, dims, memo)
         out = Degree(inner.num, inner.den, inner.conjugates, inner.branches, inner.transcendental)
+    elif isinstance(e, Moment):
+        out = _moment_degree(e, dims, memo)
     elif isinstance(e, sympy.Determinant):
         inner = _degree(e.arg, dims, memo)
         size = _size_at(e.arg.shape[0], dims)
@@ -373,6 +389,23 @@ def _degree(e: sympy.Basic, dims: Mapping[str, int], memo: dict[sympy.Basic, Deg
         )
     memo[e] = out
     return out
+
+
+def _moment_degree(e: Moment, dims: Mapping[str, int], memo: dict[sympy.Basic, Degree]) -> Degree:
+    """E, Var, Cov: a random entry to the power k becomes a moment of degree at most k times its
+    parameters' degree; a variance or covariance multiplies two bodies."""
+    parts = [_degree(op, dims, memo) for op in e.operands]
+    params = [
+        _degree(value, dims, memo)
+        for item in e.over
+        for _, value in item[2]
+        if not isinstance(value, sympy.Tuple)
+    ]
+    scale = max([1, *(p.num + p.den for p in params)])
+    factor = 1 if e.operator == "E" else 2
+    num = max(p.num for p in parts) * scale * factor
+    den = max(p.den for p in parts) * factor
+    return _combine([*parts, *params], num, den)
 
 
 def _size_at(expr: sympy.Basic, dims: Mapping[str, int]) -> int:

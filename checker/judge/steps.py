@@ -4,7 +4,7 @@ Every math line is a step.  A step *follows* when it holds at every random point
 steps before it; the table's definitions (``x' := x − εw``) are always carried, by substitution.
 Equations are constraints: the latest earlier equation that shares a symbol with the step is solved
 for an unknown (the question's target when it can, else a shared symbol it is solvable for) at
-random concrete values of everything else, exactly (``checker.engine.pointwise``), and the step is tested
+random concrete values of everything else, exactly, and the step is tested
 at those points: each equality of a chain ``a = b = c`` must hold, for every admissible solution.
 Earlier equations on symbols disjoint from that one are solved too, each for its own unknown, so
 ``a = 2b``, ``c = 3`` ⇒ ``a + c = 2b + 3`` follows; an earlier equation overlapping the latest one
@@ -18,12 +18,14 @@ starting "not checked".
 
 A broken step is itself a constraint for the steps after it, so one slip is reported once: in
 ``a = 0 → b = 0 (a factor dropped) → c = 0``, only the middle step does not follow.
+
+Points are drawn, skipped where undefined and made readable for a refutation by the engine's one
+sampling path (:mod:`checker.engine.search`), the same the equivalence cascade uses.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 import random
 import re
 from collections.abc import Mapping, Sequence
@@ -36,25 +38,33 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from checker import latex
 from checker.caches import memo
 from checker.config import EquivalenceConfig, ParseOptions
-from checker.engine import exact as ex
-from checker.engine import instantiate as inst
-from checker.engine import pointwise as pw
-from checker.engine.cascade import (
+from checker.engine import (
+    Point,
+    Unsupported,
+    Value,
+    Variables,
+    ZeroTest,
+    cycled,
+    disagreement,
+    first_defined,
+    names_in,
     plain_name,
     point_text,
+    sampled,
     shape_text,
+    simplest,
+    sizes_for,
+    solve_unknown,
     substitute_definitions,
-    values_equal,
+    value_text,
+    variables_in,
 )
-from checker.engine.exact import Mat, Singular, Unsupported, Value, ZeroTest
 from checker.errors import CheckerError, ShapeError
 from checker.key import Question, SymbolTable
 from checker.verdict import StepCheck, StepStatus
 
 __all__ = ["ReadStep", "StepsResult", "check_read_steps", "check_steps", "split_steps"]
 
-_ATTEMPTS = 6
-_SIMPLE_ATTEMPTS = 4
 _VALUE_CHARS = 120
 
 
@@ -302,7 +312,7 @@ def check_read_steps(
             used = {k: v for k, v in (definitions or {}).items() if any(side.has(k) for side in step.sides)}
             status, reason = _judge(sides, equations, table, target, config, used=used)
         checks.append(StepCheck(index, step.latex, status, reason, step.read_as))
-        if len(sides) >= 2:
+        if len(sides) >= 2 and not _identity(sides, table, config, status, reason):
             equations.append((index, sides))
     first = next((c.index for c in checks if c.status == "does_not_follow"), None)
     return StepsResult(question, tuple(checks), first)
@@ -333,11 +343,31 @@ def _shape_mismatch(sides: Sequence[sympy.Basic]) -> str | None:
     return None
 
 
+def _identity(
+    sides: tuple[sympy.Basic, ...], table: SymbolTable, config: EquivalenceConfig, status: str, reason: str
+) -> bool:
+    """A step that holds at every point (the bias–variance decomposition) constrains nothing: it
+    is not solved for an unknown when later steps are checked."""
+    if status == "follows":
+        return reason.startswith("an identity")
+    if status != "given":
+        return False
+    return _unconstrained(sides, table, config, {})[0] == "follows"
+
+
 def _names(sides: Sequence[sympy.Basic], dims: frozenset[str]) -> set[str]:
-    found: dict[str, sympy.Basic] = {}
-    for side in sides:
-        inst.walk(side, frozenset(), found)
-    return {name for name in found if name not in dims}
+    """The names a step could be solved for: not dimensions, indices or random symbols (those
+    are averaged over or range over entries, never unknowns)."""
+    return names_in(sides, dims)
+
+
+def _unknowns(table: SymbolTable) -> frozenset[str]:
+    """Names never solved for: the table's dimensions, indices and random symbols."""
+    return (
+        frozenset(table.dimensions)
+        | frozenset(spec.name for spec in table.indices)
+        | frozenset(spec.name for spec in table if spec.random is not None)
+    )
 
 
 def _judge(
@@ -350,7 +380,7 @@ def _judge(
     used: Mapping[sympy.Basic, sympy.Basic],
 ) -> tuple[StepStatus, str]:
     """The status of one equation step after the first, with its reason."""
-    dims = frozenset(table.dimensions)
+    dims = _unknowns(table)
     names = _names(sides, dims)
     target_name = getattr(target, "name", None)
     constraint = None
@@ -411,26 +441,27 @@ def _unconstrained(
     uses refute does not follow; anything else is a new given."""
     zt = ZeroTest(digits=config.digits)
     checked = 0
+
+    def probe(point: Point) -> tuple[str | None]:
+        return (disagreement(sides, sampled(point), zt, limit=_VALUE_CHARS),)
+
     try:
-        variables = inst.collect(sides, table)
-        for index, dims in enumerate(_cycle(inst.dimension_points(variables, config), config.points)):
-            for attempt in range(_ATTEMPTS):
-                env = inst.sample(variables, dims, config, index, attempt)
-                try:
-                    failure = _failure(sides, env, zt)
-                except Singular:
-                    continue
-                if failure is not None and used:
-                    defs = "; ".join(
-                        f"{_spelled(getattr(k, 'name', str(k)), table)} := {sympy.sstr(v)}"
-                        for k, v in used.items()
-                    )
-                    where = point_text(env, variables)
-                    return "does_not_follow", f"contradicts the definitions ({defs}): at {where}, {failure}"
-                if failure is not None:
-                    return "given", "introduces a condition that no earlier step constrains: taken as given"
-                checked += 1
-                break
+        variables = variables_in(sides, table)
+        for index, dims in enumerate(cycled(sizes_for(variables, config), config.points)):
+            found = first_defined(variables, dims, config, index, probe)
+            if found is None:
+                continue
+            point, (failure,) = found
+            if failure is not None and used:
+                defs = "; ".join(
+                    f"{_spelled(getattr(k, 'name', str(k)), table)} := {sympy.sstr(v)}"
+                    for k, v in used.items()
+                )
+                where = point_text(sampled(point), variables)
+                return "does_not_follow", f"contradicts the definitions ({defs}): at {where}, {failure}"
+            if failure is not None:
+                return "given", "introduces a condition that no earlier step constrains: taken as given"
+            checked += 1
     except Unsupported as exc:
         return "given", f"introduces a condition that could not be checked ({exc}): taken as given"
     if checked == 0:
@@ -438,69 +469,44 @@ def _unconstrained(
     return "follows", f"an identity: holds at {checked} random points"
 
 
-def _cycle(items: Sequence[Any], count: int) -> list[Any]:
-    return [items[i % len(items)] for i in range(count)] if items else []
-
-
 _Constraint = tuple[int, tuple[sympy.Basic, ...], str]  # (step number, sides, unknown solved for)
 _MAX_BRANCHES = 16
+_Refuted = tuple[dict[str, Value], dict[str, Value], str]  # (point, solved unknowns, failure)
 
 
 @dataclass(frozen=True)
 class _Probe:
-    """Testing one step against earlier equations, each solved for its own unknown."""
+    """Testing one step against earlier equations, each solved for its own unknown.
+
+    ``sampled`` are the variables drawn at a point: everything but the unknowns solved for.
+    """
 
     sides: tuple[sympy.Basic, ...]
     constraints: tuple[_Constraint, ...]
-    everything: inst.Variables
-    config: EquivalenceConfig
+    everything: Variables
+    sampled: Variables
 
-    def at(
-        self,
-        dims: tuple[tuple[str, int], ...],
-        index: int,
-        attempt: int,
-        zt: ZeroTest,
-        bound: int | None = None,
-    ) -> tuple[dict[str, Value], dict[str, Value], str] | Literal[True] | None:
+    def at(self, point: Point, zt: ZeroTest) -> _Refuted | Literal[True] | None:
         """None: no admissible point here; True: the step holds; else (point, solved, failure)."""
-        variables = self.everything
-        for _, _, unknown in self.constraints:
-            variables = variables.without(unknown)
-        env = inst.sample(variables, dims, self.config, index, attempt, bound=bound)
+        env = sampled(point)
         branches: list[list[Value]] = []
-        try:
-            for k, (_, eq_sides, unknown) in enumerate(self.constraints):
-                matrix = next((m for m in self.everything.matrices if m[0] == unknown), None)
-                shape = None if matrix is None else (inst.int_of(matrix[1], env), inst.int_of(matrix[2], env))
-                rule = next((r for n, r in self.everything.scalars if n == unknown), inst.Rule())
-                rng = random.Random(f"{self.config.seed}|solve|{index}|{attempt}|{bound}|{k}")
-                solutions = pw.solve_at_point(
-                    eq_sides,
-                    unknown,
-                    shape=shape,
-                    rule=rule,
-                    env=env,
-                    zt=zt,
-                    rng=rng,
-                    entry_bound=self.config.entry_bound if bound is None else bound,
-                )
-                if not solutions:
-                    return None
-                branches.append(solutions)
-            names = [unknown for _, _, unknown in self.constraints]
-            results = [
-                (solved, _failure(self.sides, {**env, **solved}, zt))
-                for solved in (
-                    dict(zip(names, combo, strict=True))
-                    for combo in itertools.islice(itertools.product(*branches), _MAX_BRANCHES)
-                )
-            ]
-        except Singular:
-            return None
+        for k, (_, eq_sides, unknown) in enumerate(self.constraints):
+            rng = random.Random(f"{point.config.seed}|solve|{point.number}|{point.attempt}|{point.bound}|{k}")
+            solutions = solve_unknown(eq_sides, unknown, self.everything, point, zt=zt, rng=rng)
+            if not solutions:
+                return None
+            branches.append(solutions)
+        names = [unknown for _, _, unknown in self.constraints]
+        results = [
+            (solved, disagreement(self.sides, {**env, **solved}, zt, limit=_VALUE_CHARS))
+            for solved in (
+                dict(zip(names, combo, strict=True))
+                for combo in itertools.islice(itertools.product(*branches), _MAX_BRANCHES)
+            )
+        ]
         for solved, failure in results:
             if failure is not None:
-                return env, solved, failure
+                return dict(env), solved, failure
         return True
 
 
@@ -511,71 +517,39 @@ def _against(
     config: EquivalenceConfig,
 ) -> tuple[StepStatus, str]:
     """Test the step at points satisfying every constraint, each solved for its unknown."""
-    everything = inst.collect([*sides, *(side for _, eq, _ in constraints for side in eq)], table)
-    probe = _Probe(sides, tuple(constraints), everything, config)
-    sizes = inst.dimension_points(everything, config)
+    everything = variables_in([*sides, *(side for _, eq, _ in constraints for side in eq)], table)
+    drawn = everything
+    for _, _, unknown in constraints:
+        drawn = drawn.without(unknown)
+    probe = _Probe(sides, tuple(constraints), everything, drawn)
+    sizes = sizes_for(everything, config)
     zt = ZeroTest(digits=config.digits)
     sources = " and ".join(
         f"step {number} (solved for {plain_name(unknown)})" for number, _, unknown in constraints
     )
     checked = 0
-    for index, dims in enumerate(_cycle(sizes, config.points)):
-        for attempt in range(_ATTEMPTS):
-            outcome = probe.at(dims, index, attempt, zt)
-            if outcome is None:
-                continue
-            if isinstance(outcome, tuple):
-                env, solved, failure = _simpler_failure(probe, sizes, zt) or outcome
-                variables = everything
-                for _, _, unknown in constraints:
-                    variables = variables.without(unknown)
-                where = point_text(env, variables)
-                values = ", ".join(
-                    f"{plain_name(unknown)} = {_short(solved[unknown])} solved from step {number}"
-                    for number, _, unknown in constraints
-                )
-                numbers = " and ".join(f"step {number}" for number, _, _ in constraints)
-                return (
-                    "does_not_follow",
-                    f"does not follow from {numbers}: at {where}, with {values}, {failure}",
-                )
-            checked += 1
-            break
+    for index, dims in enumerate(cycled(sizes, config.points)):
+        found = first_defined(drawn, dims, config, index, lambda point: probe.at(point, zt))
+        if found is None:
+            continue
+        outcome = found[1]
+        if isinstance(outcome, tuple):
+            simpler = simplest(
+                drawn, sizes, config, lambda point: probe.at(point, zt), lambda o: isinstance(o, tuple)
+            )
+            refuted = simpler[1] if simpler is not None and isinstance(simpler[1], tuple) else outcome
+            env, solved, failure = refuted
+            where = point_text(env, drawn)
+            values = ", ".join(
+                f"{plain_name(unknown)} = {value_text(solved[unknown], _VALUE_CHARS)} solved from step {number}"
+                for number, _, unknown in constraints
+            )
+            numbers = " and ".join(f"step {number}" for number, _, _ in constraints)
+            return (
+                "does_not_follow",
+                f"does not follow from {numbers}: at {where}, with {values}, {failure}",
+            )
+        checked += 1
     if checked == 0:
         return "given", f"not checked: no random point satisfies {sources}"
     return "follows", f"follows from {sources}: holds at {checked} random points"
-
-
-def _simpler_failure(
-    probe: _Probe, sizes: Sequence[tuple[tuple[str, int], ...]], zt: ZeroTest
-) -> tuple[dict[str, Value], dict[str, Value], str] | None:
-    """A refuting point with the smallest sizes and values in {±2, ±1, ±1/2, 0}, when quick to find."""
-    for dims in sorted(sizes, key=lambda d: (math.prod(v for _, v in d), d))[:2]:
-        for attempt in range(_SIMPLE_ATTEMPTS):
-            outcome = probe.at(dims, 0, attempt, zt, bound=2)
-            if isinstance(outcome, tuple):
-                return outcome
-    return None
-
-
-def _failure(sides: Sequence[sympy.Basic], env: Mapping[str, Value], zt: ZeroTest) -> str | None:
-    values = [inst.evaluate(s, env, zt) for s in sides]
-    for i, (a, b) in enumerate(itertools.pairwise(values)):
-        if not _equal_sized(a, b, zt):
-            which = "" if len(values) == 2 else f"equality {i + 1} of {len(values) - 1}: "
-            return f"{which}left side = {_short(a)}, right side = {_short(b)}"
-    return None
-
-
-def _equal_sized(a: Value, b: Value, zt: ZeroTest) -> bool:
-    """Equality where a literal 0 opposite a matrix means that matrix's zero."""
-    if isinstance(a, Mat) and not isinstance(b, Mat) and b == 0:
-        return all(ex.is_zero(v, zt) for v in a.entries())
-    if isinstance(b, Mat) and not isinstance(a, Mat) and a == 0:
-        return all(ex.is_zero(v, zt) for v in b.entries())
-    return values_equal(a, b, zt)
-
-
-def _short(value: Value) -> str:
-    text = inst.format_plain(value)
-    return text if len(text) <= _VALUE_CHARS else text[: _VALUE_CHARS - 1] + "…"

@@ -32,10 +32,10 @@ from checker.key.model import (
     Question,
     RequiredForm,
 )
-from checker.key.schema import KeyFile, PartEntry, QuestionEntry, SymbolEntry, decode
+from checker.key.schema import IndexEntry, KeyFile, PartEntry, QuestionEntry, RandomEntry, SymbolEntry, decode
 from checker.key.untyped import UNTYPED_SIZES, mistake_reading, untyped_options, untyped_table
 from checker.latex import definitions, parse_key
-from checker.table import FunctionSpec, ShapeSpec, SymbolSpec, SymbolTable
+from checker.table import FunctionSpec, IndexSpec, RandomSpec, ShapeSpec, SymbolSpec, SymbolTable
 
 __all__ = ["load_key"]
 
@@ -231,6 +231,7 @@ def _build_key(ctx: _Ctx, entries: KeyFile) -> Key:
     name = entries.key.name
     title = entries.key.title or name
     base_symbols = _symbols(ctx, entries.symbols, ("symbols",), None, base={})
+    base_indices = _indices(ctx, entries.indices, ("indices",), None, base={}, symbols=base_symbols)
     functions = tuple(
         FunctionSpec(
             name=n, params=tuple(f.params), body=f.body, description=f.description, elementwise=f.elementwise
@@ -255,7 +256,7 @@ def _build_key(ctx: _Ctx, entries: KeyFile) -> Key:
                 qid=entry.id,
             )
         seen[entry.id] = index
-        questions.append(_question(ctx, entry, path, base_symbols, functions))
+        questions.append(_question(ctx, entry, path, base_symbols, functions, base_indices=base_indices))
     for index, q in enumerate(questions):
         ft = q.follow_through
         if ft is not None and ft.source not in seen:
@@ -305,10 +306,13 @@ def _question(
     path: FieldPath,
     base_symbols: dict[str, SymbolSpec],
     functions: tuple[FunctionSpec, ...],
+    *,
+    base_indices: dict[str, IndexSpec],
 ) -> Question:
     qid = entry.id
     symbols = _symbols(ctx, entry.symbols, (*path, "symbols"), qid, base=base_symbols)
-    table = SymbolTable(tuple(symbols.values()), functions)
+    indices = _indices(ctx, entry.indices, (*path, "indices"), qid, base=base_indices, symbols=symbols)
+    table = SymbolTable(tuple(symbols.values()), functions, tuple(indices.values()))
     options = ParseOptions(vector_shorthand=entry.options.vector_shorthand if entry.options else False)
     ft = entry.follow_through
     question = Question(
@@ -522,6 +526,9 @@ def _symbols(
             upper=_bound(entry.upper),
             define=entry.define,
             description=entry.description,
+            entries=tuple(entry.entries),
+            random=_random(entry.random),
+            iterate=entry.iterate,
         )
     dims = {n for n, s in out.items() if s.shape == "scalar" and "integer" in s.assumptions}
     for spec in out.values():
@@ -655,3 +662,81 @@ def _refuse_circular_definitions(ctx: _Ctx, q: Question, path: FieldPath, own: s
     for name in sorted(uses):
         if state.get(name) is None:
             visit(name, [name])
+
+
+# ----------------------------------------------------------------------------------------------
+# index notation and random variables
+# ----------------------------------------------------------------------------------------------
+
+
+def _random(entry: RandomEntry | None) -> RandomSpec | None:
+    """A symbol's ``random = {...}`` as the model's :class:`RandomSpec` (parameters as LaTeX)."""
+    if entry is None:
+        return None
+    params: list[tuple[str, str]] = []
+    for name in ("p", "mean", "variance", "lower", "upper"):
+        value = getattr(entry, name)
+        if value is not None:
+            params.append((name, value))
+    if entry.values:
+        params.append(("values", "; ".join(entry.values)))
+    if entry.probabilities:
+        params.append(("probabilities", "; ".join(entry.probabilities)))
+    return RandomSpec(entry.distribution, tuple(params))
+
+
+_NEEDS = {
+    "bernoulli": ("p",),
+    "normal": ("variance",),
+    "uniform": ("lower", "upper"),
+    "categorical": ("values", "probabilities"),
+    "moments": ("variance",),
+}
+
+
+def _indices(
+    ctx: _Ctx,
+    entries: Mapping[str, IndexEntry],
+    path: FieldPath,
+    qid: str | None,
+    *,
+    base: Mapping[str, IndexSpec],
+    symbols: Mapping[str, SymbolSpec],
+) -> dict[str, IndexSpec]:
+    """The ``[indices]`` table (a question's overrides on top of ``base``), checked against the symbols."""
+    out = dict(base)
+    for name, entry in entries.items():
+        if entry.over is not None and entry.over not in symbols:
+            raise ctx.error(
+                f"expected over to name a declared dimension symbol, found over={entry.over!r}; "
+                "fix: declare it under [symbols] or correct the name",
+                (*path, name, "over"),
+                qid=qid,
+            )
+        out[name] = IndexSpec(
+            name=name,
+            latex=entry.latex if entry.latex is not None else name,
+            aliases=tuple(entry.aliases),
+            over=entry.over,
+            iteration=entry.iteration,
+        )
+    for spec in symbols.values():
+        where = (*path[:-1], "symbols", spec.name) if qid is not None else ("symbols", spec.name)
+        if spec.iterate is not None and spec.iterate not in out:
+            raise ctx.error(
+                f"expected iterate to name a declared index, found iterate={spec.iterate!r}; "
+                f"fix: declare [indices.{spec.iterate}] with iteration = true",
+                (*where, "iterate"),
+                qid=qid,
+            )
+        if spec.random is not None:
+            given = {key for key, _ in spec.random.parameters}
+            missing = [key for key in _NEEDS[spec.random.distribution] if key not in given]
+            if missing:
+                raise ctx.error(
+                    f"expected a {spec.random.distribution} distribution to give {', '.join(missing)}, "
+                    f"found random={dict(spec.random.parameters)}; fix: add {missing[0]} = '...'",
+                    (*where, "random"),
+                    qid=qid,
+                )
+    return out

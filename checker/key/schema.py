@@ -21,6 +21,7 @@ import msgspec
 __all__ = [
     "FollowThroughEntry",
     "FunctionEntry",
+    "IndexEntry",
     "KeyFile",
     "KeyMeta",
     "MistakeEntry",
@@ -28,6 +29,7 @@ __all__ = [
     "OptionsEntry",
     "PartEntry",
     "QuestionEntry",
+    "RandomEntry",
     "RequiredEntry",
     "SymbolEntry",
     "decode",
@@ -62,6 +64,45 @@ class KeyMeta(_Table):
     ] = None
 
 
+# ---- index notation and random variables -----------------------------------------------------
+
+
+class RandomEntry(_Table):
+    """``random = {...}`` of a symbol: its distribution, every entry drawn i.i.d. from it."""
+
+    distribution: Annotated[
+        Literal["bernoulli", "normal", "uniform", "categorical", "moments"],
+        Doc(
+            description="bernoulli (p), normal (mean, variance), uniform (lower, upper), "
+            "categorical (values, probabilities), moments (mean, variance only)"
+        ),
+    ]
+    p: Annotated[str | None, Doc(description="LaTeX of the success probability (bernoulli)")] = None
+    mean: Annotated[str | None, Doc(description="LaTeX of the mean (normal, moments; default 0)")] = None
+    variance: Annotated[str | None, Doc(description="LaTeX of the variance (normal, moments)")] = None
+    lower: Annotated[str | None, Doc(description="LaTeX of the lower end (uniform)")] = None
+    upper: Annotated[str | None, Doc(description="LaTeX of the upper end (uniform)")] = None
+    values: Annotated[list[str], Doc(description="LaTeX of each value (categorical)")] = []
+    probabilities: Annotated[
+        list[str], Doc(description="LaTeX of each value's probability (categorical)")
+    ] = []
+
+
+class IndexEntry(_Table):
+    """``[indices.NAME]``: a letter answers use as an index (or an iteration counter)."""
+
+    latex: Annotated[str | None, Doc(description="its spelling (default: the name)")] = None
+    aliases: Annotated[list[str], Doc(description="other spellings")] = []
+    over: Annotated[str | None, Doc(description="the dimension symbol it runs over, 1 to that dimension")] = (
+        None
+    )
+    iteration: Annotated[bool, Doc(description="it counts iterations (w^{(t+1)}), not entries")] = False
+    description: str = ""
+
+
+# ---- symbols ---------------------------------------------------------------------------------
+
+
 class SymbolEntry(_Table):
     """``[symbols.NAME]`` (or ``[question.symbols.NAME]``): one symbol answers may use."""
 
@@ -75,6 +116,14 @@ class SymbolEntry(_Table):
     upper: Annotated[float | None, Doc(description="open upper bound (p < 1)")] = None
     define: Annotated[str | None, Doc(description="LaTeX of its definition in other symbols")] = None
     description: str = ""
+    entries: Annotated[
+        list[str],
+        Doc(description="spellings of one entry or row, written with index letters (X_{ij}, x^{(i)})"),
+    ] = []
+    random: Annotated[RandomEntry | None, Doc(description="its distribution: a random symbol")] = None
+    iterate: Annotated[
+        str | None, Doc(description="the iteration index naming its iterates (t in w^{(t+1)})")
+    ] = None
 
 
 class FunctionEntry(_Table):
@@ -269,6 +318,7 @@ class QuestionEntry(_Table):
             "answer that still applies one of them is needs_review, never correct"
         ),
     ] = []
+    indices: Annotated[dict[Name, IndexEntry], Doc(description="overrides of the key's indices")] = {}
 
 
 class KeyFile(_Table):
@@ -278,6 +328,7 @@ class KeyFile(_Table):
     question: Annotated[list[QuestionEntry], Doc(min_length=1, description="the questions, in order")]
     symbols: dict[Name, SymbolEntry] = {}
     functions: dict[Name, FunctionEntry] = {}
+    indices: dict[Name, IndexEntry] = {}
 
 
 def decode(data: dict[str, Any]) -> KeyFile:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
@@ -52,6 +52,7 @@ from checker.table import FunctionSpec, SymbolTable
 from . import _algebra as alg
 from ._algebra import Ctx, Item, Unsized
 from ._base import BodyParser
+from ._indexed import main_claim
 from ._normalize import PRIME, Normalized, normalize
 from ._printer import render
 from ._symbols import Resolver
@@ -62,6 +63,7 @@ __all__ = ["Parsed", "definitions", "parse", "parse_key", "shape_of", "to_latex"
 _NESTING = frozenset({
     "paren", "arguments", "group", "frac", "root", "sqrt", "norm", "abs", "sup", "apply", "bigsum", "nabla",
     "apply_power", "apply_base", "binom", "floor", "ceil", "matrix", "det_matrix", "integral", "limit",
+    "bigprod", "derivative",  # index notation and calculus
 })  # fmt: skip
 _MAX_TREE_DEPTH = 400
 _FRIENDLY = MappingProxyType({
@@ -89,7 +91,8 @@ class Parsed:
             ``source``: ``gradient`` (``\\nabla_w``), and as the grammar reads them
             ``derivative``, ``expectation``, ``variance``.  The value is already evaluated; this
             says the answer was *written* with the operator (the judge refuses an answer that
-            leaves the question's own operator unevaluated).
+            leaves the question's own operator unevaluated).  Index notation adds ``covariance``,
+            ``sum`` and ``product``.
     """
 
     source: str
@@ -279,7 +282,10 @@ def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: fr
     table = resolver.table
     if not isinstance(source, str):
         raise LatexSyntaxError(f"expected LaTeX text, found a {type(source).__name__}")
-    norm = normalize(source, max_depth=options.max_depth)
+    claim, condition = main_claim(source)  # offsets unchanged: the conditions are a suffix
+    norm = normalize(claim, max_depth=options.max_depth)
+    if condition is not None:
+        norm = replace(norm, source=source, notes=(*norm.notes, condition))
     if not norm.text.strip():
         raise LatexSyntaxError(
             "expected an expression or an equation, found nothing (empty or prose only); "

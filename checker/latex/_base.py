@@ -3,7 +3,8 @@
 The transformer is split by responsibility into mixins of :class:`Rules`, one module per family
 of notation (``_transformer`` the core: chains, sums of terms, products, names, primaries;
 ``_functions`` named functions; ``_matrices`` matrix literals, norms, element-wise products;
-``_sums`` big operators and index notation).  :class:`~._transformer.Build` joins them, and Lark
+``_sums`` integrals and limits; ``_indexed`` index notation, sums and products, E/Var/Cov;
+``_calculus`` derivatives).  :class:`~._transformer.Build` joins them, and Lark
 finds a rule's method on whichever mixin defines it.
 """
 
@@ -28,6 +29,7 @@ __all__ = [
     "BodyParser",
     "FuncRef",
     "NormOf",
+    "OperatorRef",
     "Placeholder",
     "Rules",
     "Scripted",
@@ -38,9 +40,18 @@ __all__ = [
 
 @dataclass(frozen=True)
 class FuncRef:
-    """A table function named but not applied yet (``f`` before ``(x; w)``)."""
+    """A table function named but not applied yet (``f`` before ``(x; w)``); ``f'`` is its derivative."""
 
     spec: FunctionSpec
+    prime: bool = False  # f'(x): derivatives (_calculus.py)
+
+
+@dataclass(frozen=True)
+class OperatorRef:
+    """``E``, ``Var`` or ``Cov`` named (with the random symbols of its subscript), not applied yet."""
+
+    kind: str  # expectation | variance | covariance
+    over: tuple[str, ...]  # names of the random symbols in the subscript; () = those in the body
 
 
 @dataclass(frozen=True)
@@ -154,6 +165,9 @@ class SpanTransformer(Transformer[Token, object]):
 class Rules(SpanTransformer):
     """The per-parse state every rule family reads, and the checks they share (no module state)."""
 
+    relations: tuple[str, ...] = ()  # between the sides of a chain (Parsed.relations)
+    bound: frozenset[str] = frozenset()  # index letters some \sum/\prod of the parse binds
+
     def __init__(
         self,
         ctx: Ctx,
@@ -198,6 +212,26 @@ class Rules(SpanTransformer):
             item.end,
         )
 
+    def _no_operand(self, item: Item) -> CheckerError:
+        """The error for ``E``, ``Var`` or ``Cov`` written without what it is taken of."""
+        return self.ctx.fail(
+            LatexSyntaxError,
+            f"expected what the {getattr(item.value, 'kind', 'operator')} is taken of, found nothing; "
+            "fix: write it in brackets, e.g. E[...]",
+            item.start,
+            item.end,
+        )
+
+    def _loose_index(
+        self, index: sympy.Symbol, vector: sympy.MatrixSymbol, text: str, start: int, end: int
+    ) -> None:
+        """Remember an undeclared index letter, refused at the end if no sum binds it."""
+        self.placeholders[index] = Placeholder(vector, text, start, end)
+
+    def prime(self, spec: FunctionSpec, body: sympy.Basic, start: int, end: int) -> sympy.Basic:
+        """The body of ``f'`` (``_calculus.CalculusRules``)."""
+        raise NotImplementedError
+
     def norm_value(self, item: Item, sub: Token | None) -> Item:
         """The value of a :class:`NormOf` item with its subscript (``_matrices.MatrixRules``)."""
         raise NotImplementedError
@@ -215,6 +249,8 @@ class Rules(SpanTransformer):
             return self.norm_value(item, None)
         if isinstance(item.value, Scripted):
             return self._value(self.apply_scripts(item.value.primary, item.value.scripts))
+        if isinstance(item.value, OperatorRef):
+            raise self._no_operand(item)
         if isinstance(item.value, FuncRef):
             raise self._no_arguments(item, item.value)
         if isinstance(item.value, Args):

@@ -200,6 +200,14 @@ class FunctionRules(Rules):
         spec = ref.spec
         args = arg_item.value.items if isinstance(arg_item.value, Args) else (arg_item,)
         if spec.elementwise is not None:
+            if ref.prime:  # never a guess: the derivative of an entry-wise function is not read
+                raise self.ctx.fail(
+                    UnsupportedConstructError,
+                    f"expected f' of a function of one scalar, found {spec.name}', applied entry by entry; "
+                    "fix: write the derivative out",
+                    fn_item.start,
+                    arg_item.end,
+                )
             return self._elementwise(spec, fn_item, args, arg_item)
         if len(args) > len(spec.params):
             raise self.ctx.fail(
@@ -217,6 +225,8 @@ class FunctionRules(Rules):
                 arg_item.end,
             )
         body = self.body_parser(spec, self.expanding | {spec.name})
+        if ref.prime:
+            body = self.prime(spec, body, fn_item.start, arg_item.end)
         mapping: dict[sympy.Basic, sympy.Basic] = {}
         for param, raw_arg in zip(spec.params, args, strict=False):
             arg = self._value(raw_arg)

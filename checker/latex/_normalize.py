@@ -29,6 +29,7 @@ from ._dialects import Tok as _Tok
 from ._dialects import may_hold_dialect as _may_hold_dialect
 from ._dialects import rewrite as _rewrite_dialects
 from ._guard import guard
+from ._leibniz import DERIV_CLOSE, DERIV_OPEN, leibniz_split
 from ._notation import (
     ABS_CLOSE,
     ABS_OPEN,
@@ -327,7 +328,10 @@ class _State:
                 out.emit("(", tok.start, tok.end)
             elif text == "\\}":
                 out.emit(")", tok.start, tok.end)
-            elif text in ("~", "&", "$") or (text == ":" and i + 1 < stop and self.tokens[i + 1].text == "="):
+            elif text == ":" and i + 1 < stop and self.tokens[i + 1].text == "=":
+                out.emit("\\leftarrow ", tok.start, self.tokens[i + 1].end)  # := assigns (_indexed.py)
+                i += 1
+            elif text in ("~", "&", "$"):
                 out.emit(" ", tok.start, tok.end)
             else:
                 out.emit(text, tok.start, tok.end, verbatim=True)
@@ -639,6 +643,10 @@ class _State:
         return k + 2
 
     def with_arguments(self, name: str, tok: _Tok, i: int, stop: int, out: _Writer) -> int:
+        if name == "frac":
+            nxt = self.leibniz(tok, i, stop, out)
+            if nxt is not None:
+                return nxt
         out.emit("\\" + name, tok.start, tok.end)
         nxt = i + 1
         if name == "sqrt":
@@ -669,6 +677,37 @@ class _State:
             self.run(first, last, out, script=False)
             out.emit("}", self.tokens[nxt - 1].start, self.tokens[nxt - 1].end)
         return nxt
+
+    # -- derivatives: Leibniz notation is an operator, never a fraction (_calculus.py) ----------
+
+    def leibniz(self, tok: _Tok, i: int, stop: int, out: _Writer) -> int | None:
+        """``\\frac{d}{dx}`` → DERIV(x); ``\\frac{dJ}{dx}`` → ``{DERIV(x) {J}}``; None for a fraction."""
+        n_first, n_last, after_num = self.argument(i + 1, stop, "\\frac")
+        d_first, d_last, after_den = self.argument(after_num, stop, "\\frac")
+        num = [k for k in range(n_first, n_last) if not self.tokens[k].text.isspace()]
+        den = [k for k in range(d_first, d_last) if not self.tokens[k].text.isspace()]
+        try:
+            split = leibniz_split([self.tokens[k].text for k in num], [self.tokens[k].text for k in den])
+        except UnsupportedConstructError as exc:
+            raise self.error(UnsupportedConstructError, exc.message, tok) from None
+        if split is None:
+            return None
+        k, m = split
+        end = self.tokens[after_den - 1].end
+        operand = num[k:]
+        if operand:
+            out.emit("{", tok.start, tok.end)
+        out.emit(DERIV_OPEN, tok.start, tok.end)
+        variable = self.sub_text(den[m], d_last)
+        out.emit(re.sub(r"\s+", "", variable.text()), self.tokens[den[m]].start, self.tokens[d_last - 1].end)
+        out.emit(DERIV_CLOSE + " ", end - 1, end)
+        if operand:
+            out.emit("{", self.tokens[operand[0]].start, self.tokens[operand[0]].start)
+            self.run(operand[0], n_last, out, script=False)
+            operand_end = self.tokens[n_last - 1].end
+            out.emit("}", operand_end, operand_end)  # the operand's span ends with the operand
+            out.emit("}", end - 1, end)
+        return after_den
 
     def text_command(self, name: str, tok: _Tok, i: int, stop: int, out: _Writer, *, script: bool) -> int:
         first, last, nxt = self.argument(i + 1, stop, f"\\{name}")

@@ -95,12 +95,13 @@ PASS = GREEK | frozenset((
     "frac", "sqrt", "sum", "cdot", "times", "exp", "log", "ln", "sgn", "nabla", "hat", "tilde",
     "bar", "check", "breve", "dot", "ddot", "odot", "le", "ge", "ne", "lfloor", "rfloor", "lceil",
     "rceil", "binom", "infty",
+    "prod", "leftarrow",  # index notation and updates (_indexed.py)
 )) | frozenset(FUNCTION_NAMES)  # fmt: skip
 RENAME = MappingProxyType({
     "dfrac": "frac", "tfrac": "frac", "cfrac": "frac", "varepsilon": "epsilon", "widehat": "hat",
     "widetilde": "tilde", "overline": "bar", "sign": "sgn", "div": "/", "ast": "*", "star": "*",
     "prime": "'", "top": "T", "intercal": "T", "implies": "Rightarrow", "Longrightarrow": "Rightarrow",
-    "coloneqq": "=", "leq": "le", "geq": "ge", "neq": "ne", "leqslant": "le", "geqslant": "ge",
+    "coloneqq": "leftarrow", "gets": "leftarrow", "leq": "le", "geq": "ge", "neq": "ne", "leqslant": "le", "geqslant": "ge",
     "lt": "<", "gt": ">", "tbinom": "binom", "dbinom": "binom", "Tr": "tr",
 })  # fmt: skip
 # Fonts whose multi-letter content is one name (\mathit{rate}), never a product of letters.
@@ -151,7 +152,7 @@ UNICODE = MappingProxyType({
     "β": "\\beta", "μ": "\\mu", "√": "\\sqrt", "−": "-", "–": "-", "·": "\\cdot", "⋅": "\\cdot",
     "×": "\\times", "ᵀ": "^T", "∴": "\\therefore", "⇒": "\\Rightarrow", "′": "'", "‖": "\\|",
     "²": "^2", "³": "^3", "∇": "\\nabla", "∑": "\\sum", "∗": "*", "₂": "_2", "∥": "\\|",
-    "≔": ":=", "ℓ": "l", "≤": "\\le", "≥": "\\ge", "≠": "\\ne", "⊙": "\\odot", "θ": "\\theta",
+    "≔": ":=", "ℓ": "l", "←": "\\leftarrow", "∏": "\\prod", "≤": "\\le", "≥": "\\ge", "≠": "\\ne", "⊙": "\\odot", "θ": "\\theta",
     "γ": "\\gamma", "δ": "\\delta", "η": "\\eta", "ρ": "\\rho", "τ": "\\tau", "φ": "\\phi",
     "ω": "\\omega", "Σ": "\\Sigma", "∂": "\\partial", "ε̂": "\\hat{\\epsilon}",
 })  # fmt: skip

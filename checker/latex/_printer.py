@@ -60,7 +60,50 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
         if parent.shape == (1, 1) and expr.i == 0 and expr.j == 0:
             # Parenthesized so a power or a product applies to the whole collapsed scalar.
             return r"\left(" + str(self._print(parent)) + r"\right)"
-        return str(super()._print_MatrixElement(expr))
+        entry = self._entry(expr)
+        return entry if entry is not None else str(super()._print_MatrixElement(expr))
+
+    # -- index notation: entries and sums, printed as the parser reads them back ----------------
+
+    def _entry(self, expr: MatrixElement) -> str | None:
+        """``X_{i,j}`` for the entry ``X[i - 1, j - 1]`` (1-based, as written), ``t_{i}`` for a
+        column's; None when an index is not a letter or a number, or the name carries a script."""
+        parent = expr.parent
+        if not isinstance(parent, sympy.MatrixSymbol):
+            return None
+        at = (expr.i + 1, expr.j + 1)
+        if not all(isinstance(k, sympy.Symbol | sympy.Integer) for k in at):
+            return None
+        name = str(self._print(parent))
+        if any(mark in name for mark in "^_'{"):
+            return None
+        rows, cols = parent.shape
+        if cols == 1:
+            script = str(self._print(at[0]))
+        elif rows == 1:
+            script = str(self._print(at[1]))
+        else:
+            script = f"{self._print(at[0])},{self._print(at[1])}"
+        return f"{name}_{{{script}}}"
+
+    def _print_Sum(self, expr: sympy.Sum) -> str:
+        """One ``\\sum_{k=a}^{b}`` per limit, outermost first (never ``\\substack``)."""
+        # \|v\|_1 is built as the sum of |v_j| over the reserved index _j: print it back as the norm
+        term = expr.function
+        if (
+            expr.limits[0][0].name == "_j"
+            and isinstance(term, sympy.Abs)
+            and isinstance(term.args[0], MatrixElement)
+        ):
+            return r"\left\|" + str(self._print(term.args[0].parent)) + r"\right\|_1"
+        head = "".join(
+            rf"\sum_{{{self._print(var)}={self._print(low)}}}^{{{self._print(high)}}} "
+            for var, low, high in reversed(expr.limits)
+        )
+        body = str(self._print(expr.function))
+        if isinstance(expr.function, sympy.Add):
+            body = r"\left(" + body + r"\right)"
+        return head + body
 
     # SymPy's own matrix printers call ``could_extract_minus_sign``, which runs ``doit`` on every
     # product (slow, and it would expand our collapsed 1×1 scalars into sums): print them directly.
@@ -133,17 +176,6 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
         if name is None:
             return str(super()._print_ElementwiseApplyFunction(expr))
         return name + r"\left(" + str(self._print(expr.expr)) + r"\right)"
-
-    def _print_Sum(self, expr: sympy.Sum) -> str:
-        # \|v\|_1 is built as the sum of |v_j| over the reserved index _j: print it back as the norm
-        term = expr.function
-        if (
-            expr.limits[0][0].name == "_j"
-            and isinstance(term, sympy.Abs)
-            and isinstance(term.args[0], MatrixElement)
-        ):
-            return r"\left\|" + str(self._print(term.args[0].parent)) + r"\right\|_1"
-        return str(super()._print_Sum(expr))
 
     def _print_DiagMatrix(self, expr: sympy.Basic) -> str:
         return r"\operatorname{diag}\left(" + str(self._print(expr.args[0])) + r"\right)"

@@ -8,8 +8,9 @@ follow a name (``^*``, ``'``, ``_{ridge}``) are known.
 
 This module holds the core (chains and relations, sums of terms, products, names and scripts,
 numbers, fractions and roots); each other family of notation is a mixin in its own module:
-``_functions`` (named functions), ``_matrices`` (literals, norms, ``\\odot``), ``_sums`` (big
-operators and index notation).  :class:`Build` joins them.
+``_functions`` (named functions), ``_matrices`` (literals, norms, ``\\odot``), ``_sums``
+(integrals, limits), ``_indexed`` (index notation: entries, sums and products, iterates,
+E/Var/Cov), ``_calculus`` (derivatives).  :class:`Build` joins them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from fractions import Fraction
 from itertools import pairwise
 
 import sympy
-from lark import Token
+from lark import Token, Tree
 
 from checker.errors import (
     AmbiguousReadingError,
@@ -31,8 +32,10 @@ from checker.table import SymbolSpec
 
 from . import _algebra as alg
 from ._algebra import Ctx, Item, Unsized
-from ._base import Args, FuncRef, NormOf, Scripted, Span, SpanTransformer
+from ._base import Args, FuncRef, NormOf, OperatorRef, Scripted, Span, SpanTransformer
+from ._calculus import CalculusRules
 from ._functions import FunctionRules
+from ._indexed import IndexedRules, bound_letters
 from ._matrices import MatrixRules
 from ._sums import SumRules
 from ._symbols import NameRef, base_text, make_key, script_text
@@ -45,11 +48,19 @@ _MAX_DECORATIONS = 6
 _RELATIONS = {"=": "=", "<": "<", ">": ">", "\\le": "\\le", "\\ge": "\\ge", "\\ne": "\\ne"}
 
 
-class Build(SumRules, FunctionRules, MatrixRules):
-    """The transformer of one parse: the core rules here, the families from the mixins."""
+class Build(IndexedRules, CalculusRules, SumRules, FunctionRules, MatrixRules):
+    """The transformer of one parse: the core rules here, the families from the mixins.
 
-    relations: tuple[str, ...] = ()
+    Index notation (entries, sums and products, iterates, E/Var/Cov) is
+    :class:`~._indexed.IndexedRules`; derivatives (Leibniz, ``\\nabla_w``, ``f'``)
+    :class:`~._calculus.CalculusRules`.
+    """
+
     prime_as_transpose = False  # read X' as a transpose even where X' is declared (ambiguity probe)
+
+    def transform(self, tree: Tree[Token]) -> object:
+        self.bound = bound_letters(tree)  # index letters a \sum binds, read before the sum
+        return super().transform(tree)
 
     # ---- structure ------------------------------------------------------------------------
 
@@ -100,15 +111,26 @@ class Build(SumRules, FunctionRules, MatrixRules):
         i = 0
         while i < len(factors):
             item = factors[i]
-            if isinstance(item.value, FuncRef):
+            if isinstance(item.value, FuncRef | OperatorRef):
                 if i + 1 >= len(factors):
-                    raise self._no_arguments(item, item.value)
-                arg = factors[i + 1]
-                if isinstance(arg.value, Scripted):  # f(x)^2 is (f(x))^2
-                    applied = self._apply_function(item, arg.value.primary)
-                    item = self.apply_scripts(applied, arg.value.scripts)
+                    raise (
+                        self._no_arguments(item, item.value)
+                        if isinstance(item.value, FuncRef)
+                        else self._no_operand(item)
+                    )
+                operand = factors[i + 1]
+                # f(x)^2 and E[x]^2 are (f(x))^2 and (E[x])^2: the bracket first, then its scripts
+                bracket, scripts = (
+                    (operand.value.primary, operand.value.scripts)
+                    if isinstance(operand.value, Scripted)
+                    else (operand, ())
+                )
+                if isinstance(item.value, FuncRef):
+                    item = self._apply_function(item, bracket)
                 else:
-                    item = self._apply_function(item, arg)
+                    item = self.apply_operator(item, bracket)
+                if scripts:
+                    item = self.apply_scripts(item, scripts)
                 i += 1
             item = self._value(item)
             acc = item if acc is None else Item(alg.multiply(self.ctx, acc, item, ""), acc.start, item.end)
@@ -153,7 +175,7 @@ class Build(SumRules, FunctionRules, MatrixRules):
         item = primary
         if isinstance(primary.value, NameRef):
             item, rest = self._resolve(primary, rest)
-        elif primary.kind in ("paren", "arguments") and rest:
+        elif rest and (primary.kind == "paren" or isinstance(primary.value, Args)):
             return Item(Scripted(primary, tuple(rest)), *span, kind="scripted")
         return self.apply_scripts(item, tuple(rest))
 
@@ -166,6 +188,9 @@ class Build(SumRules, FunctionRules, MatrixRules):
     def _resolve(self, primary: Item, scripts: list[Token | Item]) -> tuple[Item, list[Token | Item]]:
         ref = primary.value
         assert isinstance(ref, NameRef)
+        indexed = self.indexed_name(primary, scripts)  # entries, iterates, indices, E/Var/Cov
+        if indexed is not None:
+            return indexed
         nameable: list[Token] = []
         for s in scripts:
             if not (isinstance(s, Token) and s.type in _NAMEABLE):
@@ -185,10 +210,6 @@ class Build(SumRules, FunctionRules, MatrixRules):
                 sized = self._symbol(spec, [(t.type, str(t)) for t in nameable])
                 if not isinstance(sized, Unsized):
                     return Item(sized, primary.start, nameable[k].end_pos or 0), scripts[k + 1 :]
-            if k == len(nameable) - 1 and nameable[k].type == "SUB":
-                component = self._component(spec, primary, nameable[k])
-                if component is not None:
-                    return component, scripts[k + 1 :]
             if nameable[k].type == "PRIME" and isinstance(spec.shape, tuple):
                 # X'X with no symbol X' declared: the prime is a transpose (the key decides: x' in
                 # a key that declares x' is that symbol, found above with every decoration).
@@ -202,6 +223,10 @@ class Build(SumRules, FunctionRules, MatrixRules):
             fn = self.resolver.functions.get(ref.base)
             if fn is not None:
                 return Item(FuncRef(fn), primary.start, primary.end), scripts
+        primed = self.resolver.functions.get(ref.base) if [t.type for t in nameable] == ["PRIME"] else None
+        if primed is not None and not ref.accent:  # f'(x): derivatives (_calculus.py)
+            return Item(FuncRef(primed, prime=True), primary.start, nameable[0].end_pos or 0), scripts[1:]
+        if not nameable and not ref.accent:
             if ref.base == "e":
                 self.ctx.note("read e as Euler's number")
                 return Item(sympy.E, primary.start, primary.end), scripts
@@ -256,7 +281,9 @@ class Build(SumRules, FunctionRules, MatrixRules):
         )
 
     def sup(self, span: Span, expr: Item) -> Item:
-        return Item(self._value(expr).value, expr.start, expr.end, "sup")
+        # ``^{(i)}`` is kept apart from ``^{i}``: an index superscript where the key has one.
+        kind = "supparen" if expr.kind == "paren" else "sup"
+        return Item(self._value(expr).value, expr.start, expr.end, kind)
 
     def number(self, span: Span, token: Token) -> Item:
         start, end = span
@@ -282,38 +309,22 @@ class Build(SumRules, FunctionRules, MatrixRules):
         return Item(NameRef(f"{name}+{ref.accent}" if ref.accent else name, ref.base), *span)
 
     def paren(self, span: Span, expr: Item) -> Item:
-        return Item(expr.value, *span, kind="paren")
+        return Item(self._inner(expr), *span, kind="paren")
 
     def group(self, span: Span, expr: Item) -> Item:
-        return Item(expr.value, *span, kind="group")
+        return Item(self._inner(expr), *span, kind="group")
+
+    def _inner(self, expr: Item) -> object:
+        """The value inside a bracket: scripts on an inner bracket apply now (E[(a)^2] is E[a²],
+        never (E[a])²; σ((a)^2) is σ(a²)), whatever is written before the outer bracket."""
+        return self._value(expr).value if isinstance(expr.value, Scripted) else expr.value
 
     def arguments(self, span: Span, *items: Item) -> Item:
         return Item(Args(items), *span)
 
     def frac(self, span: Span, num: Item, den: Item) -> Item:
-        self.leibniz(span, num, den)
+        # Leibniz notation (\frac{d}{dx}) never gets here: the normalizer marks it (_leibniz.py)
         return Item(alg.divide(self.ctx, self._value(num), self._value(den)), *span)
-
-    def leibniz(self, span: Span, num: Item, den: Item) -> None:
-        """Refuse Leibniz notation (``\\frac{d}{dx}``, ``\\frac{dy}{dx}``, ``\\frac{d^2 f}{dx^2}``).
-
-        It is never a fraction (nor, when the key declares d, a product d·x): derivatives written
-        this way are ``unparsed`` until they are evaluated; this method is the one place to change.
-        """
-        top = "".join(self.ctx.norm.text[num.start : num.end].split()).lstrip("{(")
-        bottom = "".join(self.ctx.norm.text[den.start : den.end].split()).lstrip("{(")
-        if (
-            top[:1] == "d"
-            and bottom[:1] == "d"
-            and len(bottom) > 1
-            and (bottom[1].isalpha() or bottom[1] == "\\")
-        ):
-            raise self.ctx.fail(
-                UnsupportedConstructError,
-                f"expected a fraction, found the derivative {self.ctx.text(Item(None, *span))} in Leibniz notation, "
-                "which is not read yet; fix: write the derivative out (differentiate, then give the result)",
-                *span,
-            )
 
     def sqrt(self, span: Span, arg: Item) -> Item:
         half = Item(sympy.Rational(1, 2), arg.start, arg.end)

@@ -14,7 +14,12 @@ __all__ = ["DropoutSymbols", "dropout_symbols"]
 
 @dataclass(frozen=True)
 class DropoutSymbols:
-    """p, σ and d from the key; i, j, N and the indexed families w, x, t, m, π."""
+    """p, σ, d and N (the key's n) from the key; i, j and the indexed families w, x, X, t, m, π.
+
+    A family named like a key symbol holds that symbol's entries, 1-based (``X[i, j]`` is the
+    key's X_{ij}, ``w[j]`` its w_j): the derivation's answer is compared with the key's LaTeX
+    entry by entry at concrete dimensions.
+    """
 
     p: sympy.Symbol
     sigma: sympy.Symbol
@@ -24,6 +29,7 @@ class DropoutSymbols:
     j: sympy.Symbol
     w: sympy.IndexedBase
     x: sympy.IndexedBase
+    X: sympy.IndexedBase
     t: sympy.IndexedBase
     m: sympy.IndexedBase
     pi: sympy.IndexedBase
@@ -44,11 +50,12 @@ def dropout_symbols(key: Key, question: str) -> DropoutSymbols:
         p=s["p"],
         sigma=s["sigma"],
         d=s["d"],
-        N=sympy.Symbol("N", integer=True, positive=True),
+        N=s["n"],
         i=sympy.Symbol("i", integer=True, positive=True),
         j=sympy.Symbol("j", integer=True, positive=True),
         w=sympy.IndexedBase("w", real=True),
         x=sympy.IndexedBase("x", real=True),
+        X=sympy.IndexedBase("X", real=True),
         t=sympy.IndexedBase("t", real=True),
         m=sympy.IndexedBase("m", real=True),
         pi=sympy.IndexedBase(r"\pi", real=True),

@@ -50,7 +50,7 @@ def _fgsm_dropped_abs() -> Any:
 def _dropout_variance_without_scale() -> Any:
     s = dropout_symbols("3.1")
     lhs = get("q3_1").steps[3].claim.lhs
-    return sympy.Eq(lhs, (1 - s.p) * sympy.Sum((s.w[s.j] * s.x[s.i, s.j]) ** 2, (s.j, 1, s.d)))
+    return sympy.Eq(lhs, (1 - s.p) * sympy.Sum((s.w[s.j] * s.X[s.i, s.j]) ** 2, (s.j, 1, s.d)))
 
 
 def _slope_dropped_n() -> Any:

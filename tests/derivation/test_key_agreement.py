@@ -75,3 +75,28 @@ def test_1d_ridge_definition_is_the_ridge_answer_at_d_1() -> None:
         for value in (defined, step_value):
             difference = sympy.simplify(closed - _prove.instantiate(value, sizes, (rows,)))
             assert difference == 0
+
+
+def test_3_1_reference_is_the_expected_loss_not_its_coefficient() -> None:
+    """3.1's reference is the whole expected loss E_m[J]; the bare weight (1-p)/p is not it."""
+    q = KEY.question("3.1")
+    assert r"\sum" in q.reference
+    coefficient_only = dataclasses.replace(q, reference=r"\frac{1-p}{p}", accepted=(), mistakes=())
+    broken = dataclasses.replace(
+        KEY, questions=tuple(coefficient_only if x.id == "3.1" else x for x in KEY.questions)
+    )
+    only = dataclasses.replace(homework(), key=broken, derivations=(get("q3_1"),))
+    found = check_against_key(only)
+    assert [(f.question, f.kind) for f in found if f.status == "failed"] == [("3.1", "derivation:reference")]
+
+
+def test_nested_sums_normalize_without_looping() -> None:
+    """Sum(Sum(f, inner), outer) is one multi-limit Sum to SymPy: the linear normal form must not
+    rebuild it (it once recursed forever on the expected loss's double sum)."""
+    i, j = sympy.symbols("i j", integer=True, positive=True)
+    n, d = sympy.symbols("n d", integer=True, positive=True)
+    a, b = sympy.IndexedBase("a"), sympy.IndexedBase("b")
+    double = sympy.Sum(a[i] * b[j] ** 2, (j, 1, d), (i, 1, n))
+    sizes = _prove.Sizes((n, d), ((2, 2),))
+    assert _prove.prove_zero(2 * double - double - double, sizes).ok
+    assert not _prove.prove_zero(double - sympy.Sum(a[i] * b[j], (j, 1, d), (i, 1, n)), sizes).ok

@@ -115,7 +115,7 @@ def test_without_definition_gives_a_table_with_its_own_hash(key: Key) -> None:
     free = table.without_definition("w")
     assert free != table
     assert hash(free) == fields_hash(free)
-    assert hash(free) == hash(SymbolTable(free.symbols, free.functions))
+    assert hash(free) == hash(SymbolTable(free.symbols, free.functions, free.indices))
 
 
 @pytest.mark.parametrize("clone", [copy.copy, copy.deepcopy], ids=["copy", "deepcopy"])

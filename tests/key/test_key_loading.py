@@ -85,8 +85,8 @@ MALFORMED = [
     ("negative-points", 'id = "3.2"\npoints = 1', 'id = "3.2"\npoints = -1', ["question 3.2", "points=-1"]),
     (
         "bad-shape",
-        'shape = ["n", "d"]\ndescription = "design matrix"',
-        'shape = ["n", "q"]\ndescription = "design matrix"',
+        'shape = ["n", "d"]\nentries',
+        'shape = ["n", "q"]\nentries',
         ["'q'", "shape"],
     ),
     (

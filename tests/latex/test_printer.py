@@ -47,7 +47,39 @@ class _ReferencePrinter(LatexPrinter):  # type: ignore[misc]
         if parent.shape == (1, 1) and expr.i == 0 and expr.j == 0:
             # Parenthesized so a power or a product applies to the whole collapsed scalar.
             return r"\left(" + str(self._print(parent)) + r"\right)"
-        return str(super()._print_MatrixElement(expr))
+        entry = self._entry(expr)
+        return entry if entry is not None else str(super()._print_MatrixElement(expr))
+
+    # Index notation (added with 3.1's expected loss): entries 1-based, one \sum per limit.
+
+    def _entry(self, expr: MatrixElement) -> str | None:
+        parent = expr.parent
+        if not isinstance(parent, sympy.MatrixSymbol):
+            return None
+        at = (expr.i + 1, expr.j + 1)
+        if not all(isinstance(k, sympy.Symbol | sympy.Integer) for k in at):
+            return None
+        name = str(self._print(parent))
+        if any(mark in name for mark in "^_'{"):
+            return None
+        rows, cols = parent.shape
+        if cols == 1:
+            script = str(self._print(at[0]))
+        elif rows == 1:
+            script = str(self._print(at[1]))
+        else:
+            script = f"{self._print(at[0])},{self._print(at[1])}"
+        return f"{name}_{{{script}}}"
+
+    def _print_Sum(self, expr: sympy.Sum) -> str:
+        head = "".join(
+            rf"\sum_{{{self._print(var)}={self._print(low)}}}^{{{self._print(high)}}} "
+            for var, low, high in reversed(expr.limits)
+        )
+        body = str(self._print(expr.function))
+        if isinstance(expr.function, sympy.Add):
+            body = r"\left(" + body + r"\right)"
+        return head + body
 
     # SymPy's own matrix printers call ``could_extract_minus_sign``, which runs ``doit`` on every
     # product (slow, and it would expand our collapsed 1×1 scalars into sums): print them directly.
