@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn, TextIO
 
 from checker.config import Budget, GradeConfig
 from checker.errors import CheckerError, OutputError
-from checker.key import DEFAULT_HOMEWORK, Key, load_key
+from checker.key import DEFAULT_HOMEWORK, Key
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -296,6 +296,8 @@ def _config(args: argparse.Namespace) -> GradeConfig:
 
 
 def _key(args: argparse.Namespace) -> Key:
+    from checker.key import load_key  # noqa: PLC0415  (loads SymPy: not for --help)
+
     return load_key(args.key)
 
 
@@ -668,11 +670,13 @@ def _cmd_schema(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
 
 def _cmd_bundle(args: argparse.Namespace, out: _Stream, err: _Stream) -> int:
     from checker.judge import self_test  # noqa: PLC0415
-    from checker.report.gradescope import bundle_problems, write_bundle  # noqa: PLC0415
 
     # A key that does not pass its self-test would grade every student wrong on Gradescope:
     # refuse it here.  Its LaTeX is checked by the self-test (every problem listed, with its
     # line), not by loading (which stops at the first).
+    from checker.key import load_key  # noqa: PLC0415
+    from checker.report.gradescope import bundle_problems, write_bundle  # noqa: PLC0415
+
     key = load_key(args.key, validate_latex=False)
     report = self_test(key)
     problems = bundle_problems(report)

@@ -7,6 +7,9 @@ and the starter homework (:func:`write_starter`).  The symbol table is re-export
 :mod:`checker.table`, the bottom value every stage shares.
 """
 
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 from checker.key.homework import (
     DEFAULT_HOMEWORK,
     HomeworkPaths,
@@ -14,7 +17,6 @@ from checker.key.homework import (
     bundled_key_dir,
     bundled_root,
 )
-from checker.key.load import load_key
 from checker.key.model import (
     KINDS,
     ChoiceOption,
@@ -28,8 +30,11 @@ from checker.key.model import (
 )
 from checker.key.samples import EXPECTED_FILE, Expectation, SampleExpectations, load_expectations
 from checker.key.starter import write_starter
-from checker.key.untyped import UNTYPED_SIZES, mistake_reading, untyped_options, untyped_table
 from checker.table import ASSUMPTIONS, FunctionSpec, ShapeSpec, SymbolSpec, SymbolTable
+
+if TYPE_CHECKING:
+    from checker.key.load import load_key
+    from checker.key.untyped import UNTYPED_SIZES, mistake_reading, untyped_options, untyped_table
 
 __all__ = [
     "ASSUMPTIONS",
@@ -62,3 +67,22 @@ __all__ = [
     "untyped_table",
     "write_starter",
 ]
+
+
+_LAZY = {
+    "load_key": "checker.key.load",
+    "UNTYPED_SIZES": "checker.key.untyped",
+    "mistake_reading": "checker.key.untyped",
+    "untyped_options": "checker.key.untyped",
+    "untyped_table": "checker.key.untyped",
+}
+
+
+def __getattr__(name: str) -> object:
+    # Loaded on first use (PEP 562): loading and the untyped reading parse LaTeX, so they import
+    # the LaTeX stage and SymPy, which the model, the homework folder and `derivcheck --help`
+    # do not need.
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'checker.key' has no attribute {name!r}")
+    return getattr(import_module(module), name)

@@ -32,7 +32,9 @@ def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("work was started before the usage error")
 
-    monkeypatch.setattr(cli, "load_key", refuse)
+    import checker.key.load  # the command line loads keys through it, on first use
+
+    monkeypatch.setattr(checker.key.load, "load_key", refuse)
 
 
 @pytest.mark.usefixtures("no_work")
