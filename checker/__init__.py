@@ -12,8 +12,9 @@ The actions are re-exported here; everything else is reached through its stage's
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from checker._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from checker.derivation import prove
@@ -22,17 +23,13 @@ if TYPE_CHECKING:
 
 __all__ = ["check_answer", "check_batch", "grade_paths", "load_key", "prove"]
 
-_WHERE = {
-    "check_answer": "checker.run",
-    "check_batch": "checker.run",
-    "grade_paths": "checker.run",
-    "load_key": "checker.key",
-    "prove": "checker.derivation",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'checker' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "check_answer": "checker.run",
+        "check_batch": "checker.run",
+        "grade_paths": "checker.run",
+        "load_key": "checker.key",
+        "prove": "checker.derivation",
+    },
+)

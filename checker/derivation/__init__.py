@@ -12,8 +12,9 @@ not import SymPy.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from checker._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from checker.derivation.chain import (
@@ -41,23 +42,19 @@ __all__ = [
     "symbols_of",
 ]
 
-_WHERE = {
-    "Derivation": "chain",
-    "DerivationReport": "chain",
-    "MatrixEquation": "chain",
-    "Noise": "chain",
-    "Step": "chain",
-    "StepProof": "chain",
-    "prove": "chain",
-    "HomeworkDerivations": "homework",
-    "latex_names": "homework",
-    "load_derivations": "homework",
-    "symbols_of": "homework",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'checker.derivation' has no attribute {name!r}")
-    return getattr(import_module(f"checker.derivation.{module}"), name)
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "Derivation": "checker.derivation.chain",
+        "DerivationReport": "checker.derivation.chain",
+        "MatrixEquation": "checker.derivation.chain",
+        "Noise": "checker.derivation.chain",
+        "Step": "checker.derivation.chain",
+        "StepProof": "checker.derivation.chain",
+        "prove": "checker.derivation.chain",
+        "HomeworkDerivations": "checker.derivation.homework",
+        "latex_names": "checker.derivation.homework",
+        "load_derivations": "checker.derivation.homework",
+        "symbols_of": "checker.derivation.homework",
+    },
+)

@@ -7,9 +7,9 @@ and the starter homework (:func:`write_starter`).  The symbol table is re-export
 :mod:`checker.table`, the bottom value every stage shares.
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING
 
+from checker._lazy import lazy_exports
 from checker.key.homework import (
     DEFAULT_HOMEWORK,
     HomeworkPaths,
@@ -69,20 +69,15 @@ __all__ = [
 ]
 
 
-_LAZY = {
-    "load_key": "checker.key.load",
-    "UNTYPED_SIZES": "checker.key.untyped",
-    "mistake_reading": "checker.key.untyped",
-    "untyped_options": "checker.key.untyped",
-    "untyped_table": "checker.key.untyped",
-}
-
-
-def __getattr__(name: str) -> object:
-    # Loaded on first use (PEP 562): loading and the untyped reading parse LaTeX, so they import
-    # the LaTeX stage and SymPy, which the model, the homework folder and `derivcheck --help`
-    # do not need.
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'checker.key' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+# Loaded on first use: loading and the untyped reading parse LaTeX, so they import the LaTeX
+# stage and SymPy, which the model, the homework folder and `derivcheck --help` do not need.
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "load_key": "checker.key.load",
+        "UNTYPED_SIZES": "checker.key.untyped",
+        "mistake_reading": "checker.key.untyped",
+        "untyped_options": "checker.key.untyped",
+        "untyped_table": "checker.key.untyped",
+    },
+)
