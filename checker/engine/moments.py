@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
@@ -31,6 +32,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from checker.caches import memo
 from checker.engine import exact as ex
 from checker.engine.exact import Mat, Scalar, Unsupported, Value, ZeroTest
+from checker.engine.quadratic import Quad
 from checker.symbols import Covariance, Expectation, Moment, Variance
 
 __all__ = ["moment_value", "raw_moment"]
@@ -66,9 +68,14 @@ def moment_value(node: Moment, env: Mapping[str, Value], zt: ZeroTest, evaluate:
     ...              lambda e, env: evaluate(e, env, ZeroTest()))
     Fraction(3, 1)
     """
-    names = tuple(sorted({s.name for s in node.atoms(sympy.Symbol, sympy.MatrixSymbol)}))  # sizes too
-    point = tuple((name, env[name]) for name in names if name in env)
+    point = tuple((name, env[name]) for name in _names(node) if name in env)
     return _moment_at(node, point, zt.digits, evaluate)
+
+
+@memo(maxsize=4096)
+def _names(node: Moment) -> tuple[str, ...]:
+    """The names a node's value depends on (sizes too), found once per node."""
+    return tuple(sorted({s.name for s in node.atoms(sympy.Symbol, sympy.MatrixSymbol)}))
 
 
 @memo(maxsize=4096)
@@ -83,44 +90,158 @@ def _moment_at(node: Moment, point: tuple[tuple[str, Value], ...], digits: int, 
         value = expander.expect(operands[0])
     elif isinstance(node, Variance):
         f = operands[0]
-        value = expander.expect(f * f) - expander.expect(f) ** 2
+        value = ex.sub(expander.expect(_p_mul(f, f)), ex.power(expander.expect(f), 2, zt))
     elif isinstance(node, Covariance):
         f, g = operands
-        value = expander.expect(f * g) - expander.expect(f) * expander.expect(g)
+        value = ex.sub(expander.expect(_p_mul(f, g)), ex.mul(expander.expect(f), expander.expect(g)))
     else:
         raise Unsupported(f"unknown operator {type(node).__name__}")
+    if isinstance(value, Fraction | Quad):
+        return value
     if value.has(sympy.Float):
         raise Unsupported("an expectation with a decimal parameter")
     return ex.normalize(sympy.expand(value)) if not value.free_symbols else sympy.expand(value)
 
 
+# A polynomial in the random entries: monomial → coefficient, where a monomial lists
+# (entry number, power) by entry number and the coefficients are exact scalars (a symbolic
+# unknown being solved for may enter them).  Plain dicts, built once and never changed after:
+# SymPy's own polynomials cost more than the expectation they serve.
+_Monomial = tuple[tuple[int, int], ...]
+_Poly = dict[_Monomial, Scalar]
+
+
+@dataclass(frozen=True)
+class _PolyMat:
+    """A matrix whose entries are polynomials in the random entries."""
+
+    rows: int
+    cols: int
+    data: tuple[tuple[_Poly, ...], ...]
+
+    def transpose(self) -> _PolyMat:
+        return _PolyMat(self.cols, self.rows, tuple(zip(*self.data, strict=True)))
+
+
+_Part = _Poly | _PolyMat
+
+
+def _constant(c: Scalar) -> _Poly:
+    return {} if isinstance(c, Fraction) and c == 0 else {(): c}
+
+
+def _checked(p: _Poly) -> _Poly:
+    if len(p) > _MAX_TERMS:
+        raise Unsupported("an expectation with too many terms")
+    return p
+
+
+def _p_add(a: _Poly, b: _Poly) -> _Poly:
+    out = dict(a)
+    for mono, c in b.items():
+        if mono in out:
+            total = ex.add(out[mono], c)
+            if isinstance(total, Fraction) and total == 0:
+                del out[mono]
+            else:
+                out[mono] = total
+        else:
+            out[mono] = c
+    return _checked(out)
+
+
+def _mono_mul(a: _Monomial, b: _Monomial) -> _Monomial:
+    if not a:
+        return b
+    if not b:
+        return a
+    powers = dict(a)
+    for entry, k in b:
+        powers[entry] = powers.get(entry, 0) + k
+    return tuple(sorted(powers.items()))
+
+
+def _p_mul(a: _Poly, b: _Poly) -> _Poly:
+    out: _Poly = {}
+    for ma, ca in a.items():
+        for mb, cb in b.items():
+            mono = _mono_mul(ma, mb)
+            c = ex.mul(ca, cb)
+            out[mono] = ex.add(out[mono], c) if mono in out else c
+            if len(out) > _MAX_TERMS:
+                raise Unsupported("an expectation with too many terms")
+    return {m: c for m, c in out.items() if not (isinstance(c, Fraction) and c == 0)}
+
+
+def _add(a: _Part, b: _Part) -> _Part:
+    if isinstance(a, _PolyMat) and isinstance(b, _PolyMat):
+        if (a.rows, a.cols) != (b.rows, b.cols):
+            raise Unsupported("a sum of matrices of different sizes")
+        return _PolyMat(
+            a.rows,
+            a.cols,
+            tuple(
+                tuple(_p_add(x, y) for x, y in zip(ra, rb, strict=True))
+                for ra, rb in zip(a.data, b.data, strict=True)
+            ),
+        )
+    if isinstance(a, _PolyMat) or isinstance(b, _PolyMat):
+        raise Unsupported("a matrix added to a scalar")
+    return _p_add(a, b)
+
+
+def _times(a: _Part, b: _Part) -> _Part:
+    if isinstance(a, _PolyMat) and isinstance(b, _PolyMat):
+        if a.cols != b.rows:
+            raise Unsupported(f"a {a.rows}x{a.cols} matrix times a {b.rows}x{b.cols} matrix")
+        rows = []
+        for i in range(a.rows):
+            row = []
+            for j in range(b.cols):
+                entry: _Poly = {}
+                for k in range(a.cols):
+                    entry = _p_add(entry, _p_mul(a.data[i][k], b.data[k][j]))
+                row.append(entry)
+            rows.append(tuple(row))
+        return _PolyMat(a.rows, b.cols, tuple(rows))
+    if isinstance(a, _PolyMat):
+        assert not isinstance(b, _PolyMat)
+        return _PolyMat(a.rows, a.cols, tuple(tuple(_p_mul(x, b) for x in row) for row in a.data))
+    if isinstance(b, _PolyMat):
+        return _PolyMat(b.rows, b.cols, tuple(tuple(_p_mul(a, x) for x in row) for row in b.data))
+    return _p_mul(a, b)
+
+
 class _Expander:
-    """The body of one node at one point, as a SymPy polynomial in the random entries."""
+    """The body of one node at one point, as a polynomial in the random entries."""
 
     def __init__(self, env: Mapping[str, Value], zt: ZeroTest, evaluate: Evaluate, over: sympy.Tuple) -> None:
         self.env = env
         self.zt = zt
         self.evaluate = evaluate
-        self.random: dict[str, sympy.Basic] = {}  # name → the random symbol
-        self.laws: dict[sympy.Symbol, tuple[str, dict[str, sympy.Basic]]] = {}
-        self.entries: dict[str, sympy.Basic] = {}  # name → its formal value (a Dummy or a matrix of them)
+        self.random: set[str] = set()
+        self.laws: list[tuple[str, dict[str, sympy.Basic]]] = []  # entry number → its law
+        self.entries: dict[str, _Part] = {}  # name → its formal value (an entry or a matrix of them)
+        self.moments: dict[tuple[int, int], Scalar] = {}
         for item in over:
             symbol, law, pairs = item
             params = {str(k): self._parameter(v) for k, v in pairs}
-            self.random[symbol.name] = symbol
+            self.random.add(symbol.name)
             if isinstance(symbol, sympy.MatrixSymbol):
                 rows, cols = (self._size(d) for d in symbol.shape)
                 if rows * cols > 400:
                     raise Unsupported(f"random matrix {symbol.name} would have {rows * cols} entries")
-                cells = [[sympy.Dummy(f"{symbol.name}{r}_{c}") for c in range(cols)] for r in range(rows)]
-                for row in cells:
-                    for cell in row:
-                        self.laws[cell] = (str(law), params)
-                self.entries[symbol.name] = sympy.ImmutableMatrix(cells)
+                self.entries[symbol.name] = _PolyMat(
+                    rows,
+                    cols,
+                    tuple(tuple(self._entry(str(law), params) for _ in range(cols)) for _ in range(rows)),
+                )
             else:
-                cell = sympy.Dummy(symbol.name)
-                self.laws[cell] = (str(law), params)
-                self.entries[symbol.name] = cell
+                self.entries[symbol.name] = self._entry(str(law), params)
+
+    def _entry(self, law: str, params: dict[str, sympy.Basic]) -> _Poly:
+        self.laws.append((law, params))
+        return {((len(self.laws) - 1, 1),): Fraction(1)}
 
     def _parameter(self, value: sympy.Basic) -> sympy.Basic:
         if isinstance(value, sympy.Tuple):
@@ -137,59 +258,79 @@ class _Expander:
         names = self.random
         return any(getattr(s, "name", None) in names for s in e.free_symbols)
 
-    def expand(self, e: sympy.Basic, env: Mapping[str, Value] | None = None) -> sympy.Expr:
-        out = self._expand(e, self.env if env is None else env)
-        if isinstance(out, sympy.MatrixBase):
-            if out.shape != (1, 1):
+    def expand(self, e: sympy.Basic) -> _Poly:
+        out = self._expand(e, self.env)
+        if isinstance(out, _PolyMat):
+            if (out.rows, out.cols) != (1, 1):
                 raise Unsupported("an expectation of a matrix")
-            out = out[0, 0]
-        return sympy.expand(out)
+            return out.data[0][0]
+        return out
 
-    def _expand(self, e: sympy.Basic, env: Mapping[str, Value]) -> sympy.Basic:
+    def _value(self, e: sympy.Basic, env: Mapping[str, Value]) -> _Part:
+        value = self.evaluate(e, env)
+        if isinstance(value, Mat):
+            return _PolyMat(
+                value.rows, value.cols, tuple(tuple(_constant(v) for v in row) for row in value.data)
+            )
+        return _constant(value)
+
+    def _expand(self, e: sympy.Basic, env: Mapping[str, Value]) -> _Part:
         if not self._random_in(e):
-            return _sympy_of(self.evaluate(e, env))
+            return self._value(e, env)
         if isinstance(e, sympy.Symbol | sympy.MatrixSymbol):
             return self.entries[e.name]
-        if isinstance(e, sympy.Add):
-            return sympy.Add(*(self._expand(a, env) for a in e.args))
-        if isinstance(e, sympy.Mul):
-            return sympy.Mul(*(self._expand(a, env) for a in e.args))
+        if isinstance(e, sympy.Add | sympy.MatAdd):
+            parts = [self._expand(a, env) for a in e.args]
+            total = parts[0]
+            for part in parts[1:]:
+                total = _add(total, part)
+            return total
+        if isinstance(e, sympy.Mul | sympy.MatMul):
+            acc: _Part = _constant(Fraction(1))
+            for a in e.args:
+                acc = _times(acc, self._expand(a, env))
+            return acc
         if isinstance(e, sympy.Pow):
             k = e.exp
             if not (k.is_Integer and 0 <= int(k) <= _MAX_POWER):
                 raise Unsupported("a random quantity under a power that is not a small whole number")
-            return sympy.expand(self._expand(e.base, env) ** int(k))
+            base = self._expand(e.base, env)
+            if isinstance(base, _PolyMat) and base.rows != base.cols:
+                raise Unsupported("a power of a matrix that is not square")
+            out: _Part = (
+                _constant(Fraction(1))
+                if not isinstance(base, _PolyMat)
+                else _PolyMat(
+                    base.rows,
+                    base.cols,
+                    tuple(
+                        tuple(_constant(Fraction(int(i == j))) for j in range(base.cols))
+                        for i in range(base.rows)
+                    ),
+                )
+            )
+            for _ in range(int(k)):
+                out = _times(out, base)
+            return out
         if isinstance(e, Sum):
             var, lo, hi = e.limits[-1]  # the outermost; the others stay inside the term
             function = e.func(e.function, *e.limits[:-1]) if len(e.limits) > 1 else e.function
             start, stop = (self._integer(b, env) for b in (lo, hi))
             if stop - start > 2_000:
                 raise Unsupported("summation range too long")
-            return sympy.Add(
-                *(self._expand(function, {**env, var.name: Fraction(k)}) for k in range(start, stop + 1))
-            )
+            total = _constant(Fraction(0))
+            for k in range(start, stop + 1):
+                total = _add(total, self._expand(function, {**env, var.name: Fraction(k)}))
+            return total
         if isinstance(e, MatrixElement):
             parent = self._expand(e.parent, env)
             i, j = self._integer(e.i, env), self._integer(e.j, env)
-            if not isinstance(parent, sympy.MatrixBase) or not (
-                0 <= i < parent.rows and 0 <= j < parent.cols
-            ):
+            if not isinstance(parent, _PolyMat) or not (0 <= i < parent.rows and 0 <= j < parent.cols):
                 raise Unsupported(f"entry ({i}, {j}) is outside the matrix")
-            return parent[i, j]
-        if isinstance(e, sympy.MatAdd):
-            parts = [self._expand(a, env) for a in e.args]
-            out = parts[0]
-            for part in parts[1:]:
-                out = out + part
-            return out
-        if isinstance(e, sympy.MatMul):
-            acc: sympy.Basic = sympy.Integer(1)
-            for a in e.args:
-                acc = acc * self._expand(a, env)
-            return acc
+            return parent.data[i][j]
         if isinstance(e, sympy.Transpose):
             inner = self._expand(e.arg, env)
-            return inner.T if isinstance(inner, sympy.MatrixBase) else inner
+            return inner.transpose() if isinstance(inner, _PolyMat) else inner
         if isinstance(e, Moment):
             raise Unsupported("an expectation inside an expectation over the same random symbols")
         raise Unsupported(f"cannot take the expectation of {type(e).__name__} exactly")
@@ -200,26 +341,21 @@ class _Expander:
             raise Unsupported(f"{e} is not an integer here")
         return int(value)
 
-    def expect(self, f: sympy.Expr) -> sympy.Expr:
+    def _moment(self, entry: int, k: int) -> Scalar:
+        known = self.moments.get((entry, k))
+        if known is None:
+            law, params = self.laws[entry]
+            known = self.moments[(entry, k)] = ex.normalize(raw_moment(law, params, k))
+        return known
+
+    def expect(self, f: _Poly) -> Scalar:
         """E[f] for a polynomial ``f`` in the random entries (independent entries)."""
-        f = sympy.expand(f)
-        gens = sorted(f.free_symbols & set(self.laws), key=lambda s: s.sort_key())
-        if not gens:
-            return f
-        try:
-            poly = sympy.Poly(f, *gens)
-        except sympy.PolynomialError as exc:
-            raise Unsupported("a body that is not a polynomial in the random entries") from exc
-        if len(poly.terms()) > _MAX_TERMS:
-            raise Unsupported("an expectation with too many terms")
-        total: sympy.Expr = sympy.Integer(0)
-        for powers, coeff in poly.terms():
+        total: Scalar = Fraction(0)
+        for mono, coeff in f.items():
             term = coeff
-            for gen, k in zip(gens, powers, strict=True):
-                if k:
-                    law, params = self.laws[gen]
-                    term = term * raw_moment(law, params, k)
-            total = total + term
+            for entry, k in mono:
+                term = ex.mul(term, self._moment(entry, k))
+            total = ex.add(total, term)
         return total  # a number, or a polynomial in an unknown being solved for
 
 

@@ -3,6 +3,7 @@ checked against brute-force enumeration (Bernoulli masks) and closed forms (mome
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from fractions import Fraction
 from itertools import product
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.engine.evaluate import evaluate
-from checker.engine.exact import ZeroTest
+from checker.engine.exact import Mat, ZeroTest
 from checker.judge.answer import judge
 from checker.key import Key, Question, load_key
 from checker.latex import parse
@@ -122,3 +123,42 @@ def test_affine_laws_of_a_moments_only_variable(
 
 def test_restating_the_question_is_not_correct(key: Key) -> None:
     assert judge(key.question("1"), r"\operatorname{Var}(aZ+b)", key=key).verdict != "correct"
+
+
+def vector(entries: list[Fraction]) -> Mat:
+    return Mat(len(entries), 1, tuple((e,) for e in entries))
+
+
+def brute_masks(d: int, p: Fraction, f: Callable[[tuple[int, ...]], Fraction]) -> Fraction:
+    """E[f(M)] over the 2^d outcomes of d independent Bernoulli(p) masks."""
+    total = Fraction(0)
+    for mask in product((0, 1), repeat=d):
+        weight = math.prod((p if bit else 1 - p) for bit in mask)
+        total += weight * f(mask)
+    return total
+
+
+@settings(max_examples=15)
+@given(st.lists(st.tuples(_small, _small), min_size=1, max_size=4), _prob)
+def test_moments_of_a_mask_vector_match_enumeration(
+    pairs: list[tuple[Fraction, Fraction]], p: Fraction
+) -> None:
+    """Inner products, transposes, sums over entries and powers of a random vector: the exact
+    polynomial expansion agrees with enumerating every mask."""
+    u, v = [a for a, _ in pairs], [b for _, b in pairs]
+    d = len(pairs)
+    point = {"d": Fraction(d), "p": p, "u": vector(u), "v": vector(v)}
+
+    def dot(w: list[Fraction], mask: tuple[int, ...]) -> Fraction:
+        return sum((wj * mj for wj, mj in zip(w, mask, strict=True)), Fraction(0))
+
+    mean = brute_masks(d, p, lambda m: dot(u, m))
+    square = brute_masks(d, p, lambda m: dot(u, m) ** 2)
+    assert value(r"E[u^T M]", **point) == mean
+    assert value(r"\operatorname{Var}(u^T M)", **point) == square - mean**2
+    assert value(r"\operatorname{Var}(\sum_{j=1}^{d} u_j M_j)", **point) == square - mean**2
+    cross = brute_masks(d, p, lambda m: dot(u, m) * dot(v, m))
+    assert value(r"\operatorname{Cov}(u^T M, M^T v)", **point) == cross - mean * brute_masks(
+        d, p, lambda m: dot(v, m)
+    )
+    assert value(r"E[(u^T M)^3]", **point) == brute_masks(d, p, lambda m: dot(u, m) ** 3)
