@@ -21,6 +21,7 @@ from fractions import Fraction
 
 import sympy
 
+from checker.caches import memo
 from checker.engine import exact as ex
 from checker.engine import instantiate as inst
 from checker.engine.exact import Mat, Scalar, Singular, Unsupported, Value, ZeroTest
@@ -143,7 +144,8 @@ def solve_at_point(
         candidates: list[list[Scalar]] = [solution]
     elif shape is None:
         candidates = [
-            [root] for root in _roots(sides, unknown=unknown, env=env, zt=zt, rng=rng, values=values)
+            [root]
+            for root in _roots(sides, unknown=unknown, env=env, zt=zt, rng=rng, values=values, shared=shared)
         ]
     else:
         raise Unsupported(f"the equation is not linear in {unknown}")
@@ -168,9 +170,12 @@ def _roots(
     zt: ZeroTest,
     rng: random.Random,
     values: Sequence[Fraction],
+    shared: dict[sympy.Basic, Value],
 ) -> list[Scalar]:
-    u = sympy.Dummy(unknown, real=True)
-    entries = residual(sides, {**env, unknown: u}, zt)
+    u = _symbol_for(unknown)
+    # What does not involve the unknown was computed at this point already: only the rest is
+    # evaluated again, with the unknown as a symbol.
+    entries = residual(sides, {**env, unknown: u}, zt, shared=shared, varying=unknown)
     polys = []
     for entry in entries:
         numerator, _ = sympy.fraction(sympy.together(ex.to_sympy(entry)))
@@ -198,6 +203,13 @@ def _roots(
             continue
         out.append(ex.normalize(root))
     return out
+
+
+@memo(maxsize=256)
+def _symbol_for(unknown: str) -> sympy.Dummy:
+    """The unknown as a symbol: a Dummy (no clash with the key's names), one per name, so that
+    values computed with it (an expectation at a point) are found again by the engine's memos."""
+    return sympy.Dummy(unknown, real=True)
 
 
 def obeys(value: Scalar, rule: inst.Rule, zt: ZeroTest) -> bool:
