@@ -159,8 +159,10 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
     def _print_ZeroMatrix(self, expr: sympy.ZeroMatrix) -> str:
         return "0"
 
-    def _print_sign(self, expr: sympy.Expr) -> str:
-        return r"\operatorname{sgn}\left(" + str(self._print(expr.args[0])) + r"\right)"
+    def _print_sign(self, expr: sympy.Expr, exp: str | None = None) -> str:
+        # ``exp``: SymPy's printer passes a power's exponent to a function's printer (sgn(x)^2)
+        text = r"\operatorname{sgn}\left(" + str(self._print(expr.args[0])) + r"\right)"
+        return text if exp is None else f"{text}^{{{exp}}}"
 
     # Matrix functions and products in the spellings the parser reads back (SymPy's own print
     # |A| for det, which reads as an absolute value, and \circ for the element-wise product).

@@ -135,8 +135,9 @@ class _ReferencePrinter(LatexPrinter):  # type: ignore[misc]
     def _print_ZeroMatrix(self, expr: sympy.ZeroMatrix) -> str:
         return "0"
 
-    def _print_sign(self, expr: sympy.Expr) -> str:
-        return r"\operatorname{sgn}\left(" + str(self._print(expr.args[0])) + r"\right)"
+    def _print_sign(self, expr: sympy.Expr, exp: str | None = None) -> str:
+        text = r"\operatorname{sgn}\left(" + str(self._print(expr.args[0])) + r"\right)"
+        return text if exp is None else f"{text}^{{{exp}}}"
 
 
 @functools.lru_cache(maxsize=64)
@@ -412,3 +413,14 @@ def _expressions() -> st.SearchStrategy[sympy.Basic]:
 def test_generated_expressions_print_as_before(exprs: list[sympy.Basic]) -> None:
     for expr in exprs:
         _assert_same(expr, _tables())
+
+
+def test_a_power_of_sgn_prints_and_reads_back() -> None:
+    """Regression (found by the generated expressions): SymPy hands a power's exponent to the
+    function's printer, and ``1/sgn(x)^2`` raised a TypeError instead of printing."""
+    table = key().question("1.2.3").symbols
+    x = _symbols("1.2.3")["x"]  # real, of unknown sign: sgn(x) stays
+    expr = -1 / sympy.sign(x) ** 2
+    text = to_latex(expr, table)
+    assert r"\operatorname{sgn}\left(" in text and "^{2}" in text
+    assert parse(text, table).expr == expr
