@@ -343,7 +343,7 @@ def power(ctx: Ctx, base: Item, exp: Item) -> object:
         return Unsized(b.coeff**e)
     dims = shape(b)
     if dims is None:
-        return sympy.Pow(b, e)
+        return _scalar_power(b, e)
     assert isinstance(b, MatrixExpr)
     if dims[0] != dims[1]:
         if e == 2 and _column(b) and ctx.options.vector_shorthand:
@@ -372,3 +372,12 @@ def power(ctx: Ctx, base: Item, exp: Item) -> object:
         exp.start,
         exp.end,
     )
+
+
+def _scalar_power(b: sympy.Expr, e: sympy.Expr) -> sympy.Expr:
+    """``b^e`` for scalars; a root of a product is kept whole (√(ab) stays √(ab)): SymPy would
+    decide the sign of every factor to pull the positive ones out, which costs more than the rest
+    of the reading, and the engine values both forms alike."""
+    if isinstance(e, sympy.Rational) and not e.is_Integer and isinstance(b, sympy.Mul):
+        return sympy.Pow(b, e, evaluate=False)
+    return sympy.Pow(b, e)
