@@ -530,14 +530,19 @@ class _Judging:
         if not side.ill_typed:
             return None
         read = self.engine.parse_key or self.engine.parse
+        mine: dict[int, Any] = {}  # k → the answer read untyped at k: once, whatever the mistakes
         for mistake in side.ill_typed:
             found: Equivalence | None = None
             for k in UNTYPED_SIZES:
                 table, options = untyped_table(self.q.symbols, k), untyped_options(self.q.options)
+                if k not in mine:
+                    try:
+                        mine[k] = self.untyped_value(table, options)
+                    except CheckerError:
+                        return None  # the answer has no untyped reading at k: it matches no mistake
                 try:
                     wrong = _value(read(mistake.answer, table, options=options))
-                    mine = self.untyped_value(table, options)
-                    found = self.engine.compare(wrong, mine, table, config=self.config, definitions=None)
+                    found = self.engine.compare(wrong, mine[k], table, config=self.config, definitions=None)
                 except CheckerError:
                     found = None
                 if found is None or found.outcome != "equivalent":
