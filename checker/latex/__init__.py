@@ -282,20 +282,7 @@ def _parse(source: str, resolver: Resolver, options: ParseOptions, expanding: fr
     table = resolver.table
     if not isinstance(source, str):
         raise LatexSyntaxError(f"expected LaTeX text, found a {type(source).__name__}")
-    claim, condition = main_claim(source)  # offsets unchanged: the conditions are a suffix
-    norm = normalize(claim, max_depth=options.max_depth)
-    if condition is not None:
-        norm = replace(norm, source=source, notes=(*norm.notes, condition))
-    if not norm.text.strip():
-        raise LatexSyntaxError(
-            "expected an expression or an equation, found nothing (empty or prose only); "
-            "fix: write the math of the answer",
-            source=source,
-            start=0,
-            end=max(1, len(source)),
-            approximate=bool(source),
-        )
-    tree = _lark_parse(norm)
+    norm, tree = _read(source, options.max_depth)
     ctx = Ctx(norm, options, list(norm.notes))
     _check_depth(tree, ctx)
 
@@ -389,6 +376,27 @@ def _function_body(
     by the key; an answer's text is never a key here.
     """
     return _parse(spec.body, _resolver(table), options, expanding).expr
+
+
+@memo(maxsize=256)
+def _read(source: str, max_depth: int) -> tuple[Normalized, Tree[Token]]:
+    """The text normalized and its parse tree: they depend on neither the table nor the other
+    options, so one answer read typed and then untyped (at two sizes) is tokenized and parsed
+    once.  Both values are never changed after (the transformer builds new values)."""
+    claim, condition = main_claim(source)  # offsets unchanged: the conditions are a suffix
+    norm = normalize(claim, max_depth=max_depth)
+    if condition is not None:
+        norm = replace(norm, source=source, notes=(*norm.notes, condition))
+    if not norm.text.strip():
+        raise LatexSyntaxError(
+            "expected an expression or an equation, found nothing (empty or prose only); "
+            "fix: write the math of the answer",
+            source=source,
+            start=0,
+            end=max(1, len(source)),
+            approximate=bool(source),
+        )
+    return norm, _lark_parse(norm)
 
 
 def _lark_parse(norm: Normalized) -> Tree[Token]:
