@@ -358,15 +358,30 @@ def by_symbolic(case: Comparison) -> Equivalence | None:
     (reference, candidate), _ = _atomized(case.reference, case.candidate)
     if not (_small(reference) and _small(candidate)):
         return None
+    reference, candidate = _radicands_cancelled(reference), _radicands_cancelled(candidate)
     for side in (reference, candidate):
         bound = inst.degree(side, {})
         if bound.num + bound.den > _SYMBOLIC_MAX_DEGREE or bound.transcendental:
             return None
     if _atoms_differ(reference, candidate, case):  # cancel could not succeed: do not pay for it
         return None
-    if sympy.cancel(sympy.together(reference - candidate)) == 0:
+    if reference == candidate or sympy.cancel(sympy.together(reference - candidate)) == 0:
         return Equivalence("equivalent", "symbolic", "proved: the difference cancels to 0")
     return None
+
+
+def _radicands_cancelled(expr: sympy.Basic) -> sympy.Basic:
+    """Each radical's radicand in lowest terms (``√((9863 − 9863p)/(9863p))`` becomes ``√((1 − p)/p)``).
+
+    The same rational function, so the proof below is unchanged in strength (``cancel`` of the
+    whole difference takes the same liberty with removable singularities); without it, building
+    the difference makes SymPy pull square factors out of every number under a root (integer
+    factorization), which cost more than the proof.
+    """
+    radicals = [p for p in expr.atoms(sympy.Pow) if p.exp.is_Rational and not p.exp.is_Integer]
+    if not radicals:
+        return expr
+    return expr.xreplace({r: sympy.Pow(sympy.cancel(r.base), r.exp) for r in radicals})
 
 
 def _atoms_differ(reference: sympy.Basic, candidate: sympy.Basic, case: Comparison) -> bool:

@@ -79,3 +79,23 @@ def test_push_through_at_random_sizes(sizes: list[tuple[int, int]], seed: int) -
     dropped = (S.X.T * S.X + S.n * S.lam * I_d).I * S.X.T * S.t
     assert compare(ref, push, table("1.2.2"), config=config).outcome == "equivalent"
     assert compare(ref, dropped, table("1.2.2"), config=config).outcome == "not_equivalent"
+
+
+@given(st.integers(2, 10**6), st.integers(1, 50))
+def test_a_root_of_a_scaled_fraction_is_proved_and_a_changed_one_is_not(k: int, off: int) -> None:
+    """√((k − kp)/(kp)) is √((1 − p)/p), proved (each radicand is put in lowest terms before
+    the difference is built); √((k − kp)/((k + off)p)) is not, whatever the numbers."""
+    from checker.key import SymbolTable
+
+    t = SymbolTable(TABLE)
+    p = D.p
+    reference = sympy.sqrt((1 - p) / p)
+    scaled = sympy.Pow(
+        sympy.Mul(k - k * p, 1 / (k * p), evaluate=False), sympy.Rational(1, 2), evaluate=False
+    )
+    result = compare(reference, scaled, t)
+    assert (result.outcome, result.method) == ("equivalent", "symbolic"), result.evidence
+    changed = sympy.Pow(
+        sympy.Mul(k - k * p, 1 / ((k + off) * p), evaluate=False), sympy.Rational(1, 2), evaluate=False
+    )
+    assert compare(reference, changed, t).outcome == "not_equivalent"
