@@ -21,6 +21,7 @@ from checker.engine.cascade import (
 from checker.engine.collect import Variables
 from checker.engine.exact import Singular, Unsupported, Value, ZeroTest
 from checker.engine.points import Point, sampled
+from checker.engine.pointwise import NotAffine
 from checker.engine.search import (
     cycled,
     disagreement,
@@ -37,6 +38,7 @@ from checker.engine.search import (
 __all__ = [
     "CASCADE",
     "Comparison",
+    "NotAffine",
     "Point",
     "PointMemo",
     "Singular",

@@ -26,7 +26,10 @@ from checker.engine import exact as ex
 from checker.engine import instantiate as inst
 from checker.engine.exact import Mat, Scalar, Singular, Unsupported, Value, ZeroTest
 
-__all__ = ["obeys", "residual", "solve_at_point"]
+__all__ = ["NotAffine", "obeys", "residual", "solve_at_point"]
+
+NotAffine = set[tuple[tuple[sympy.Basic, ...], str]]
+"""(equation sides, unknown) found not affine at some point of one check (per call, never shared)."""
 
 _MAX_DEGREE = 4
 
@@ -92,6 +95,7 @@ def solve_at_point(
     zt: ZeroTest,
     rng: random.Random,
     entry_bound: int,
+    not_affine: NotAffine | None = None,
 ) -> list[Value]:
     """Every admissible value of ``unknown`` satisfying the chain ``sides`` at the point ``env``.
 
@@ -104,6 +108,9 @@ def solve_at_point(
         zt: zero-test settings.
         rng: randomness for free components of an underdetermined solution.
         entry_bound: the entry bound of random values.
+        not_affine: the caller's record, across the points of one check, of equations found not
+            affine in a scalar unknown: at later points they go straight to their roots (which
+            would find an affine solution too), without the probes of the affine test.
 
     Returns:
         The solutions (one for an affine equation; the admissible roots otherwise), possibly
@@ -123,7 +130,10 @@ def solve_at_point(
         return residual(sides, {**env, unknown: _shaped(flat, shape)}, zt, shared=shared, varying=unknown)
 
     zero = [Fraction(0)] * count
+    known_not_affine = shape is None and not_affine is not None and (tuple(sides), unknown) in not_affine
     try:
+        if known_not_affine:
+            raise Singular("not affine at an earlier point")  # straight to the roots
         r0 = at(zero)
         columns = []
         for j in range(count):
@@ -143,6 +153,8 @@ def solve_at_point(
         solution = ex.solve_affine(matrix, [ex.mul(Fraction(-1), v) for v in r0], free, zt)
         candidates: list[list[Scalar]] = [solution]
     elif shape is None:
+        if not_affine is not None:
+            not_affine.add((tuple(sides), unknown))
         candidates = [
             [root]
             for root in _roots(sides, unknown=unknown, env=env, zt=zt, rng=rng, values=values, shared=shared)

@@ -197,9 +197,11 @@ def solve_unknown(
     *,
     zt: ZeroTest,
     rng: random.Random,
+    not_affine: pw.NotAffine | None = None,
 ) -> list[Value]:
     """Every admissible value of ``unknown`` (sampled nowhere at ``point``) that satisfies the
-    chain ``sides`` there, its shape and sign rules taken from ``everything``.
+    chain ``sides`` there, its shape and sign rules taken from ``everything``; ``not_affine`` as
+    for :func:`checker.engine.pointwise.solve_at_point`.
 
     Raises:
         Singular, Unsupported: as evaluation raised them.
@@ -217,4 +219,5 @@ def solve_unknown(
         zt=zt,
         rng=rng,
         entry_bound=point.config.entry_bound if point.bound is None else point.bound,
+        not_affine=not_affine,
     )

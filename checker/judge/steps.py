@@ -39,6 +39,7 @@ from checker import latex
 from checker.caches import memo
 from checker.config import EquivalenceConfig, ParseOptions
 from checker.engine import (
+    NotAffine,
     Point,
     Unsupported,
     Value,
@@ -485,6 +486,7 @@ class _Probe:
     constraints: tuple[_Constraint, ...]
     everything: Variables
     sampled: Variables
+    not_affine: NotAffine = field(default_factory=set)  # learnt at one point, used at the next
 
     def at(self, point: Point, zt: ZeroTest) -> _Refuted | Literal[True] | None:
         """None: no admissible point here; True: the step holds; else (point, solved, failure)."""
@@ -492,7 +494,9 @@ class _Probe:
         branches: list[list[Value]] = []
         for k, (_, eq_sides, unknown) in enumerate(self.constraints):
             rng = random.Random(f"{point.config.seed}|solve|{point.number}|{point.attempt}|{point.bound}|{k}")
-            solutions = solve_unknown(eq_sides, unknown, self.everything, point, zt=zt, rng=rng)
+            solutions = solve_unknown(
+                eq_sides, unknown, self.everything, point, zt=zt, rng=rng, not_affine=self.not_affine
+            )
             if not solutions:
                 return None
             branches.append(solutions)
