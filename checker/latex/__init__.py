@@ -491,7 +491,7 @@ def _finish(ctx: Ctx, build: Build, sides: list[Item | None]) -> list[tuple[Item
                 item.start,
                 item.end,
             )
-        if isinstance(value, sympy.Basic):
+        if build.placeholders and isinstance(value, sympy.Basic):  # free_symbols of a Sum is costly
             for symbol in value.free_symbols & set(build.placeholders):
                 p = build.placeholders[symbol]
                 raise ctx.fail(
