@@ -38,6 +38,8 @@ from types import MappingProxyType
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
+from sympy.polys.fields import sfield
+from sympy.polys.polyerrors import BasePolynomialError
 
 from checker.caches import memo
 from checker.config import EquivalenceConfig
@@ -365,9 +367,22 @@ def by_symbolic(case: Comparison) -> Equivalence | None:
             return None
     if _atoms_differ(reference, candidate, case):  # cancel could not succeed: do not pay for it
         return None
-    if reference == candidate or sympy.cancel(sympy.together(reference - candidate)) == 0:
+    if reference == candidate or _cancels(reference - candidate):
         return Equivalence("equivalent", "symbolic", "proved: the difference cancels to 0")
     return None
+
+
+def _cancels(difference: sympy.Expr) -> bool:
+    """Is ``difference`` 0 as a rational function of its symbols and other atoms (each radical,
+    each function application an independent generator)?  SymPy's field of rational functions
+    reduces it to lowest terms in one step, at about half the cost of ``cancel(together(·))``.
+    A difference the field cannot take (a denominator that is 0 as written, ``1/(λ - λ)``) is
+    not proved here: instantiation decides."""
+    try:
+        _, value = sfield(difference)
+    except (BasePolynomialError, NotImplementedError, ZeroDivisionError):
+        return False
+    return bool(value == 0)
 
 
 def _radicands_cancelled(expr: sympy.Basic) -> sympy.Basic:

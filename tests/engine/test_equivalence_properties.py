@@ -99,3 +99,13 @@ def test_a_root_of_a_scaled_fraction_is_proved_and_a_changed_one_is_not(k: int, 
         sympy.Mul(k - k * p, 1 / ((k + off) * p), evaluate=False), sympy.Rational(1, 2), evaluate=False
     )
     assert compare(reference, changed, t).outcome == "not_equivalent"
+
+
+@given(_expressions(), st.sampled_from([sympy.Integer(1), sympy.Rational(-2, 7), D.p]))
+def test_the_symbolic_zero_test_cancels_rewritings_and_nothing_else(e: sympy.Expr, c: sympy.Expr) -> None:
+    """The symbolic stage's zero test (SymPy's field of rational functions): a rewriting of an
+    expression cancels against it; the same plus a nonzero term does not."""
+    from checker.engine.cascade import _cancels
+
+    assert _cancels(e - sympy.together(sympy.expand(e)))
+    assert not _cancels(e + c - sympy.together(sympy.expand(e)))
