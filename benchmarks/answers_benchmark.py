@@ -21,7 +21,9 @@ On each:
 * math-verify (the peer), whole process, when available: ``parse`` + ``verify`` of every answer
   against the key's reference, in its own interpreter (it has no parallel mode), with its
   per-answer latency.
-* each whole process runs ``--repeat`` times (default 3): the median run is shown with the range.
+* each whole process runs ``--repeat`` times (default 3), in rounds (every derivcheck run, then
+  math-verify): the median run is shown with the range, and the ratio is the median of the
+  rounds' ratios (the machine's speed drifts over minutes; a ratio within a round does not).
 * accuracy of each against the labels, with false accepts (a wrong answer graded right) counted apart.
 
 math-verify pins an antlr runtime that latex2sympy2 (our test oracle) cannot share, so it lives in its
@@ -37,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import functools
 import json
 import os
 import resource
@@ -45,7 +46,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -207,13 +207,12 @@ def _peer_python(flag: str | None) -> str | None:
     return sys.executable if probe.returncode == 0 else None
 
 
-def _repeated(run: Callable[[], dict[str, object] | None], times: int) -> dict[str, object] | None:
-    """Run a whole-process measurement ``times`` times: the median run's figures, with the range.
+def _median_run(runs: list[dict[str, object] | None]) -> dict[str, object] | None:
+    """The median of repeated whole-process runs, with the wall-clock range beside it.
 
     Single runs of a whole process vary by ±10 % on a busy 2-core machine, so one run decides
     nothing; the median run is reported and the wall-clock range beside it.
     """
-    runs = [run() for _ in range(times)]
     done = [r for r in runs if r is not None]
     if not done:
         return None
@@ -256,18 +255,18 @@ def run_corpus(name: str, items: list[Item], args: argparse.Namespace, peer_pyth
         f"\n=== corpus {name}: {len(items)} answers ({sum(it.correct for it in items)} right), "
         f"questions {sorted({it.question for it in items})}, {os.cpu_count()} cores"
     )
+    # Rounds, each running every derivcheck configuration and then the peer: the machine's speed
+    # drifts over minutes, so a ratio is taken within a round (pair by pair) and the median of
+    # the rounds' ratios is printed, as farm-bench does.
+    rounds: list[tuple[dict[int, dict[str, object]], dict[str, object] | None]] = []
     with tempfile.TemporaryDirectory() as tmp:
         corpus_path = os.path.join(tmp, "answers.jsonl")
         write_jsonl(items, corpus_path)
-        processes = {
-            jobs: _repeated(functools.partial(bench_process, corpus_path, items, jobs), repeat)
-            for jobs in args.jobs
-        }
-        peer = (
-            _repeated(functools.partial(bench_peer, peer_python, corpus_path, items), repeat)
-            if peer_python
-            else None
-        )
+        for _ in range(repeat):
+            ours = {jobs: bench_process(corpus_path, items, jobs) for jobs in args.jobs}
+            rounds.append((ours, bench_peer(peer_python, corpus_path, items) if peer_python else None))
+    processes = {jobs: _median_run([ours[jobs] for ours, _ in rounds]) for jobs in args.jobs}
+    peer = _median_run([theirs for _, theirs in rounds]) if peer_python else None
     _show("derivcheck, warm process (in-process judge, one answer at a time)", bench_warm(items))
     for jobs, process in processes.items():
         _show(
@@ -277,11 +276,17 @@ def run_corpus(name: str, items: list[Item], args: argparse.Namespace, peer_pyth
         "math-verify, whole process (parse + verify, one process: it has no parallel mode; median run)", peer
     )
     if peer:
-        print(f"\nwhole-process throughput on {name}, derivcheck / math-verify (median runs):")
-        for jobs, process in processes.items():
-            assert process is not None
-            ratio = float(process["answers/s"]) / float(peer["answers/s"])  # type: ignore[arg-type]
-            print(f"  --jobs {jobs}: {ratio:.1f}x")
+        print(
+            f"\nwhole-process throughput on {name}, derivcheck / math-verify (median of the rounds' ratios):"
+        )
+        for jobs in processes:
+            ratios = sorted(
+                float(theirs["wall s"]) / float(ours[jobs]["wall s"])  # type: ignore[arg-type]
+                for ours, theirs in rounds
+                if theirs is not None
+            )
+            median = ratios[len(ratios) // 2]
+            print(f"  --jobs {jobs}: {median:.1f}x (rounds {ratios[0]:.1f}x-{ratios[-1]:.1f}x)")
 
 
 def main() -> None:
