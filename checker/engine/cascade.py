@@ -6,8 +6,9 @@ None ("no decision"):
 
 1. :func:`by_shape`: different shapes refute (``d×1`` vs ``n×1``, a scalar vs a vector).
 2. :func:`by_structure`: identical SymPy trees after substituting the table's definitions prove.
-3. :func:`by_symbolic`: a bounded symbolic attempt (``cancel`` of the difference of small scalar
-   expressions; nothing unbounded such as ``simplify``) proves.
+3. :func:`by_symbolic`: a bounded symbolic attempt (the difference of small scalar
+   expressions reduced in SymPy's field of rational functions; nothing unbounded such as
+   ``simplify``) proves.
 4. :func:`by_instantiation`: exact randomized instantiation.  Random sizes (n > d and n < d),
    random rational entries and scalars drawn under each symbol's assumptions, exact arithmetic.
    A mismatch refutes with the point; agreement at every point accepts with an error bound.
@@ -349,7 +350,7 @@ def by_symbolic(case: Comparison) -> Equivalence | None:
     Returns ``equivalent`` (method ``symbolic``) or None; never refutes.
 
     Bounded: only scalars, at most 120 nodes, integer exponents at most 12 and a degree bound of
-    at most 24 per side are tried, so ``cancel`` never meets a large expansion.
+    at most 24 per side are tried, so the zero test never meets a large expansion.
     """
     if not case.config.symbolic or _shape(case.reference) is not None:
         return None
@@ -365,7 +366,7 @@ def by_symbolic(case: Comparison) -> Equivalence | None:
         bound = inst.degree(side, {})
         if bound.num + bound.den > _SYMBOLIC_MAX_DEGREE or bound.transcendental:
             return None
-    if _atoms_differ(reference, candidate, case):  # cancel could not succeed: do not pay for it
+    if _atoms_differ(reference, candidate, case):  # the zero test could not succeed: do not pay for it
         return None
     if reference == candidate or _cancels(reference - candidate):
         return Equivalence("equivalent", "symbolic", "proved: the difference cancels to 0")
@@ -388,8 +389,8 @@ def _cancels(difference: sympy.Expr) -> bool:
 def _radicands_cancelled(expr: sympy.Basic) -> sympy.Basic:
     """Each radical's radicand in lowest terms (``√((9863 − 9863p)/(9863p))`` becomes ``√((1 − p)/p)``).
 
-    The same rational function, so the proof below is unchanged in strength (``cancel`` of the
-    whole difference takes the same liberty with removable singularities); without it, building
+    The same rational function, so the proof below is unchanged in strength (reducing the whole
+    difference in :func:`_cancels` takes the same liberty with removable singularities); without it, building
     the difference makes SymPy pull square factors out of every number under a root (integer
     factorization), which cost more than the proof.
     """
@@ -400,13 +401,13 @@ def _radicands_cancelled(expr: sympy.Basic) -> sympy.Basic:
 
 
 def _atoms_differ(reference: sympy.Basic, candidate: sympy.Basic, case: Comparison) -> bool:
-    """Do the atomized sides differ, exactly, at one point?  Then ``cancel`` cannot give 0.
+    """Do the atomized sides differ, exactly, at one point?  Then :func:`_cancels` cannot give 0.
 
-    ``cancel`` treats every entry ``M[0, 0]`` (now a symbol) and every radical as an independent
+    The zero test treats every entry ``M[0, 0]`` (now a symbol) and every radical as an independent
     generator, so sides that agree as functions (``(w^T x)[0,0]`` against ``(w^T (x - εw))[0,0]``
     + ...) may still not cancel.  A rational, nonzero difference at a point drawn under every
-    symbol's assumptions proves the atomized difference is not identically 0, so cancel would not
-    prove; any other outcome (a singular point, a radical) leaves the decision to cancel.
+    symbol's assumptions proves the atomized difference is not identically 0, so the zero test
+    would not prove; any other outcome (a singular point, a radical) leaves the decision to it.
     """
     try:
         variables = inst.collect([reference, candidate], case.table)

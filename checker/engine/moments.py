@@ -168,8 +168,7 @@ def _p_mul(a: _Poly, b: _Poly) -> _Poly:
             mono = _mono_mul(ma, mb)
             c = ex.mul(ca, cb)
             out[mono] = ex.add(out[mono], c) if mono in out else c
-            if len(out) > _MAX_TERMS:
-                raise Unsupported("an expectation with too many terms")
+            _checked(out)  # bounded while it grows, not only at the end
     return {m: c for m, c in out.items() if not (isinstance(c, Fraction) and c == 0)}
 
 

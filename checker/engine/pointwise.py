@@ -130,23 +130,23 @@ def solve_at_point(
         return residual(sides, {**env, unknown: _shaped(flat, shape)}, zt, shared=shared, varying=unknown)
 
     zero = [Fraction(0)] * count
-    known_not_affine = shape is None and not_affine is not None and (tuple(sides), unknown) in not_affine
-    try:
-        if known_not_affine:
-            raise Singular("not affine at an earlier point")  # straight to the roots
-        r0 = at(zero)
-        columns = []
-        for j in range(count):
-            basis = list(zero)
-            basis[j] = Fraction(1)
-            columns.append([ex.sub(v, w) for v, w in zip(at(basis), r0, strict=True)])
-        probe = [values[rng.randrange(len(values))] for _ in range(count)]
-        predicted = list(r0)
-        for j, column in enumerate(columns):
-            predicted = [ex.add(p, ex.mul(probe[j], c)) for p, c in zip(predicted, column, strict=True)]
-        affine = all(ex.equal(p, v, zt) for p, v in zip(predicted, at(probe), strict=True))
-    except Singular:
-        affine = False
+    learnt = (tuple(sides), unknown)
+    affine = False  # an equation known not affine goes straight to its roots
+    if shape is not None or not_affine is None or learnt not in not_affine:
+        try:
+            r0 = at(zero)
+            columns = []
+            for j in range(count):
+                basis = list(zero)
+                basis[j] = Fraction(1)
+                columns.append([ex.sub(v, w) for v, w in zip(at(basis), r0, strict=True)])
+            probe = [values[rng.randrange(len(values))] for _ in range(count)]
+            predicted = list(r0)
+            for j, column in enumerate(columns):
+                predicted = [ex.add(p, ex.mul(probe[j], c)) for p, c in zip(predicted, column, strict=True)]
+            affine = all(ex.equal(p, v, zt) for p, v in zip(predicted, at(probe), strict=True))
+        except Singular:
+            affine = False
     if affine:
         matrix = [[columns[j][i] for j in range(count)] for i in range(len(r0))]
         free = [values[rng.randrange(len(values))] for _ in range(count)]
@@ -154,7 +154,7 @@ def solve_at_point(
         candidates: list[list[Scalar]] = [solution]
     elif shape is None:
         if not_affine is not None:
-            not_affine.add((tuple(sides), unknown))
+            not_affine.add(learnt)
         candidates = [
             [root]
             for root in _roots(sides, unknown=unknown, env=env, zt=zt, rng=rng, values=values, shared=shared)
