@@ -15,7 +15,6 @@ from checker.engine.cascade import (
     plain_name,
     point_text,
     shape_text,
-    solve_for,
     substitute_definitions,
 )
 from checker.engine.collect import Variables
@@ -34,6 +33,7 @@ from checker.engine.search import (
     values_equal,
     variables_in,
 )
+from checker.engine.symbolic import solve_for
 
 __all__ = [
     "CASCADE",

@@ -30,24 +30,22 @@ at the sizes sampled and, for |·| and sgn, that their sign regions were sampled
 
 from __future__ import annotations
 
-import itertools
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
+from typing import Any
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
-from sympy.polys.fields import sfield
-from sympy.polys.polyerrors import BasePolynomialError
 
-from checker.caches import memo
+from checker.caches import Kept, memo
 from checker.config import EquivalenceConfig
 from checker.engine import instantiate as inst
-from checker.engine.exact import Mat, Singular, Unsupported, Value, ZeroTest
+from checker.engine import symbolic as sym
+from checker.engine.exact import Singular, Unsupported, Value, ZeroTest
 from checker.engine.points import Point, PointMemo, sampled, values_at, variables_for
-from checker.engine.pointwise import obeys
 from checker.engine.search import ATTEMPTS, simplest, value_text, values_equal
 from checker.table import SymbolTable
 from checker.verdict import Equivalence
@@ -64,7 +62,6 @@ __all__ = [
     "plain_name",
     "point_text",
     "shape_text",
-    "solve_for",
     "substitute_definitions",
 ]
 
@@ -72,9 +69,7 @@ __all__ = [
 _TARGET_BOUND = 1e-6
 # A randomized acceptance with a weaker bound than this is reported as undecided.
 _WORST_ACCEPTED_BOUND = 1e-2
-# The symbolic stage only looks at small expressions with small exponents.
-_SYMBOLIC_MAX_NODES = 120
-_SYMBOLIC_MAX_EXPONENT = 12
+# The symbolic stage only proves identities whose sides' degree bound is at most this.
 _SYMBOLIC_MAX_DEGREE = 24
 
 # Greek letter names as letters in sentences (generic: no homework's symbol is named here).
@@ -176,6 +171,33 @@ def compare(
         if problem is not None:  # guarded before any stage recurses into it
             return Equivalence("undecided", "none", f"not compared: {problem}")
     defs = tuple(definitions.items()) if definitions else ()
+    if not (memo.small(candidate) and (memo.reference_fixed or memo.small(reference))):
+        return _decide(reference, candidate, table, config=config, defs=defs, memo=memo)
+    key = (reference, candidate, table, config, defs)
+    found = _decided.get(key)
+    if found is None:
+        found = _decide(reference, candidate, table, config=config, defs=defs, memo=memo)
+        _decided.put(key, found)
+    return found
+
+
+# A class writes a few dozen expressions in many spellings (``X^\top``, ``X^T``, ``X'``): the
+# decision on two small expressions is a pure function of frozen values (every point is drawn
+# deterministically), kept once per process.  Keyed by SymPy's structural equality, which tells
+# 2.0 from 2 and a symbol's assumptions apart; a large candidate is decided again each time.
+_decided: Kept[tuple[Any, ...], Equivalence] = Kept(maxsize=4096)
+
+
+def _decide(
+    reference: sympy.Basic,
+    candidate: sympy.Basic,
+    table: SymbolTable,
+    *,
+    config: EquivalenceConfig,
+    defs: tuple[tuple[sympy.Basic, sympy.Basic], ...],
+    memo: PointMemo,
+) -> Equivalence:
+    """The cascade on two sides guarded by :func:`compare` (which keeps its decisions on small ones)."""
     ref, ref_changed = (
         _prepared_fixed(reference, defs) if memo.reference_fixed else _prepare(memo, reference, defs)
     )
@@ -315,35 +337,6 @@ def by_structure(case: Comparison) -> Equivalence | None:
     return None
 
 
-def _small(expr: sympy.Basic) -> bool:
-    for count, node in enumerate(sympy.preorder_traversal(expr), start=1):
-        if count > _SYMBOLIC_MAX_NODES:
-            return False
-        if isinstance(node, sympy.Pow) and node.exp.is_Number and abs(node.exp) > _SYMBOLIC_MAX_EXPONENT:
-            return False
-        if isinstance(node, sympy.MatrixExpr | MatrixElement):
-            return False
-    return True
-
-
-def _atomized(*exprs: sympy.Basic) -> tuple[list[sympy.Basic], dict[sympy.Basic, sympy.Basic]]:
-    """Replace each 1×1 entry ``M[0, 0]`` by a symbol, the same entry by the same symbol.
-
-    An identity between rational functions of independent symbols stays true when the symbols are
-    replaced by anything, so a proof about the atomized forms is a proof about the originals.
-
-    Returns:
-        The atomized expressions and the map back (symbol → entry).
-    """
-    entries: set[sympy.Basic] = set()
-    for e in exprs:
-        entries |= e.atoms(MatrixElement)
-    ordered = sorted(entries, key=sympy.default_sort_key)
-    mapping = {entry: sympy.Dummy(f"entry{k}", real=True) for k, entry in enumerate(ordered)}
-    back = {symbol: entry for entry, symbol in mapping.items()}
-    return [e.xreplace(mapping) for e in exprs], back
-
-
 def by_symbolic(case: Comparison) -> Equivalence | None:
     """Stage 3: prove small scalar identities by cancelling the difference.
 
@@ -358,50 +351,23 @@ def by_symbolic(case: Comparison) -> Equivalence | None:
     # that differ somewhere cannot cancel, so nothing else is paid for.
     if _differs_somewhere(case):
         return None
-    (reference, candidate), _ = _atomized(case.reference, case.candidate)
-    if not (_small(reference) and _small(candidate)):
+    (reference, candidate), _ = sym.atomized(case.reference, case.candidate)
+    if not (sym.small(reference) and sym.small(candidate)):
         return None
-    reference, candidate = _radicands_cancelled(reference), _radicands_cancelled(candidate)
+    reference, candidate = sym.radicands_cancelled(reference), sym.radicands_cancelled(candidate)
     for side in (reference, candidate):
         bound = inst.degree(side, {})
         if bound.num + bound.den > _SYMBOLIC_MAX_DEGREE or bound.transcendental:
             return None
     if _atoms_differ(reference, candidate, case):  # the zero test could not succeed: do not pay for it
         return None
-    if reference == candidate or _cancels(reference - candidate):
+    if reference == candidate or sym.cancels(reference - candidate):
         return Equivalence("equivalent", "symbolic", "proved: the difference cancels to 0")
     return None
 
 
-def _cancels(difference: sympy.Expr) -> bool:
-    """Is ``difference`` 0 as a rational function of its symbols and other atoms (each radical,
-    each function application an independent generator)?  SymPy's field of rational functions
-    reduces it to lowest terms in one step, at about half the cost of ``cancel(together(·))``.
-    A difference the field cannot take (a denominator that is 0 as written, ``1/(λ - λ)``) is
-    not proved here: instantiation decides."""
-    try:
-        _, value = sfield(difference)
-    except (BasePolynomialError, NotImplementedError, ZeroDivisionError):
-        return False
-    return bool(value == 0)
-
-
-def _radicands_cancelled(expr: sympy.Basic) -> sympy.Basic:
-    """Each radical's radicand in lowest terms (``√((9863 − 9863p)/(9863p))`` becomes ``√((1 − p)/p)``).
-
-    The same rational function, so the proof below is unchanged in strength (reducing the whole
-    difference in :func:`_cancels` takes the same liberty with removable singularities); without it, building
-    the difference makes SymPy pull square factors out of every number under a root (integer
-    factorization), which cost more than the proof.
-    """
-    radicals = [p for p in expr.atoms(sympy.Pow) if p.exp.is_Rational and not p.exp.is_Integer]
-    if not radicals:
-        return expr
-    return expr.xreplace({r: sympy.Pow(sympy.cancel(r.base), r.exp) for r in radicals})
-
-
 def _atoms_differ(reference: sympy.Basic, candidate: sympy.Basic, case: Comparison) -> bool:
-    """Do the atomized sides differ, exactly, at one point?  Then :func:`_cancels` cannot give 0.
+    """Do the atomized sides differ, exactly, at one point?  Then :func:`~checker.engine.symbolic.cancels` cannot give 0.
 
     The zero test treats every entry ``M[0, 0]`` (now a symbol) and every radical as an independent
     generator, so sides that agree as functions (``(w^T x)[0,0]`` against ``(w^T (x - εw))[0,0]``
@@ -669,120 +635,3 @@ def _one_point(
 
 CASCADE: tuple[Stage, ...] = (by_shape, by_structure, by_symbolic, by_instantiation)
 """The cascade, cheapest stage first."""
-
-
-# ---------------------------------------------------------------------------------------------
-# solving an equation for a scalar unknown
-# ---------------------------------------------------------------------------------------------
-
-_SOLVE_MAX_DEGREE = 4
-
-
-def solve_for(
-    sides: Sequence[sympy.Basic],
-    unknown: sympy.Basic,
-    table: SymbolTable,
-    *,
-    config: EquivalenceConfig = EquivalenceConfig(),
-) -> tuple[sympy.Basic, ...]:
-    """The solutions of an equation (chain) for a scalar unknown, under the unknown's assumptions.
-
-    Bounded: only equations whose difference of sides is, after ``together``, a polynomial of
-    degree <= 4 in the unknown are solved (exact roots); anything else gives ``()``.  A root is
-    kept when it is real and satisfies the unknown's assumptions and every equality of the chain at
-    random points of the other symbols.
-
-    Args:
-        sides: the sides of ``a = b (= c ...)``.
-        unknown: the scalar symbol to solve for.
-        table: the question's symbol table (assumptions, bounds).
-        config: seed and sizes of the random checks.
-
-    Returns:
-        The admissible solutions, possibly empty.
-
-    Raises:
-        Nothing of ours: an equation it cannot solve within bounds gives ``()``.
-
-    >>> from fractions import Fraction
-    >>> from checker.table import SymbolSpec, SymbolTable
-    >>> table = SymbolTable((SymbolSpec("p", "p", lower=Fraction(0), upper=Fraction(1)),
-    ...                      SymbolSpec("sigma", "\\\\sigma", assumptions=frozenset({"positive"}))))
-    >>> p = sympy.Symbol("p", real=True, positive=True)
-    >>> s = sympy.Symbol("sigma", real=True, positive=True)
-    >>> solve_for([s**2, (1 - p) / p], s, table)
-    (sqrt(1 - p)/sqrt(p),)
-    """
-    if not isinstance(unknown, sympy.Symbol) or len(sides) < 2:
-        return ()
-    if any(isinstance(s, sympy.MatrixExpr) for s in sides):
-        return ()
-    pair = next(
-        ((a, b) for a, b in itertools.pairwise(sides) if (a - b).has(unknown)),
-        None,
-    )
-    if pair is None or any(inst.too_large(side) for side in pair):
-        return ()
-    (left, right), back = _atomized(*pair)
-    if not (_small(left) and _small(right)):
-        return ()
-    numerator, _ = sympy.fraction(sympy.together(left - right))
-    try:
-        poly = sympy.Poly(numerator, unknown)
-    except sympy.PolynomialError:
-        return ()
-    # Closed forms of cubics and quartics with symbolic coefficients are huge: numeric ones only.
-    limit = _SOLVE_MAX_DEGREE if not poly.free_symbols - {unknown} else 2
-    if poly.degree() < 1 or poly.degree() > limit:
-        return ()
-    roots = sympy.roots(poly, filter=None)
-    if sum(roots.values()) != poly.degree():
-        return ()
-    out: list[sympy.Basic] = []
-    for atomized_root in roots:
-        root = atomized_root.xreplace(back)
-        if root.has(sympy.I) or root.is_real is False:
-            continue
-        if _admissible(root, unknown, sides, table, config):
-            out.append(root)
-    return tuple(sorted(out, key=sympy.default_sort_key))
-
-
-def _admissible(
-    root: sympy.Expr,
-    unknown: sympy.Symbol,
-    sides: Sequence[sympy.Basic],
-    table: SymbolTable,
-    config: EquivalenceConfig,
-) -> bool:
-    """Is ``root`` a real solution that the unknown's assumptions allow somewhere?
-
-    The root must satisfy every equality of the chain at each random point where it is defined,
-    and the unknown's sign and bounds at one point at least: ``-√((1-p)/p)`` is never a positive
-    σ and is dropped, while ``ε = x/w`` is positive wherever x and w share a sign and is kept.
-    """
-    rule = inst.rule_for(unknown, table)
-    chain = [s.xreplace({unknown: root}) for s in sides]
-    try:
-        variables = inst.collect([root, *chain], table)
-        sizes = inst.dimension_points(variables, config)
-    except Unsupported:
-        return False
-    zt = ZeroTest(digits=config.digits)
-    checked = allowed = 0
-    for index in range(2 * config.points):
-        env = inst.sample(variables, sizes[index % len(sizes)], config, index, 0)
-        try:
-            value = inst.evaluate(root, env, zt)
-            values = [inst.evaluate(s, env, zt) for s in chain]
-        except Singular:
-            continue
-        except Unsupported:
-            return False
-        if isinstance(value, Mat) or not all(values_equal(a, b, zt) for a, b in itertools.pairwise(values)):
-            return False
-        allowed += obeys(value, rule, zt)
-        checked += 1
-        if checked >= config.points:
-            break
-    return allowed > 0

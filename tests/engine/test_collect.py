@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 from sympy.concrete.summations import Sum
 
 from checker.engine import collect as col
-from checker.engine.cascade import PointMemo, _atomized, compare, substitute_definitions
+from checker.engine.cascade import PointMemo, compare, substitute_definitions
 from checker.engine.exact import Unsupported
+from checker.engine.symbolic import atomized
 from checker.errors import CheckerError
 from checker.key import Question, SymbolSpec, SymbolTable, load_key
 from checker.latex import definitions, parse
@@ -207,8 +208,8 @@ def test_key_forms_and_corpus_answers(q: Question, corpus: dict[str, list[str]])
             for a, b in ((ref, cand), (cand, ref)):
                 assert_same([a, b], table)
                 assert_same([substitute_definitions(a, defs), substitute_definitions(b, defs)], table)
-                atomized, _ = _atomized(a, b)
-                assert_same(atomized, table)
+                atomized_pair, _ = atomized(a, b)
+                assert_same(atomized_pair, table)
                 checked += 1
     assert_same(forms, table)
     assert_same([], table)

@@ -11,7 +11,8 @@ import sympy
 
 from checker import latex
 from checker.config import EquivalenceConfig
-from checker.engine.cascade import compare, solve_for
+from checker.engine.cascade import compare
+from checker.engine.symbolic import solve_for
 from checker.errors import ShapeError
 from checker.key import Question, load_key, mistake_reading
 

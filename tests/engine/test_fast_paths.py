@@ -340,6 +340,43 @@ def test_refutations_are_the_same_with_cold_and_warm_process_caches() -> None:
     assert len({c.evidence for c in cold}) == len(REFUTED)
 
 
+ACCEPTED = [
+    (sympy.sqrt((1 - D.p) / D.p), sympy.sqrt(1 - D.p) / sympy.sqrt(D.p), "3.2"),
+    (
+        (S.X.T * S.X + 2 * S.n * S.lam * sympy.Identity(S.d)).I * S.X.T * S.t,
+        S.X.T * (S.X * S.X.T + 2 * S.n * S.lam * sympy.Identity(S.n)).I * S.t,
+        "1.2.2",
+    ),
+    (el(S.w.T * (S.x - S.eps * S.w)), el(S.w.T * S.x) - S.eps * el(S.w.T * S.w), "1.1.2"),
+]
+
+
+def test_a_kept_decision_is_the_decision_computed_cold() -> None:
+    """The cascade keeps its decision on two small sides for the process: what it hands back for
+    the same two sides is what a cold computation decides, refutation, proof or acceptance."""
+    pairs = [*REFUTED, *ACCEPTED]
+    cold = []
+    for reference, candidate, qid in pairs:
+        _clear_caches()
+        cold.append(equivalence.compare(reference, candidate, table(qid)))
+    kept = [equivalence.compare(reference, candidate, table(qid)) for reference, candidate, qid in pairs]
+    assert kept == cold
+    assert [c.outcome for c in cold[len(REFUTED) :]] == ["equivalent"] * len(ACCEPTED)
+    assert all(equivalence.compare(r, c, table(q)) is k for (r, c, q), k in zip(pairs, kept, strict=True))
+
+
+def test_a_decision_is_kept_for_small_sides_only_and_keyed_by_structure() -> None:
+    _clear_caches()
+    t = table("3.2")
+    small = sympy.sqrt((1 - D.p) / D.p)
+    equivalence.compare(small, 2 * D.p, t)
+    equivalence.compare(small, sympy.Float(2.0) * D.p, t)  # 2.0 is not 2: a second entry
+    assert len(equivalence._decided._items) == 2
+    large = sum((D.p + k) ** 3 for k in range(60))  # past the kept node count
+    equivalence.compare(small, large, t)
+    assert len(equivalence._decided._items) == 2
+
+
 def test_an_answers_small_value_is_kept_and_a_large_one_is_not() -> None:
     _clear_caches()
     variables = inst.collect([S.X.T * S.t, S.lam], table("1.2.2"))

@@ -1,0 +1,58 @@
+"""Bounded symbolic algebra (``checker.engine.symbolic``): radicands in lowest terms keep their value.
+
+The symbolic stage reduces every radicand before its zero test, by SymPy's field of rational
+functions or, where the field cannot take one, by ``cancel``.  Both must give the same rational
+function in lowest terms, and the radicals built from them must keep their values.
+"""
+
+from __future__ import annotations
+
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checker.engine import symbolic
+
+p = sympy.Symbol("p", positive=True)
+q = sympy.Symbol("q", real=True)
+
+
+def _unevaluated_root(numerator: sympy.Expr, denominator: sympy.Expr) -> sympy.Pow:
+    """``√(numerator / denominator)`` as the parser builds it: the quotient kept whole under the root."""
+    quotient = sympy.Mul(numerator, sympy.Pow(denominator, -1, evaluate=False), evaluate=False)
+    return sympy.Pow(quotient, sympy.Rational(1, 2), evaluate=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(7, 10_000),
+    st.sampled_from([1 - p, p**2 + q**2 + 1, (1 - p) * (1 + p), p + 3]),
+    st.sampled_from([p, p**2 + 1, 2 * p + 5]),
+)
+def test_a_radicand_is_put_in_lowest_terms_and_keeps_its_value(
+    c: int, numerator: sympy.Expr, denominator: sympy.Expr
+) -> None:
+    root = _unevaluated_root(c * numerator, c * denominator)
+    reduced = symbolic.radicands_cancelled(root + q)
+    radicals = [a for a in reduced.atoms(sympy.Pow) if a.exp.is_Rational and not a.exp.is_Integer]
+    assert radicals
+    for radical in radicals:
+        top, bottom = sympy.fraction(sympy.together(radical.base))
+        assert sympy.gcd(top, bottom) == 1
+        # the common factor c is gone (the radicands' own coefficients are at most 5)
+        assert all(abs(k) <= 5 for k in radical.base.atoms(sympy.Integer))
+    for value in (sympy.Rational(1, 3), sympy.Rational(2, 7)):
+        at = {p: value, q: sympy.Rational(-5, 2)}
+        assert abs((reduced.xreplace(at) - (root + q).xreplace(at)).evalf(60)) < 1e-50
+
+
+def test_a_radicand_the_field_cannot_take_is_cancelled_as_before() -> None:
+    zero_denominator = sympy.Mul(
+        1, sympy.Pow(sympy.Add(p, -p, evaluate=False), -1, evaluate=False), evaluate=False
+    )
+    assert symbolic._lowest_terms(zero_denominator) == sympy.cancel(zero_denominator)
+
+
+def test_an_expression_without_radicals_is_returned_as_it_is() -> None:
+    expr = (1 - p) / p + q
+    assert symbolic.radicands_cancelled(expr) is expr
