@@ -399,9 +399,17 @@ def _read(source: str, max_depth: int) -> tuple[Normalized, Tree[Token]]:
     return norm, _lark_parse(norm)
 
 
+@memo(maxsize=256)
+def _tree(text: str) -> Tree[Token]:
+    """The parse tree of a normalized text.  Spellings that normalize alike (``X^\\top``, ``X^T``,
+    ``X^{\\intercal}``; spacing; ``\\left(``) share it, and the tree is never changed after; a
+    text that does not parse raises each time (the error's caret depends on the source)."""
+    return _parser().parse(text)
+
+
 def _lark_parse(norm: Normalized) -> Tree[Token]:
     try:
-        return _parser().parse(norm.text)
+        return _tree(norm.text)
     except UnexpectedInput as exc:
         if isinstance(exc, UnexpectedCharacters):
             pos = exc.pos_in_stream or 0
