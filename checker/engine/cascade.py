@@ -116,6 +116,8 @@ class Comparison:
         table: the question's symbol table (assumptions, bounds, LaTeX names).
         config: the cascade's knobs.
         substituted: whether definitions were substituted (for the evidence).
+        readable: whether a refutation looks for the simplest refuting point (for people), or
+            reports the first one found (only the outcome is used).
         memo: values at sampled points already computed in this call (see :class:`PointMemo`).
     """
 
@@ -124,6 +126,7 @@ class Comparison:
     table: SymbolTable
     config: EquivalenceConfig = field(default_factory=EquivalenceConfig)
     substituted: bool = False
+    readable: bool = True
     memo: PointMemo = field(default_factory=PointMemo, compare=False, repr=False)
 
 
@@ -138,6 +141,7 @@ def compare(
     config: EquivalenceConfig = EquivalenceConfig(),
     definitions: Mapping[sympy.Basic, sympy.Basic] | None = None,
     memo: PointMemo | None = None,
+    readable: bool = True,
 ) -> Equivalence:
     """Decide whether ``candidate`` is equivalent to ``reference``.
 
@@ -149,6 +153,9 @@ def compare(
         definitions: symbol → expression (``x' := x - εw``) substituted into both sides first.
         memo: the caller's per-call memo of point values (a fresh one by default); it changes how
             fast the answer comes, never the answer.
+        readable: False when only the outcome will be used (a known mistake, an accepted form):
+            a refutation then names the first refuting point instead of searching for the
+            simplest one a student can check by hand.  The outcome is the same either way.
 
     Returns:
         The decision with its method and evidence: ``shape``, ``structural``, ``symbolic``,
@@ -172,11 +179,11 @@ def compare(
             return Equivalence("undecided", "none", f"not compared: {problem}")
     defs = tuple(definitions.items()) if definitions else ()
     if not (memo.small(candidate) and (memo.reference_fixed or memo.small(reference))):
-        return _decide(reference, candidate, table, config=config, defs=defs, memo=memo)
-    key = (reference, candidate, table, config, defs)
+        return _decide(reference, candidate, table, config=config, defs=defs, memo=memo, readable=readable)
+    key = (reference, candidate, table, config, defs, readable)
     found = _decided.get(key)
     if found is None:
-        found = _decide(reference, candidate, table, config=config, defs=defs, memo=memo)
+        found = _decide(reference, candidate, table, config=config, defs=defs, memo=memo, readable=readable)
         _decided.put(key, found)
     return found
 
@@ -196,6 +203,7 @@ def _decide(
     config: EquivalenceConfig,
     defs: tuple[tuple[sympy.Basic, sympy.Basic], ...],
     memo: PointMemo,
+    readable: bool,
 ) -> Equivalence:
     """The cascade on two sides guarded by :func:`compare` (which keeps its decisions on small ones)."""
     ref, ref_changed = (
@@ -204,7 +212,7 @@ def _decide(
     cand, cand_changed = _prepare(memo, candidate, defs)
     substituted = ref_changed or cand_changed
     ref, cand = _size_zero(ref, cand), _size_zero(cand, ref)
-    case = Comparison(ref, cand, table, config, substituted, memo)
+    case = Comparison(ref, cand, table, config, substituted, readable, memo)
     for stage in CASCADE:
         decision = stage(case)
         if decision is not None:
@@ -516,7 +524,8 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
             continue
         point, ref_value, cand_value = found
         if not values_equal(ref_value, cand_value, zt):
-            point, ref_value, cand_value = _simpler_refutation(case, variables, live, zt) or found
+            if case.readable:
+                point, ref_value, cand_value = _simpler_refutation(case, variables, live, zt) or found
             return Equivalence(
                 "not_equivalent",
                 "random_instantiation",

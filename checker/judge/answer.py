@@ -424,9 +424,16 @@ class _Judging:
         return replace(verdict, method="shape", evidence=exc.message)
 
     def compare(
-        self, reference: Any, candidate: Any, definitions: Mapping[Any, Any] | None, *, from_key: bool = True
+        self,
+        reference: Any,
+        candidate: Any,
+        definitions: Mapping[Any, Any] | None,
+        *,
+        from_key: bool = True,
+        readable: bool = True,
     ) -> Equivalence:
-        """Compare with the engine; ``from_key`` says the reference is the key's own material."""
+        """Compare with the engine; ``from_key`` says the reference is the key's own material,
+        ``readable=False`` that only the outcome is used (no search for the simplest refutation)."""
         if self.memo_of is not None:
             return self.engine.compare(
                 reference,
@@ -435,6 +442,7 @@ class _Judging:
                 config=self.config,
                 definitions=definitions,
                 memo=self.memo_of(from_key),
+                readable=readable,
             )
         return self.engine.compare(
             reference, candidate, self.q.symbols, config=self.config, definitions=definitions
@@ -579,7 +587,7 @@ class _Judging:
         if _name(expr) is not None and _name(expr) == side.target_name:
             return True
         try:
-            return self.compare(side.target, expr, None).outcome == "equivalent"
+            return self.compare(side.target, expr, None, readable=False).outcome == "equivalent"
         except CheckerError:
             return False
 
@@ -639,7 +647,7 @@ class _Judging:
         for form in side.accepted:
             if matched is not None:
                 break
-            other = self.compare(form, candidate, side.definitions)
+            other = self.compare(form, candidate, side.definitions, readable=False)
             if other.outcome == "equivalent":
                 matched = other
         if matched is not None:
@@ -672,7 +680,7 @@ class _Judging:
         if follow is not None:
             return follow
         for mistake, wrong in side.mistakes:
-            found = self.compare(wrong, candidate, side.definitions)
+            found = self.compare(wrong, candidate, side.definitions, readable=False)
             if found.outcome == "equivalent":
                 return self.verdict("incorrect", mistake.score, mistake.feedback, mistake.tag, found)
         if reference.outcome == "undecided":

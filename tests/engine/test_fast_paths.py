@@ -365,6 +365,27 @@ def test_a_kept_decision_is_the_decision_computed_cold() -> None:
     assert all(equivalence.compare(r, c, table(q)) is k for (r, c, q), k in zip(pairs, kept, strict=True))
 
 
+def test_an_outcome_only_comparison_decides_alike_without_searching_a_simpler_point(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``readable=False`` (a known mistake, an accepted form: only the outcome is used) skips the
+    search for a refuting point a student can check by hand, and decides exactly as before."""
+    _clear_caches()
+    readable = [equivalence.compare(r, c, table(q)) for r, c, q in [*REFUTED, *ACCEPTED]]
+
+    def no_search(*args: object) -> None:
+        raise AssertionError("searched for a simpler refutation")
+
+    monkeypatch.setattr(equivalence, "simplest", no_search)
+    _clear_caches()
+    outcome_only = [equivalence.compare(r, c, table(q), readable=False) for r, c, q in [*REFUTED, *ACCEPTED]]
+    assert [e.outcome for e in outcome_only] == [e.outcome for e in readable]
+    assert all(e.counterexample for e in outcome_only[: len(REFUTED)])
+    with pytest.raises(AssertionError, match="searched"):  # the readable comparison does search
+        _clear_caches()
+        equivalence.compare(*REFUTED[0][:2], table(REFUTED[0][2]))
+
+
 def test_a_decision_is_kept_for_small_sides_only_and_keyed_by_structure() -> None:
     _clear_caches()
     t = table("3.2")
