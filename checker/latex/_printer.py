@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sympy
+from sympy.concrete.products import Product
+from sympy.concrete.summations import Sum
+from sympy.core.traversal import iterargs
+from sympy.integrals.integrals import Integral
 from sympy.matrices.expressions.matexpr import MatrixElement
 from sympy.printing.latex import LatexPrinter
-from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.precedence import PRECEDENCE, precedence_traditional
+from sympy.simplify.radsimp import fraction
 
 from checker._frozen import hash_once, state_without_hash
 from checker.caches import memo
@@ -105,6 +111,81 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
             body = r"\left(" + body + r"\right)"
         return head + body
 
+    # -- sums and products, printed as SymPy prints them, without its costly tests ---------------
+    #
+    # SymPy asks each product whether it has a leading minus sign by building the negated product
+    # (a fresh assumptions base each time) and whether a factor contains Mod, an integral, a sum or
+    # a product by up to four walks of its subtree: together half the printing of a new answer.
+    # Here the sign comes from the first factor (:func:`_minus`) and the walks are one, memoized
+    # (:func:`_kinds`); every decision, and so every character, is SymPy's (a property test
+    # compares the two printers).  Only the settings this printer is built with are handled (no
+    # short or long fraction folding): with others, SymPy prints.
+
+    def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
+        out = ""
+        for k, written in enumerate(self._as_ordered_terms(expr, order=order)):
+            term = written
+            if k and _minus(written):
+                out, term = out + " - ", -written
+            elif k:
+                out += " + "
+            text = str(self._print(term))
+            out += r"\left(" + text + r"\right)" if self._needs_add_brackets(term) else text
+        return out
+
+    def _print_Mul(self, expr: sympy.Expr) -> str:
+        if (
+            self._settings["fold_short_frac"]
+            or self._settings["long_frac_ratio"] is not None
+            or self._settings["order"] in {"old", "none"}
+            or any(_unit_like(arg) for arg in expr.args)
+        ):
+            return str(super()._print_Mul(expr))  # what these settings or physical units change
+        if isinstance(expr, sympy.Mul):
+            args = expr.args
+            if args[0] is sympy.S.One or any(isinstance(arg, sympy.Number) for arg in args[1:]):
+                return self._product(args)  # unevaluated: every factor shown, in order
+        head, tail = "", ""
+        if _minus(expr):
+            expr = -expr
+            head, tail = ("- (", ")") if expr.is_Add else ("- ", "")
+        numerator, denominator = fraction(expr, exact=True)
+        if denominator is sympy.S.One and sympy.Pow(1, -1, evaluate=False) not in expr.args:
+            return head + self._factors(expr) + tail
+        return head + r"\frac{" + self._factors(numerator) + "}{" + self._factors(denominator) + "}" + tail
+
+    def _factors(self, expr: sympy.Basic) -> str:
+        """A product's factors in SymPy's order, or any other expression printed alone."""
+        if not expr.is_Mul:
+            return str(self._print(expr))
+        return self._product(expr.as_ordered_factors())
+
+    def _product(self, factors: tuple[sympy.Basic, ...] | list[sympy.Basic]) -> str:
+        out = last = ""
+        for k, factor in enumerate(factors):
+            text = str(self._print(factor))
+            if self._needs_mul_brackets(factor, first=k == 0, last=k == len(factors) - 1):
+                text = r"\left(" + text + r"\right)"
+            if _NUMBER_END.search(last) and _NUMBER_START.match(text):
+                out += self._settings["mul_symbol_latex_numbers"]
+            elif out:
+                out += self._settings["mul_symbol_latex"]
+            out += text
+            last = text
+        return out
+
+    def _needs_mul_brackets(self, expr: sympy.Basic, first: bool = False, last: bool = False) -> bool:
+        if expr.is_Mul:
+            if not first and _minus(expr):
+                return True
+        elif precedence_traditional(expr) < PRECEDENCE["Mul"] or expr.is_Relational:
+            return True
+        kinds = _kinds(expr)
+        return bool(expr.is_Piecewise or sympy.Mod in kinds or (not last and kinds - {sympy.Mod}))
+
+    def _needs_add_brackets(self, expr: sympy.Basic) -> bool:
+        return bool(expr.is_Relational or expr.is_Add or sympy.Mod in _kinds(expr))
+
     # SymPy's own matrix printers call ``could_extract_minus_sign``, which runs ``doit`` on every
     # product (slow, and it would expand our collapsed 1×1 scalars into sums): print them directly.
 
@@ -181,6 +262,46 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
 
     def _print_DiagMatrix(self, expr: sympy.Basic) -> str:
         return r"\operatorname{diag}\left(" + str(self._print(expr.args[0])) + r"\right)"
+
+
+# SymPy's rule for a product of two numbers, written with a dot: the left factor's text ends in a
+# digit (perhaps closed by braces), the right one starts with a digit or a numeric fraction.
+_NUMBER_END = re.compile(r"[0-9][} ]*$")
+_NUMBER_START = re.compile(r"(\d|\\frac{\d+}{\d+})")
+
+# What makes a factor need brackets wherever it stands (Mod) or before another factor (the rest).
+_BRACKETING = (sympy.Mod, Integral, Product, Sum)
+
+
+def _minus(expr: sympy.Basic) -> bool:
+    """``expr.could_extract_minus_sign()``, without building ``-expr`` for a product.
+
+    SymPy's answer for a product: False when ``expr == -expr`` (a coefficient of 0, ``zoo`` or
+    ``nan``), else whether its first factor is a negative number.  A negative number as the first
+    factor already rules out ``expr == -expr`` (the negation's first factor is positive), and any
+    other first factor gives False either way, so the first factor alone decides.  A rational
+    number's sign is read off its numerator.
+    """
+    if type(expr) is sympy.Mul:
+        first = expr.args[0]
+        if isinstance(first, sympy.Rational):  # its sign without an assumptions query
+            return bool(first.p < 0)
+        return bool(first.is_Number and first.is_extended_negative)
+    if isinstance(expr, sympy.Rational):  # a number's own answer: whether it is negative
+        return bool(expr.p < 0)
+    return bool(expr.could_extract_minus_sign())
+
+
+def _unit_like(factor: sympy.Basic) -> bool:
+    """A physical quantity, constant or prefix (or a power of one), which SymPy moves to the end."""
+    base = factor.base if isinstance(factor, sympy.Pow) else factor
+    return any(hasattr(x, "_scale_factor") or hasattr(x, "is_physical_constant") for x in (factor, base))
+
+
+@memo(maxsize=8192)
+def _kinds(expr: sympy.Basic) -> frozenset[type]:
+    """Which of :data:`_BRACKETING` occur in ``expr`` (itself included): ``expr.has`` for each, in one walk."""
+    return frozenset(kind for node in iterargs(expr) for kind in _BRACKETING if isinstance(node, kind))
 
 
 @memo(maxsize=64)

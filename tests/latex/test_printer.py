@@ -267,6 +267,7 @@ def _hazards() -> list[tuple[str, list[sympy.Basic]]]:
     X, w, x = s["X"], s["w"], s["x"]
     gram = X.T * X
     scalar = MatrixElement(w.T * x, 0, 0)
+    k = sympy.Symbol("k", integer=True)
     return [
         # sin(p) alone, then printed with exp= inside a power: the memo must not answer the second.
         ("function_then_its_power", [sympy.sin(p), sympy.sin(p) ** 2, sympy.log(p) ** 3, sympy.log(p)]),
@@ -279,6 +280,25 @@ def _hazards() -> list[tuple[str, list[sympy.Basic]]]:
         ("identity_alone_then_inside", [sympy.Identity(d), sympy.Identity(d) + gram, 2 * sympy.Identity(d)]),
         ("fraction_parts", [p / (1 - p), (1 - p) / p, 1 / (1 - p), (1 - p) ** -2, -p / (lam + n)]),
         ("sign_and_abs", [sympy.sign(p - 1), sympy.Abs(p - 1), sympy.Abs(p - 1) ** 2]),
+        # the printer's own product and sum (signs from the first factor, one walk for brackets)
+        (
+            "products_with_brackets",
+            [
+                sympy.Sum(k * p, (k, 1, 3)) * lam,
+                lam * sympy.Sum(k * p, (k, 1, 3)) + 1,
+                sympy.Mod(n, 3) * p,
+                p * sympy.Mod(n, 3) - lam,
+                sympy.Integral(p, p) * lam,
+                sympy.Mul(2, 3, p, evaluate=False),
+                sympy.Mul(-1, p + lam, evaluate=False),
+                sympy.Mul(-2, sympy.Rational(1, 2), p, evaluate=False),
+                -2 * (p + lam),
+                -(p + lam) / (1 - p),
+                p - 2 * lam - 3 * n * p,
+                sympy.Mul(p, -lam, evaluate=False) + n,
+                sympy.zoo * p,
+            ],
+        ),
     ]
 
 
