@@ -433,19 +433,11 @@ class _Judging:
         readable: bool = True,
     ) -> Equivalence:
         """Compare with the engine; ``from_key`` says the reference is the key's own material,
-        ``readable=False`` that only the outcome is used (no search for the simplest refutation)."""
-        if self.memo_of is not None:
-            return self.engine.compare(
-                reference,
-                candidate,
-                self.q.symbols,
-                config=self.config,
-                definitions=definitions,
-                memo=self.memo_of(from_key),
-                readable=readable,
-            )
+        ``readable=False`` that only the outcome is used (no search for the simplest refutation).
+        Only the real engine takes the per-judgement memo and ``readable``; fakes take neither."""
+        real = {} if self.memo_of is None else {"memo": self.memo_of(from_key), "readable": readable}
         return self.engine.compare(
-            reference, candidate, self.q.symbols, config=self.config, definitions=definitions
+            reference, candidate, self.q.symbols, config=self.config, definitions=definitions, **real
         )
 
     # -- the decision -------------------------------------------------------------------------
