@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import Any
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
@@ -70,11 +71,8 @@ def cancels(difference: sympy.Expr) -> bool:
     reduces it to lowest terms in one step, at about half the cost of ``cancel(together(·))``.
     A difference the field cannot take (a denominator that is 0 as written, ``1/(λ - λ)``) is
     not proved here: instantiation decides."""
-    try:
-        _, value = sfield(difference)
-    except (BasePolynomialError, NotImplementedError, ZeroDivisionError):
-        return False
-    return bool(value == 0)
+    reduced = _in_lowest_terms(difference)
+    return reduced is not None and bool(reduced == 0)
 
 
 @memo(maxsize=1024)
@@ -96,11 +94,19 @@ def radicands_cancelled(expr: sympy.Basic) -> sympy.Basic:
 def _lowest_terms(radicand: sympy.Expr) -> sympy.Expr:
     """``radicand`` as one fraction in lowest terms: by SymPy's field of rational functions (as in
     :func:`cancels`, at a third of ``cancel``'s cost), or by ``cancel`` where the field cannot take it."""
+    reduced = _in_lowest_terms(radicand)
+    return sympy.cancel(radicand) if reduced is None else reduced.as_expr()
+
+
+def _in_lowest_terms(expr: sympy.Expr) -> Any:
+    """``expr`` reduced in SymPy's field of rational functions of its atoms (each radical, each
+    function application a generator), or None where the field cannot take it (a denominator
+    that is 0 as written, ``1/(λ - λ)``)."""
     try:
-        _, value = sfield(radicand)
+        _, value = sfield(expr)
     except (BasePolynomialError, NotImplementedError, ZeroDivisionError):
-        return sympy.cancel(radicand)
-    return value.as_expr()
+        return None
+    return value
 
 
 def solve_for(

@@ -115,7 +115,7 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
     #
     # SymPy asks each product whether it has a leading minus sign by building the negated product
     # (a fresh assumptions base each time) and whether a factor contains Mod, an integral, a sum or
-    # a product by up to four walks of its subtree: together half the printing of a new answer.
+    # a product by up to four walks of its subtree: together about a third of printing a new answer.
     # Here the sign comes from the first factor (:func:`_minus`) and the walks are one, memoized
     # (:func:`_kinds`); every decision, and so every character, is SymPy's (a property test
     # compares the two printers).  Only the settings this printer is built with are handled (no
