@@ -10,14 +10,19 @@ expressions, with matrix entries made independent symbols first (:func:`atomized
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Sequence
 from typing import Any
 
 import sympy
+from sympy import ZZ
 from sympy.matrices.expressions.matexpr import MatrixElement
-from sympy.polys.fields import sfield
+from sympy.polys.fields import FracField, sfield
+from sympy.polys.orderings import lex
 from sympy.polys.polyerrors import BasePolynomialError
+from sympy.polys.polyoptions import build_options
+from sympy.polys.polyutils import _sort_gens
 
 from checker.caches import memo
 from checker.config import EquivalenceConfig
@@ -103,10 +108,42 @@ def _in_lowest_terms(expr: sympy.Expr) -> Any:
     function application a generator), or None where the field cannot take it (a denominator
     that is 0 as written, ``1/(λ - λ)``)."""
     try:
+        if _polynomial_ops(expr):
+            with contextlib.suppress(ValueError):  # not the field's after all: sfield decides
+                return _field(_field_generators(expr)).from_expr(expr)
         _, value = sfield(expr)
     except (BasePolynomialError, NotImplementedError, ZeroDivisionError):
         return None
     return value
+
+
+def _polynomial_ops(expr: sympy.Basic) -> bool:
+    """Is ``expr`` made of symbols and rationals by ``+``, ``×`` and integer powers only?
+
+    Then its generators are its symbols, over the integers, as :func:`~sympy.polys.fields.sfield`
+    finds them, and the field's own arithmetic reduces it without ``sfield``'s expansion of
+    numerator and denominator (a third of its cost).  A float, a radical or a function keeps the
+    general path: there the generators and the domain are ``sfield``'s to find.
+    """
+    if isinstance(expr, sympy.Symbol | sympy.Rational):
+        return True
+    if isinstance(expr, sympy.Pow):
+        return isinstance(expr.exp, sympy.Integer) and _polynomial_ops(expr.base)
+    if isinstance(expr, sympy.Add | sympy.Mul):
+        return all(_polynomial_ops(arg) for arg in expr.args)
+    return False
+
+
+def _field_generators(expr: sympy.Basic) -> tuple[sympy.Basic, ...]:
+    """The symbols of ``expr`` in the order ``sfield`` gives its generators (which fixes the sign
+    of a reduced fraction: ``(1 - p)/(q - p)`` is ``(p - 1)/(p - q)`` in ``p, q``)."""
+    return tuple(_sort_gens(expr.free_symbols, opt=build_options((), {})))
+
+
+@memo(maxsize=64)
+def _field(generators: tuple[sympy.Basic, ...]) -> Any:
+    """The field of rational functions in ``generators`` over the integers, built once per set."""
+    return FracField(generators, ZZ, lex)
 
 
 def solve_for(
