@@ -116,8 +116,8 @@ class Comparison:
         table: the question's symbol table (assumptions, bounds, LaTeX names).
         config: the cascade's knobs.
         substituted: whether definitions were substituted (for the evidence).
-        readable: whether a refutation looks for the simplest refuting point (for people), or
-            reports the first one found (only the outcome is used).
+        readable: whether a refutation looks for the simplest refuting point and writes it out
+            (for people), or only says that a point refutes (only the outcome is used).
         memo: values at sampled points already computed in this call (see :class:`PointMemo`).
     """
 
@@ -154,8 +154,9 @@ def compare(
         memo: the caller's per-call memo of point values (a fresh one by default); it changes how
             fast the answer comes, never the answer.
         readable: False when only the outcome will be used (a known mistake, an accepted form):
-            a refutation then names the first refuting point instead of searching for the
-            simplest one a student can check by hand.  The outcome is the same either way.
+            a refutation then only says that a sample point refutes, without searching for the
+            simplest one a student can check by hand or writing the values out.  The outcome is
+            the same either way.
 
     Returns:
         The decision with its method and evidence: ``shape``, ``structural``, ``symbolic``,
@@ -193,6 +194,8 @@ def compare(
 # deterministically), kept once per process.  Keyed by SymPy's structural equality, which tells
 # 2.0 from 2 and a symbol's assumptions apart; a large candidate is decided again each time.
 _decided: Kept[tuple[Any, ...], Equivalence] = Kept(maxsize=4096)
+
+_UNSHOWN = "refuted at a sample point (not written out: only the outcome was asked for)"
 
 
 def _decide(
@@ -524,8 +527,9 @@ def by_instantiation(case: Comparison) -> Equivalence | None:
             continue
         point, ref_value, cand_value = found
         if not values_equal(ref_value, cand_value, zt):
-            if case.readable:
-                point, ref_value, cand_value = _simpler_refutation(case, variables, live, zt) or found
+            if not case.readable:  # only the outcome is used: no point or values written out
+                return Equivalence("not_equivalent", "random_instantiation", _UNSHOWN, points=good + 1)
+            point, ref_value, cand_value = _simpler_refutation(case, variables, live, zt) or found
             return Equivalence(
                 "not_equivalent",
                 "random_instantiation",
