@@ -9,7 +9,6 @@ the student wrote them and point at them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
@@ -39,102 +38,16 @@ __all__ = [
 _MAX_BITS = 20_000  # largest exact number (in bits) that a literal power may produce
 
 
+@memo(maxsize=4096)
 def _matmul(*factors: sympy.Basic) -> sympy.Basic:
     """SymPy's canonical product of ``factors`` in order (``MatMul(..., evaluate=True)``).
 
     Canonicalizing costs 50–70 µs a product, the largest part of building an answer, and answers
-    to one question share their sub-products (``X^T X``, ``X^T t``), so the product of the
-    matrices is memoized, as SymPy memoizes ``Add`` and ``Mul``: a pure function of immutable
-    values, equal factors give the identical product.  Scalar coefficients are kept out of the
-    memo's key and put in front afterwards, as SymPy's canonical form puts them (``9665 X^T X``
-    shares ``X^T X`` with every other multiple).  Where a coefficient could change more than
-    that, SymPy builds the product itself: a zero; a sum, an identity or an explicit matrix it
-    would distribute into or merge with; adjacent factors SymPy would first combine whole (equal
-    bases, inverses: ``(3AB)(3AB)`` is ``(3AB)^2``, not ``9ABAB``).
+    to one question share their sub-products (``X^T X``, ``X^T t``), so it is memoized, as SymPy
+    memoizes ``Add`` and ``Mul``: a pure function of immutable values, equal factors give the
+    identical product.
     """
-    scalars, matrices = _coefficient(factors)
-    if not scalars:  # nothing taken out: the memo's key is the factors
-        return _matrix_product(*matrices)
-    whole = [f for f in factors if f.is_Matrix]
-    if not all(map(_plain, matrices)) or any(
-        _may_combine(a, b) for pair in (matrices, whole) for a, b in pairwise(pair)
-    ):
-        return sympy.MatMul(*factors, evaluate=True)
-    scaled = _scaled(sympy.Mul(*scalars), _matrix_product(*matrices))
-    return scaled if scaled is not None else sympy.MatMul(*factors, evaluate=True)
-
-
-@memo(maxsize=4096)
-def _matrix_product(*matrices: sympy.Basic) -> sympy.Basic:
-    return sympy.MatMul(*matrices, evaluate=True)
-
-
-def _coefficient(factors: tuple[sympy.Basic, ...]) -> tuple[list[sympy.Basic], list[sympy.Basic]]:
-    """The scalar factors, products' own coefficients included, and the matrix factors in order
-    (a product with a coefficient becomes the product without it, not its factors: SymPy
-    combines whole factors before it flattens)."""
-    scalars: list[sympy.Basic] = []
-    matrices: list[sympy.Basic] = []
-    for factor in factors:
-        if not factor.is_Matrix:
-            scalars.append(factor)
-        elif isinstance(factor, sympy.MatMul) and not factor.args[0].is_Matrix:
-            scalars.append(factor.args[0])  # canonical: one scalar, in front
-            rest = factor.args[1:]
-            matrices.append(rest[0] if len(rest) == 1 else sympy.MatMul(*rest))
-        else:
-            matrices.append(factor)
-    return scalars, matrices
-
-
-def _may_combine(a: sympy.Basic, b: sympy.Basic) -> bool:
-    """Could SymPy combine the adjacent factors ``a b`` whole (``combine_powers``)?  Conservative:
-    equal bases, or an inverse or negative power in either."""
-    if a.is_square is False or b.is_square is False:
-        return False
-    return _base(a) == _base(b) or _inverts(a) or _inverts(b)
-
-
-def _base(matrix: sympy.Basic) -> sympy.Basic:
-    return matrix.args[0] if isinstance(matrix, sympy.MatPow) else matrix
-
-
-def _inverts(matrix: sympy.Basic) -> bool:
-    if isinstance(matrix, sympy.Inverse):
-        return True
-    if isinstance(matrix, sympy.MatPow):
-        return not (matrix.exp.is_Number and matrix.exp > 0)
-    return isinstance(matrix, sympy.MatMul) and any(_inverts(m) for m in matrix.args if m.is_Matrix)
-
-
-_PLAIN = (sympy.MatrixSymbol, sympy.Transpose, sympy.Inverse, sympy.MatPow)
-
-
-def _plain(matrix: sympy.Basic) -> bool:
-    """A named matrix, its transpose, inverse or power, or a product of these: nothing a scalar
-    distributes into, merges with or that SymPy removes (an identity, a zero, an explicit matrix)."""
-    if isinstance(matrix, sympy.MatMul):
-        return all(isinstance(m, _PLAIN) for m in matrix.args if m.is_Matrix)
-    return isinstance(matrix, _PLAIN)
-
-
-def _scaled(coeff: sympy.Expr, core: sympy.Basic) -> sympy.Basic | None:
-    """``coeff`` times the canonical product ``core``, in SymPy's canonical form, or None where
-    the scalar could change more than the coefficient."""
-    if isinstance(core, sympy.MatMul):
-        own, matrices = core.as_coeff_matrices()
-    elif isinstance(core, _PLAIN):
-        own, matrices = sympy.Integer(1), [core]
-    else:
-        return None
-    if not all(map(_plain, matrices)):
-        return None
-    total = sympy.Mul(coeff, own)
-    if total == 0:
-        return None
-    if total == 1:
-        return matrices[0] if len(matrices) == 1 else sympy.MatMul(*matrices)
-    return sympy.MatMul(total, *matrices)
+    return sympy.MatMul(*factors, evaluate=True)
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import pytest
 import sympy
 from helpers_latex import equivalent, question, table
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from checker.key import SymbolSpec, SymbolTable
-from checker.latex import _algebra, definitions, parse, shape_of, to_latex
+from checker.latex import definitions, parse, shape_of, to_latex
 from checker.latex._algebra import _matmul
 from checker.symbols import scalar_symbol, sympy_symbol
 
@@ -198,70 +196,3 @@ def test_the_product_memo_keeps_order_and_tells_symbols_apart() -> None:
     m = sympy.Symbol("n")  # same name, other assumptions: another symbol, another product
     c = sympy.MatrixSymbol("A", m, m)
     assert _matmul(c, c).shape == (m, m) and _matmul(a, a).shape == (n, n)
-
-
-_d = sympy.Symbol("d", integer=True, positive=True)
-_A, _B = sympy.MatrixSymbol("A", _d, _d), sympy.MatrixSymbol("B", _d, _d)
-_lam = sympy.Symbol("lambda", positive=True)
-_E = sympy.ImmutableMatrix([[1, 2], [3, 4]])
-_SCALARS = [sympy.Integer(k) for k in (0, 1, -1, 2, 9665)] + [
-    sympy.Rational(1, 2),
-    _lam,
-    -_lam,
-    2 * _lam * _d,
-    MatrixElement(_A, 0, 0),
-]
-_MATRICES = [
-    _A,
-    _B,
-    _A.T,
-    sympy.Inverse(_A),
-    _A + _B,
-    sympy.Inverse(_A + _B),
-    sympy.MatPow(_A, 2),
-    sympy.Identity(_d),
-    sympy.ZeroMatrix(_d, _d),
-    sympy.MatMul(3, _A, _B, evaluate=True),
-    sympy.MatMul(-1, _A, evaluate=True),
-    sympy.MatMul(_lam, _A.T, _A, evaluate=True),
-    sympy.MatMul(2, _A, sympy.Inverse(_B), evaluate=True),
-    sympy.MatMul(_B, sympy.Inverse(_A), evaluate=True),
-    sympy.MatMul(_A, _B, evaluate=True),
-    sympy.MatMul(2, _A, _B, evaluate=True),
-    sympy.MatMul(_lam, sympy.Inverse(_A + _B), evaluate=True),
-]
-_factor = st.one_of(st.sampled_from(_SCALARS), st.sampled_from(_MATRICES))
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(_factor, min_size=2, max_size=4).filter(lambda fs: any(f.is_Matrix for f in fs)))
-def test_the_product_memo_builds_sympys_canonical_product(factors: list[sympy.Basic]) -> None:
-    """Scalars are kept out of the memo's key and put in front after: the product must be
-    SymPy's own canonical one, node for node (zeros, identities, sums and inverses included).
-    Structural equality: a symbol equal to another (``positive`` implies ``real``) may come back
-    as the one built first, as from SymPy's own cache."""
-    assert _same(_matmul(*factors), sympy.MatMul(*factors, evaluate=True))
-
-
-@pytest.mark.parametrize(
-    "factors",
-    [(sympy.Integer(2), _E), (_lam, _E, _E), (sympy.Integer(2), _A + _B), (sympy.Integer(0), _A)],
-    ids=["explicit", "explicit product", "sum", "zero"],
-)
-def test_a_scalar_that_distributes_is_left_to_sympy(factors: tuple[sympy.Basic, ...]) -> None:
-    assert _same(_matmul(*factors), sympy.MatMul(*factors, evaluate=True))
-
-
-def _same(a: sympy.Basic, b: sympy.Basic) -> bool:
-    """Node for node: the same types and arguments in the same order, all the way down."""
-    return a == b and all(
-        type(x) is type(y)
-        for x, y in zip(sympy.preorder_traversal(a), sympy.preorder_traversal(b), strict=True)
-    )
-
-
-def test_multiples_of_one_product_share_its_memo_entry() -> None:
-    _algebra._matrix_product.cache_clear()
-    products = [_matmul(_matmul(sympy.Integer(k), _A.T), _A) for k in range(2, 40)]  # (k Aᵀ) A
-    assert [p.args for p in products] == [(sympy.Integer(k), _A.T, _A) for k in range(2, 40)]
-    assert _algebra._matrix_product.cache_info().misses == 2  # Aᵀ and AᵀA built once, for every multiple
