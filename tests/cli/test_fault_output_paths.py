@@ -2,11 +2,15 @@
 
 ``--out`` in a missing folder was a traceback with exit 3, and for csv, text and gradescope only
 after grading everything; ``grade /nonexistent.md`` exited 0.  Each is now a usage error, exit 2,
-naming the path, before the key is even loaded.
+naming the path, before the key is even loaded.  A read-only ``--out`` (a file or its folder) is
+refused the same way; as root every path is writable, so those tests check permissions by the
+owner's mode bits, as the system does for a user.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -50,6 +54,49 @@ def test_bad_out_is_a_usage_error_before_any_work(
     err = capsys.readouterr().err
     assert code == 2
     assert path in err and fragment in err
+
+
+@pytest.fixture
+def as_a_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Permission checks by the owner's mode bits, as for a user who is not root (the tests may
+    run as root, to whom every path is writable)."""
+    import checker.run.output
+
+    def access(path: str, mode: int) -> bool:
+        bits = os.stat(path).st_mode
+        return not (mode & os.W_OK) or bool(bits & stat.S_IWUSR)
+
+    monkeypatch.setattr(checker.run.output.os, "access", access)
+
+
+@pytest.mark.usefixtures("no_work", "as_a_user")
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(
+    ("target", "fragment"),
+    [("read-only.out", "found it read-only"), ("read-only-folder/results.out", "read-only-folder read-only")],
+    ids=["read-only-file", "read-only-folder"],
+)
+def test_an_unwritable_out_is_a_usage_error_before_any_work(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    fmt: str,
+    target: str,
+    fragment: str,
+) -> None:
+    (tmp_path / "read-only.out").write_text("kept", encoding="utf-8")
+    (tmp_path / "read-only.out").chmod(0o444)
+    (tmp_path / "read-only-folder").mkdir()
+    (tmp_path / "read-only-folder").chmod(0o555)
+    path = str(tmp_path / target)
+    try:
+        code = cli.main(["grade", str(SAMPLE), "--format", fmt, "--out", path])
+    finally:
+        (tmp_path / "read-only-folder").chmod(0o755)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert path in err and fragment in err
+    assert (tmp_path / "read-only.out").read_text(encoding="utf-8") == "kept"
+    assert not (tmp_path / "read-only-folder" / "results.out").exists()
 
 
 @pytest.mark.usefixtures("no_work")
