@@ -451,9 +451,9 @@ def format_value(value: Value) -> str:
         return f"{sign}\\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
     root = _one_root(value)
     if root is not None:  # what sympy.latex prints for c·√m, without building it
-        sign, a, b, m = root
+        negative, a, b, m = root
         term = f"\\sqrt{{{m}}}" if a == 1 else f"{a} \\sqrt{{{m}}}"
-        return ("- " if sign < 0 else "") + (term if b == 1 else f"\\frac{{{term}}}{{{b}}}")
+        return ("- " if negative else "") + (term if b == 1 else f"\\frac{{{term}}}{{{b}}}")
     return _latex_of(value)
 
 
@@ -467,21 +467,21 @@ def format_plain(value: Value) -> str:
         return str(value)
     root = _one_root(value)
     if root is not None:  # what sympy.sstr prints for c·√m, without building it
-        sign, a, b, m = root
+        negative, a, b, m = root
         term = f"sqrt({m})" if a == 1 else f"{a}*sqrt({m})"
-        return ("-" if sign < 0 else "") + (term if b == 1 else f"{term}/{b}")
+        return ("-" if negative else "") + (term if b == 1 else f"{term}/{b}")
     return _plain_of(value)
 
 
-def _one_root(value: Scalar) -> tuple[int, int, int, int] | None:
-    """``c·√m`` (one square root of a square-free integer, no rational part) as its sign, the
-    numerator and denominator of ``|c|`` and ``m``; None for any other value.  A refutation of an
+def _one_root(value: Scalar) -> tuple[bool, int, int, int] | None:
+    """``c·√m`` (one square root of a square-free integer, no rational part) as whether it is
+    negative, the numerator and denominator of ``|c|`` and ``m``; None for any other value.  A refutation of an
     answer with a radical (``σ = k√((1−p)/p)`` at a rational ``p``) shows such a value, a new one
     for each answer, and building it in SymPy to print it cost a fiftieth of judging the answer."""
     if not isinstance(value, Quad) or len(value.terms) != 1:
         return None
     ((m, c),) = value.terms
-    return (-1 if c < 0 else 1), abs(c.numerator), c.denominator, m
+    return c < 0, abs(c.numerator), c.denominator, m
 
 
 # Radicals are printed by SymPy, which is slow; a value recurs (the key's side at a point, in every
