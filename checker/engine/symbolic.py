@@ -110,7 +110,7 @@ def _in_lowest_terms(expr: sympy.Expr) -> Any:
     try:
         if _polynomial_ops(expr):
             with contextlib.suppress(ValueError):  # not the field's after all: sfield decides
-                return _field(_field_generators(expr)).from_expr(expr)
+                return _canonical_sign(_field(_field_generators(expr)).from_expr(expr))
         _, value = sfield(expr)
     except (BasePolynomialError, NotImplementedError, ZeroDivisionError):
         return None
@@ -138,6 +138,16 @@ def _field_generators(expr: sympy.Basic) -> tuple[sympy.Basic, ...]:
     """The symbols of ``expr`` in the order ``sfield`` gives its generators (which fixes the sign
     of a reduced fraction: ``(1 - p)/(q - p)`` is ``(p - 1)/(p - q)`` in ``p, q``)."""
     return tuple(_sort_gens(expr.free_symbols, opt=build_options((), {})))
+
+
+def _canonical_sign(value: Any) -> Any:
+    """``value`` with its denominator's leading coefficient positive, as the field's own
+    construction leaves it (``cancel``'s last step).  Its arithmetic does too, except a negative
+    power, which swaps numerator and denominator as they are: ``1/(q - p)`` must read as
+    ``-1/(p - q)``, as ``sfield`` gives it, or equal radicands would make different radicals."""
+    if value.denom.canonical_unit() == -1:
+        return value.field.raw_new(-value.numer, -value.denom)
+    return value
 
 
 @memo(maxsize=64)
