@@ -179,13 +179,13 @@ def compare(
         if problem is not None:  # guarded before any stage recurses into it
             return Equivalence("undecided", "none", f"not compared: {problem}")
     defs = tuple(definitions.items()) if definitions else ()
-    if not (memo.small(candidate) and (memo.reference_fixed or memo.small(reference))):
-        return _decide(reference, candidate, table, config=config, defs=defs, memo=memo, readable=readable)
+    kept = memo.small(candidate) and (memo.reference_fixed or memo.small(reference))
     key = (reference, candidate, table, config, defs, readable)
-    found = _decided.get(key)
+    found = _decided.get(key) if kept else None
     if found is None:
         found = _decide(reference, candidate, table, config=config, defs=defs, memo=memo, readable=readable)
-        _decided.put(key, found)
+        if kept:
+            _decided.put(key, found)
     return found
 
 
